@@ -1,0 +1,58 @@
+"""The cable model every later layer trusts: immutable, hashable, format-free."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph as the cable numbers it.
+
+    ``number`` is the cable's own number as a string (``"4"``), unique within
+    its cable (a restarted or repeated number gets a letter suffix: ``"4b"``).
+    ``"0"`` holds searchable text before ¶1. Unnumbered cables number their
+    paragraphs in reading order with ``numbered=False``.
+    """
+
+    number: str
+    text: str
+    mark: str | None = None  # classification mark: "C", "S", "U", "SBU", "S/NF", ...
+    heading: str | None = None  # section heading above the paragraph
+    numbered: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Cable:
+    """A cable with its header metadata and its paragraphs."""
+
+    id: str  # canonical reference ID: "06MEXICO3305"
+    created: datetime
+    origin: str  # "Embassy Mexico"
+    classification: str  # "CONFIDENTIAL", "SECRET//NOFORN", "UNCLASSIFIED", ...
+    subject: str
+    tags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # canonical IDs from REF lines
+    classified_by: str | None = None
+    partial: bool = False  # the source holds only an extract
+    source: str = ""  # path (and "#row=N" for CSV rows)
+    content_hash: str = ""  # sha256 of what was parsed: id, metadata, paragraphs
+    paragraphs: tuple[Paragraph, ...] = field(default=())
+
+    @property
+    def date(self) -> str:
+        return self.created.strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """A file or CSV row that could not be read; reading goes on after it."""
+
+    source: str
+    reason: str
+    row: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source} row {self.row}" if self.row is not None else self.source
+        return f"{where}: {self.reason}"

@@ -1,0 +1,108 @@
+"""What the engine returns: the contract shared by the CLI, the TUI and `qa eval`.
+
+Pure data, no heavy imports, so front ends can import it on their fast path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions on which paragraphs may answer.
+
+    Dates are ISO ``YYYY-MM-DD`` strings, inclusive. ``origin`` and
+    ``classification`` match case-insensitively against the stored values
+    (origin: substring of e.g. "Embassy Mexico"; classification: prefix, so
+    "SECRET" also admits "SECRET//NOFORN"). ``cable_ids`` restricts to cables
+    named in the question. ``inferred`` names the fields the engine read from
+    the question rather than from explicit options.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    origin: str | None = None
+    classification: str | None = None
+    tag: str | None = None
+    cable_ids: tuple[str, ...] = ()
+    inferred: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (
+            self.since
+            or self.until
+            or self.origin
+            or self.classification
+            or self.tag
+            or self.cable_ids
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            k: v for k, v in asdict(self).items() if v not in (None, ()) and k != "inferred"
+        }
+        if "cable_ids" in out:
+            out["cable_ids"] = list(out["cable_ids"])
+        out["inferred"] = list(self.inferred)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One cited paragraph."""
+
+    rank: int
+    cable_id: str
+    paragraph: str  # the cable's own ¶ number, "4"
+    score: float
+    text: str  # the whole paragraph
+    highlight: tuple[int, int]  # [start, end) of the answering sentence in text
+    subject: str
+    date: str  # YYYY-MM-DD
+    origin: str
+    classification: str
+    tags: tuple[str, ...] = ()
+
+    @property
+    def citation(self) -> str:
+        return f"{self.cable_id} ¶{self.paragraph}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "cable_id": self.cable_id,
+            "paragraph": self.paragraph,
+            "citation": self.citation,
+            "score": round(float(self.score), 6),
+            "text": self.text,
+            "highlight": {"start": self.highlight[0], "end": self.highlight[1]},
+            "subject": self.subject,
+            "date": self.date,
+            "origin": self.origin,
+            "classification": self.classification,
+            "tags": list(self.tags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The ranked paragraphs for one question.
+
+    ``answered`` is False when nothing was strong enough; ``hits`` still lists
+    the best candidates so the user can judge.
+    """
+
+    question: str
+    filters: Filters
+    answered: bool
+    hits: tuple[Hit, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "filters": self.filters.to_json(),
+            "answered": self.answered,
+            "results": [h.to_json() for h in self.hits],
+        }
