@@ -1,0 +1,49 @@
+# Every target sets itself up on a fresh machine: a .venv with the CPU build of
+# torch installed first (a plain `torch` requirement would pull a multi-GB CUDA
+# build), then the project with its dev extra.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+QA     := $(VENV)/bin/qa
+STAMP  := $(VENV)/.installed
+TORCH  ?= torch==2.13.0
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup ask tui test check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "$(TORCH)" || $(PY) -m pip install --quiet "torch>=2.4"
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+ask: $(STAMP)
+	@test -n "$(Q)" || { echo 'usage: make ask Q="your question"'; exit 2; }
+	$(QA) ask "$(Q)"
+
+tui: $(STAMP)
+	$(QA) tui
+
+test: $(STAMP)
+	$(PY) -m pytest -m "not bench"
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check corpus embeddings qa tests bench
+	$(VENV)/bin/ruff format --check corpus embeddings qa tests bench
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -m "not slow and not server and not bench" -q
+
+bench: $(STAMP)
+	$(PY) bench/parse.py
+	$(PY) bench/encode.py
+	$(PY) bench/ingest.py
+	$(PY) bench/query.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,379 @@
+"""The `qa` command: a thin shell over the engine and the ingest.
+
+Everything heavy (torch, chromadb, textual, numpy) is imported inside the
+command that needs it, so `qa --help` stays fast. Errors from inside become
+one-line messages and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from qa.config import DEVICES, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_QUESTION_CHARS = 10_000
+"""Longer input is not a question; refusing it keeps a pasted file from stalling the engine."""
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def common_options(func: F) -> F:
+    """Store options accepted before or after the subcommand (`qa --store X ask` or `qa ask --store X`)."""
+    options = [
+        click.option(
+            "--store",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Store folder (env QA_STORE; default: the user data folder).",
+        ),
+        click.option(
+            "--chroma-url",
+            default=None,
+            help="Chroma server URL, e.g. http://127.0.0.1:8000 (env QA_CHROMA_URL).",
+        ),
+        click.option(
+            "--model",
+            default=None,
+            help="sentence-transformers model name or path (env QA_MODEL).",
+        ),
+        click.option(
+            "--device",
+            type=click.Choice(DEVICES),
+            default=None,
+            help="Where the model runs (env QA_DEVICE; default auto).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(ctx: click.Context, **local: Any) -> Settings:
+    """Merge group-level and command-level options: the command's own flag wins."""
+    merged: dict[str, Any] = dict(ctx.obj or {})
+    merged.update({k: v for k, v in local.items() if v is not None})
+    try:
+        return Settings.from_env(**merged)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Turn any failure inside a command into one line on stderr and exit status 1."""
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # the boundary: everything below raises typed errors
+        if os.environ.get("QA_DEBUG"):
+            raise
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise click.ClickException(message) from exc
+
+
+def _store_exists(settings: Settings) -> bool:
+    return (settings.store / "ledger.sqlite3").is_file()
+
+
+def _ensure_sample(settings: Settings) -> None:
+    """With no store yet, index the built-in sample cable so a first question gets an answer."""
+    if _store_exists(settings) or settings.chroma_url:
+        return
+    from importlib.resources import as_file, files
+
+    from embeddings.ingest import ingest
+
+    sample = files("corpus") / "samples" / "06MEXICO3305.md"
+    click.echo(
+        f"No store at {settings.store} yet: indexing the built-in sample cable 06MEXICO3305 first.",
+        err=True,
+    )
+    with as_file(sample) as path:
+        ingest(
+            [Path(path)],
+            store_dir=settings.store,
+            chroma_url=settings.chroma_url,
+            model=settings.model,
+            device=settings.device,
+        )
+
+
+def _check_question(question: str) -> str:
+    question = question.strip()
+    if not question:
+        raise click.BadParameter("the question is empty", param_hint="QUESTION")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise click.BadParameter(
+            f"the question is {len(question):,} characters long; at most "
+            f"{MAX_QUESTION_CHARS:,} are read",
+            param_hint="QUESTION",
+        )
+    return question
+
+
+def _date_option(value: str | None, name: str) -> str | None:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD; --until rounds a partial date up to its end."""
+    if value is None:
+        return None
+    from datetime import date
+
+    parts = value.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) == 1:
+            day = date(numbers[0], 12, 31) if name == "--until" else date(numbers[0], 1, 1)
+        elif len(numbers) == 2:
+            if name == "--until":
+                nxt = date(numbers[0] + numbers[1] // 12, numbers[1] % 12 + 1, 1)
+                day = date.fromordinal(nxt.toordinal() - 1)
+            else:
+                day = date(numbers[0], numbers[1], 1)
+        elif len(numbers) == 3:
+            day = date(numbers[0], numbers[1], numbers[2])
+        else:
+            raise ValueError(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+    return day.isoformat()
+
+
+def _echo_rich(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console(highlight=False, soft_wrap=False).print(renderable)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.version_option(package_name="cable-qa", prog_name="qa")
+@click.pass_context
+def cli(ctx: click.Context, **options: Any) -> None:
+    """Ask plain-language questions of diplomatic cables and get the cited paragraphs.
+
+    With no command, opens the TUI.
+    """
+    ctx.obj = {k: v for k, v in options.items() if v is not None}
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(tui)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@common_options
+@click.option("--batch-size", type=click.IntRange(1, 4096), default=None, help="Windows per model call.")
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="torch",
+    show_default=True,
+    help="How the model runs: torch, or ONNX (fp32, or int8 on CPU for speed).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    batch_size: int | None,
+    backend: str,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    """Read cables (files or folders, any format) into the store. Idempotent."""
+    settings = _settings(ctx, batch_size=batch_size, **options)
+    with _one_line_errors():
+        from embeddings.ingest import ingest as run_ingest
+        from embeddings.progress import TerminalProgress
+
+        progress = None if as_json else TerminalProgress()
+        summary = run_ingest(
+            list(paths),
+            store_dir=settings.store,
+            chroma_url=settings.chroma_url,
+            model=settings.model,
+            device=settings.device,
+            batch_size=settings.batch_size,
+            backend=backend,
+            progress=progress,
+        )
+        if progress is not None:
+            progress.close()
+        if as_json:
+            click.echo(json.dumps(summary.to_json()))
+        else:
+            for error in summary.errors:
+                click.echo(f"skipped {error}", err=True)
+            click.echo(summary.line())
+        if summary.interrupted:
+            raise SystemExit(130)
+
+
+@cli.command()
+@click.argument("question")
+@common_options
+@click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (see DESIGN.md).")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Markdown for quoting.")
+@click.option("--since", metavar="YYYY-MM-DD", default=None, help="Only cables from this date on.")
+@click.option("--until", metavar="YYYY-MM-DD", default=None, help="Only cables up to this date.")
+@click.option("--origin", default=None, help="Only cables from this post (e.g. 'Paris').")
+@click.option("--classification", default=None, help="e.g. SECRET, CONFIDENTIAL.")
+@click.option("--tag", default=None, help="A TAG code, e.g. PREL.")
+@click.option("--no-infer", is_flag=True, help="Do not read filters from the question's words.")
+@click.option(
+    "--history",
+    multiple=True,
+    help="An earlier question this one follows up (repeatable, oldest first).",
+)
+@click.pass_context
+def ask(
+    ctx: click.Context,
+    question: str,
+    k: int,
+    as_json: bool,
+    as_markdown: bool,
+    since: str | None,
+    until: str | None,
+    origin: str | None,
+    classification: str | None,
+    tag: str | None,
+    no_infer: bool,
+    history: tuple[str, ...],
+    **options: Any,
+) -> None:
+    """Answer QUESTION with the ranked, cited paragraphs."""
+    if as_json and as_markdown:
+        raise click.UsageError("choose one of --json and --markdown")
+    question = _check_question(question)
+    settings = _settings(ctx, infer_filters=not no_infer, **options)
+    with _one_line_errors():
+        from qa.answer import Filters
+
+        filters = Filters(
+            since=_date_option(since, "--since"),
+            until=_date_option(until, "--until"),
+            origin=origin,
+            classification=classification,
+            tag=tag.upper() if tag else None,
+        )
+        _ensure_sample(settings)
+        from qa.engine import Engine
+
+        engine = Engine(settings)
+        try:
+            answer = engine.ask(question, k=k, filters=filters, history=history)
+        finally:
+            engine.close()
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        elif as_markdown:
+            from qa.render import render_markdown
+
+            click.echo(render_markdown(answer))
+        else:
+            from qa.render import render_text
+
+            _echo_rich(render_text(answer))
+
+
+@cli.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Metrics and every question as JSON.")
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "lexical"]),
+    default="hybrid",
+    show_default=True,
+    help="hybrid: the engine; dense / lexical: the plain retrievers, as baselines.",
+)
+@click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.pass_context
+def evaluate(
+    ctx: click.Context, file: Path, as_json: bool, mode: str, k: int, **options: Any
+) -> None:
+    """Score retrieval on an evaluation file (JSON lines; format in DESIGN.md)."""
+    settings = _settings(ctx, **options)
+    with _one_line_errors():
+        from qa.engine import Engine
+        from qa.evaluate import run_eval
+
+        engine = Engine(settings)
+        try:
+            report = run_eval(engine, file, mode=mode, k=k)
+        finally:
+            engine.close()
+        click.echo(json.dumps(report.to_json()) if as_json else report.format())
+
+
+@cli.command()
+@click.argument("cable_id")
+@click.argument("para", required=False)
+@common_options
+@click.pass_context
+def show(ctx: click.Context, cable_id: str, para: str | None, **options: Any) -> None:
+    """Print a cable from the store, or one of its paragraphs."""
+    settings = _settings(ctx, **options)
+    with _one_line_errors():
+        from qa.engine import Engine
+        from qa.render import render_cable
+
+        engine = Engine(settings)
+        try:
+            cable = engine.cable(cable_id.strip().upper())
+        finally:
+            engine.close()
+        if cable is None:
+            raise click.ClickException(f"{cable_id} is not in the store {settings.store}")
+        if para is not None and para not in {p.number for p in cable.paragraphs}:
+            raise click.ClickException(f"{cable.id} has no paragraph ¶{para}")
+        _echo_rich(render_cable(cable, para))
+
+
+@cli.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool, **options: Any) -> None:
+    """What the store holds: cables, paragraphs, records, by year, origin and classification."""
+    settings = _settings(ctx, **options)
+    with _one_line_errors():
+        from embeddings.stats import format_stats
+        from embeddings.stats import stats as store_stats
+
+        data = store_stats(settings.store, settings.chroma_url)
+        click.echo(json.dumps(data) if as_json else format_stats(data))
+
+
+@cli.command()
+@common_options
+@click.pass_context
+def tui(ctx: click.Context, **options: Any) -> None:
+    """Chat-style questioning with cited paragraphs and a cable viewer."""
+    settings = _settings(ctx, **options)
+    with _one_line_errors():
+        _ensure_sample(settings)
+        from qa.tui.app import run
+
+        run(settings)
+
+
+def main() -> None:
+    cli(prog_name="qa")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The `qa` command as users run it: a real subprocess, real model, real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("torch", "sentence_transformers", "chromadb", "textual", "numpy", "transformers")
+COMMANDS = ("ingest", "ask", "eval", "show", "stats", "tui")
+
+
+def run_qa(*args: str, store: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.pop("QA_CHROMA_URL", None)
+    if store is not None:
+        env["QA_STORE"] = str(store)
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("command", [(), *((c,) for c in COMMANDS)], ids=lambda c: " ".join(c) or "qa")
+def test_help_imports_nothing_heavy(command: tuple[str, ...]) -> None:
+    code = (
+        "import sys, time; t = time.perf_counter()\n"
+        "from qa.cli import cli\n"
+        f"try:\n    cli([*{list(command)!r}, '--help'], prog_name='qa')\n"
+        "except SystemExit as e:\n    assert e.code == 0, e.code\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print('HEAVY', heavy, 'SECONDS', round(time.perf_counter() - t, 3))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    line = out.stdout.strip().splitlines()[-1]
+    assert line.startswith("HEAVY [] "), line
+    print(f"qa {' '.join(command)} --help: {line.split()[-1]} s in-process")
+
+
+def test_help_wall_time_is_printed() -> None:
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "qa.cli", "--help"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    assert out.returncode == 0 and "ask" in out.stdout
+    print(f"qa --help wall: {elapsed:.3f} s")
+
+
+@pytest.mark.parametrize(
+    ("case", "args", "expected"),
+    [
+        ("empty question", ("ask", "   "), "the question is empty"),
+        ("huge question", ("ask", "x" * 100_001), "at most 10,000 are read"),
+        ("bad since", ("ask", "border", "--since", "2006-13-40"), "is not a date"),
+        ("json and markdown", ("ask", "border", "--json", "--markdown"), "choose one of"),
+        ("bad device", ("--device", "tpu", "stats"), "Invalid value for '--device'"),
+        ("missing eval file", ("eval", "/nonexistent/dev.jsonl"), "does not exist"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
+)
+def test_misuse_gives_one_line(case: str, args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
+    out = run_qa(*args, store=tmp_path / "store")
+    assert out.returncode != 0, case
+    assert expected in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "store").exists(), "a refused command must not create a store"
+
+
+def test_show_without_store_is_one_line(tmp_path: Path) -> None:
+    out = run_qa("show", "06MEXICO3305", store=tmp_path / "nothing")
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+@pytest.mark.slow
+def test_first_ask_indexes_the_sample_and_cites_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    out = run_qa("ask", "What should Mexico do about its southern border?", store=store)
+    assert out.returncode == 0, out.stderr
+    assert "indexing the built-in sample cable 06MEXICO3305" in out.stderr
+    assert "06MEXICO3305 ¶" in out.stdout
+
+    again = run_qa("ask", "--json", "-k", "3", "Who is accountable for border violence?", store=store)
+    assert again.returncode == 0, again.stderr
+    assert "indexing" not in again.stderr
+    answer = json.loads(again.stdout)
+    assert set(answer) == {"question", "filters", "answered", "results"}
+    assert 1 <= len(answer["results"]) <= 3
+    first = answer["results"][0]
+    assert set(first) == {
+        "rank", "cable_id", "paragraph", "citation", "score", "text", "highlight",
+        "subject", "date", "origin", "classification", "tags",
+    }  # fmt: skip
+    assert first["citation"] == f"06MEXICO3305 ¶{first['paragraph']}"
+    assert first["date"] == "2006-06-15"
+    start, end = first["highlight"]["start"], first["highlight"]["end"]
+    assert 0 <= start < end <= len(first["text"])
