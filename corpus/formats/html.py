@@ -1,0 +1,58 @@
+"""Cablegate pages (2010): metadata from the site's table, text from the last `<pre>`."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from corpus.assemble import Known, build_cable
+from corpus.clean import decode_entities
+from corpus.errors import ParseError
+from corpus.models import Cable
+
+CABLE_TABLE = re.compile(r"<table\s+class=['\"]cable['\"]>(?P<table>.*?)</table>", re.S | re.I)
+CELL = re.compile(r"<td[^>]*>(?P<cell>.*?)</td>", re.S | re.I)
+PRE = re.compile(r"<pre[^>]*>(?P<pre>.*?)</pre>", re.S | re.I)
+# The site's own paragraph anchors (`<a id='par7' href='#par7'>¶</a>`) are unreliable: dropped.
+PAR_ANCHOR = re.compile(r"<a\s+id=['\"]par[^'\"]*['\"]\s+href=['\"]#par[^'\"]*['\"]>¶</a>", re.I)
+TAG = re.compile(r"<[^>]{0,2000}>")
+PARTIAL_NOTE = re.compile(r"partial extract", re.I)
+HTML_HINT = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<table\s+class='cable'>")
+CREATED = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?P<time>\d{2}:\d{2}))?")
+
+
+def looks_like(head: str) -> bool:
+    """HTML by content: a doctype, an html tag or the site's cable table."""
+    lowered = head[:4000].lower()
+    return HTML_HINT.search(lowered) is not None
+
+
+def strip_markup(text: str) -> str:
+    return decode_entities(TAG.sub("", PAR_ANCHOR.sub("", text)))
+
+
+def parse_html(text: str, source: str) -> Cable:
+    """A cablegate page → `Cable`; any other HTML page is a `ParseError`."""
+    table = CABLE_TABLE.search(text)
+    if table is None:
+        raise ParseError(source, "HTML page without a cable table (not a cablegate cable page)")
+    cells = [" ".join(strip_markup(c["cell"]).split()) for c in CELL.finditer(table["table"])]
+    if len(cells) < 5:
+        raise ParseError(source, "cable table without its five metadata cells")
+    ref_id, created_text, _released, classification, origin = cells[:5]
+    created = CREATED.search(created_text)
+    if created is None:
+        raise ParseError(source, f"unreadable Created date {created_text!r}")
+    pres = [p["pre"] for p in PRE.finditer(text)]
+    if not pres:
+        raise ParseError(source, "cable page without cable text")
+    partial = any(PARTIAL_NOTE.search(pre) for pre in pres[:-1])
+    stamp = f"{created['date']} {created['time'] or '00:00'}"
+    known = Known(
+        id=ref_id.upper() or None,
+        created=datetime.strptime(stamp, "%Y-%m-%d %H:%M"),
+        origin=origin or None,
+        classification=classification or None,
+        partial=partial,
+    )
+    return build_cable(strip_markup(pres[-1]), known, source)

@@ -1,0 +1,233 @@
+"""Header lines of a cable: where they end, and what they say.
+
+The header decides the cable's identity (classification line, DTG, FM line)
+and its searchable metadata (SUBJECT, TAGS, REF). It is written in many
+variants: lower case, several fields on one line, `TAGS` without a colon,
+a SUBJECT cut by a page header. Everything before the last header field is
+routing and is not searched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from corpus.paragraphs import PARA_START
+
+FIELD = re.compile(
+    r"^[ \t]*(?:\(U\)[ \t]*)?(?P<key>E\.?[ \t]?O\.?(?=[ \t]*1\d{4})|TAGS?\b|SUBJECT\b|SUBJ\b"
+    r"|REFS?\b|REFTEL\b|REFERENCES?\b|CLASSIFIED[ \t]+BY\b)[ \t]*:?[ \t]*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+INLINE_FIELD = re.compile(r"[ \t]+(?=(?:TAGS|SUBJECT)[ \t]*:)", re.IGNORECASE)
+INLINE_REF = re.compile(r"[ \t]+(?=REF(?:S|TEL)?:)")
+GLUED_PARA = re.compile(r"(?<=\S)[ \t]+(?=1[ \t]*\.[ \t]*\([A-Z/]{1,6}\))")
+# `C O N F I D E N T I A L SECTION 01 OF 03 MEXICO 003305`, `UNCLAS STATE 011937`.
+CLASS_LINE = re.compile(
+    r"^[ \t]*(?P<class>(?:[A-Za-z][ \t]){3,}[A-Za-z]|UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET"
+    r"|LIMITED[ \t]+OFFICIAL[ \t]+USE)(?:[ \t]+E[ \t]*F[ \t]*T[ \t]*O)?"
+    r"(?:[ \t]+(?:SECTION|section)[ \t]+\d+[ \t]+(?:OF|of)[ \t]+\d+)?"
+    r"[ \t]+(?P<origin>[A-Za-z][A-Za-z .'-]*?)[ \t]+(?P<number>\d{3,8})[ \t]*$"
+)
+CAVEAT_LINE = re.compile(
+    r"^[ \t]*(?P<caveat>NOFORN|SENSITIVE|EXDIS|NODIS|LIMDIS|STADIS|SBU|FOR OFFICIAL USE ONLY)"
+    r"[ \t]*$",
+    re.IGNORECASE,
+)
+DTG = re.compile(
+    r"^[ \t]*[OPRZ]{1,2}[ \t]+(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z[ \t]+"
+    r"(?P<month>[A-Z]{3})[ \t]+(?P<year>\d{2,4})[ \t]*$"
+)
+FROM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?:[A-Z]+/)?(?P<origin>[A-Z][A-Z .'-]+?)[ \t]*$")
+DECL_DATE = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{2,4})")
+STATED_ID = re.compile(
+    r"^[ \t]*(?:(?:Reference[ \t]+ID|Ref[ \t]+ID|ID|ORIGIN|Cable)[ \t]*:?[ \t]*)?"
+    r"(?P<id>\d{2}[A-Z]{2,}\d{1,7})[ \t]*$",
+    re.IGNORECASE,
+)
+META_DATE = re.compile(r"^[ \t]*DATE:[ \t]*(?P<date>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?)")
+REF_ITEM_LINE = re.compile(r"^[ \t]*(?:\(?[A-Za-z][.)][ \t]|\d{2}[ \t]+[A-Za-z]|[A-Z]+[ \t]+\d)")
+TAG_LINE = re.compile(r"^[ \t]*(?:[A-Za-z]{2,6}(?:[ \t]*\([^)]*\))?[ \t]*,?[ \t]*)+$")
+TAG = re.compile(r"\b[A-Za-z]{2,6}\b(?![^(]*\))")
+MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What the header lines say; `end` is the index of the first body line."""
+
+    end: int = 0
+    subject: str = ""
+    tags: tuple[str, ...] = ()
+    ref: str = ""
+    classified_by: str | None = None
+    classification: str | None = None
+    origin_code: str | None = None
+    number: int | None = None
+    sent_from: str | None = None
+    sent: datetime | None = None
+    decl: datetime | None = None
+    stated_id: str | None = None
+
+
+def split_fields(lines: list[str]) -> list[str]:
+    """One field per line: `E.O. ... TAGS: ... SUBJECT: ...` becomes three lines."""
+    out: list[str] = []
+    for line in lines:
+        field = FIELD.match(line)
+        if field and field["key"].upper().startswith(("E", "TAG", "SUBJ")):
+            parts = INLINE_FIELD.split(line)
+            if field["key"].upper().startswith("SUBJ"):
+                parts = [p for part in parts for p in INLINE_REF.split(part)]
+            out.extend(parts)
+        elif field and field["key"].upper().startswith("CLASSIFIED"):
+            out.extend(GLUED_PARA.split(line, maxsplit=1))
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(key: str, line: str, following: str) -> bool:
+    if PARA_START.match(line) or FIELD.match(line):
+        return False
+    if key == "REF":
+        return bool(line.strip()) or bool(REF_ITEM_LINE.match(following))
+    if not line.strip():
+        return False
+    if key == "TAG":
+        return TAG_LINE.match(line) is not None
+    return key in ("SUBJ", "CLASSIFIED")
+
+
+def _key(raw: str) -> str:
+    raw = raw.upper()
+    for key in ("E", "TAG", "SUBJ", "REF", "CLASSIFIED"):
+        if raw.startswith(key):
+            return key
+    return raw
+
+
+def _date(match: re.Match[str] | None) -> datetime | None:
+    if match is None:
+        return None
+    year = int(match["year"])
+    year += 2000 if year < 50 else 1900 if year < 100 else 0
+    try:
+        return datetime(year, int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
+
+
+def _dtg(match: re.Match[str]) -> datetime | None:
+    year = int(match["year"])
+    year += 2000 if year < 50 else 1900 if year < 100 else 0
+    try:
+        return datetime(
+            year,
+            MONTHS[match["month"]],
+            int(match["day"]),
+            int(match["hour"]),
+            int(match["minute"]),
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+def parse_header(lines: list[str]) -> Header:
+    """Fields from the top of the cable, up to its first paragraph."""
+    values: dict[str, list[str]] = {}
+    found: dict[str, object] = {}
+    end = 0
+    key: str | None = None
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if key is not None and _continues(key, line, following):
+            values[key].append(line.strip())
+            end = index + 1
+            continue
+        key = None
+        field = FIELD.match(line)
+        if field:
+            key = _key(field["key"])
+            values.setdefault(key, []).append(field["value"].strip())
+            end = index + 1
+            continue
+        if PARA_START.match(line):
+            break
+        _identity(line, found)
+        if "class" in found and "class_line" not in found:
+            found["class_line"] = index
+        if CAVEAT_LINE.match(line):
+            found.setdefault("caveats", []).append(line.strip().upper())  # type: ignore[attr-defined]
+            end = max(end, index + 1) if "class_line" in found else end
+        if "class_line" in found and end <= int(found["class_line"]):  # type: ignore[call-overload]
+            end = int(found["class_line"]) + 1  # type: ignore[call-overload]
+    return _header(end, values, found)
+
+
+def _identity(line: str, found: dict[str, object]) -> None:
+    if "class" not in found and (match := CLASS_LINE.match(line)):
+        found["class"] = match["class"]
+        found["origin_code"] = re.sub(r"[^A-Z]", "", match["origin"].upper())
+        found["number"] = int(match["number"])
+    elif "sent" not in found and (match := DTG.match(line)):
+        found["sent"] = _dtg(match)
+    elif "from" not in found and (match := FROM_LINE.match(line)):
+        found["from"] = match["origin"]
+    elif "id" not in found and (match := STATED_ID.match(line)):
+        found["id"] = match["id"].upper()
+    elif "sent" not in found and (match := META_DATE.match(line)):
+        found["sent"] = datetime.fromisoformat(match["date"])
+
+
+def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) -> Header:
+    def joined(key: str) -> str:
+        return " ".join(" ".join(part for part in values.get(key, []) if part).split())
+
+    eo = joined("E")
+    classification = found.get("class")
+    caveats = found.get("caveats", [])
+    return Header(
+        end=end,
+        subject=joined("SUBJ"),
+        tags=parse_tags(" ".join(values.get("TAG", []))),
+        ref="\n".join(values.get("REF", [])),
+        classified_by=joined("CLASSIFIED") or None,
+        classification=(
+            normalise_classification(str(classification), list(caveats))  # type: ignore[call-overload]
+            if classification
+            else None
+        ),
+        origin_code=found.get("origin_code"),  # type: ignore[arg-type]
+        number=found.get("number"),  # type: ignore[arg-type]
+        sent_from=found.get("from"),  # type: ignore[arg-type]
+        sent=found.get("sent"),  # type: ignore[arg-type]
+        decl=_date(DECL_DATE.search(eo)),
+        stated_id=found.get("id"),  # type: ignore[arg-type]
+    )
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """`PREL, PGOV, MX` and `ovip (steinberg, james b.), prel` → upper-case codes."""
+    tags: list[str] = []
+    for tag in TAG.findall(text):
+        tag = tag.upper()
+        if tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def normalise_classification(word: str, caveats: list[str]) -> str:
+    """`C O N F I D E N T I A L` + NOFORN → `CONFIDENTIAL//NOFORN`, as the cable site writes it."""
+    level = re.sub(r"\s+", "", word).upper()
+    if level.startswith("UNCLAS"):
+        level = "UNCLASSIFIED"
+    elif level.startswith("LIMITED"):
+        level = "LIMITED OFFICIAL USE"
+    if "NOFORN" in caveats and level in ("SECRET", "CONFIDENTIAL"):
+        return f"{level}//NOFORN"
+    if level == "UNCLASSIFIED" and ({"SENSITIVE", "SBU"} & set(caveats)):
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    return level

@@ -1,0 +1,157 @@
+"""Reference IDs: every citation and cross-reference resolves to one canonical spelling.
+
+A cable is written `PARIS 104`, `PARIS 000104`, `05 PARIS 104` or `05PARIS104`
+depending on who wrote it; the store, the REF links and the questions people
+type must all agree on `05PARIS104`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# `05PARIS104`, `06 MEXICO 3305`, `09STATE11937`; the year is two digits, the origin
+# code letters (a few carry spaces when written out: `BUENOS AIRES 1462`).
+_CANONICAL = re.compile(r"^(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
+_WRITTEN = re.compile(
+    r"^\s*(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])"
+    r"\s*(?P<number>\d{1,7})\s*$"
+)
+# One reference inside a REF line: optional two-digit year, origin words, number.
+_REF_ITEM = re.compile(
+    r"(?<![\w/])(?:(?P<year>\d{2})\s+)?"
+    r"(?P<origin>(?:[A-Z][A-Z'-]{1,}|[a-z][a-z'-]{1,})(?:\s(?:[A-Z][A-Z'-]+|[a-z][a-z'-]+)){0,2})"
+    r"\s+(?P<number>\d{1,7})(?![\d/.:-]|\s*(?:OF|of)\s+\d)(?!\s*\(?[A-Z]\))"
+)
+# Free text: `06MEXICO3305` glued, or `06 MEXICO 3305` with the year written.
+_FREE = re.compile(
+    r"\b(?P<year>\d{2})\s?(?P<origin>[A-Z]{3,}(?:\s[A-Z]{3,})?)\s?(?P<number>\d{1,7})\b"
+)
+# Words of a REF line that look like origins but are list labels or prose.
+_NOT_ORIGINS = frozenset(
+    {
+        "REF",
+        "REFS",
+        "REFTEL",
+        "AND",
+        "OF",
+        "THE",
+        "NO",
+        "NOTAL",
+        "SEPTEL",
+        "DATED",
+        "ON",
+        "AT",
+        "IN",
+        "TO",
+        "FROM",
+        "FOR",
+        "CA",
+        "PARA",
+        "PARAS",
+        "PAGE",
+        "TAB",
+        "EO",
+        "DECL",
+        "ALSO",
+        "SEE",
+        "AS",
+        "BY",
+        "PREVIOUS",
+        "SECTION",
+        "E",
+        "O",
+        "JAN",
+        "FEB",
+        "MAR",
+        "APR",
+        "MAY",
+        "JUN",
+        "JUL",
+        "AUG",
+        "SEP",
+        "SEPT",
+        "OCT",
+        "NOV",
+        "DEC",
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+        "CIRCULAR",
+        "TELCON",
+        "EMAIL",
+        "MEMO",
+        "STATUS",
+        "REPORT",
+        "USC",
+        "CFR",
+        "RES",
+        "UNSCR",
+        "RESOLUTION",
+        "DTG",
+    }
+)
+
+
+def _code(origin: str) -> str:
+    return re.sub(r"[^A-Z]", "", origin.upper())
+
+
+def _two_digit(year: int | str | None) -> str | None:
+    if year is None:
+        return None
+    return f"{int(year) % 100:02d}"
+
+
+def canonical_id(text: str, year: int | str | None = None) -> str | None:
+    """`MEXICO 003305` + 2006 → `06MEXICO3305`; None when `text` is not an ID.
+
+    A year written in the text wins over `year` (a 2006 cable citing `05 PARIS 1`).
+    """
+    text = text.strip()
+    glued = _CANONICAL.match(text.upper())
+    if glued:
+        return f"{glued['year']}{glued['origin']}{int(glued['number'])}"
+    written = _WRITTEN.match(text)
+    if not written:
+        return None
+    yy = written["year"] or _two_digit(year)
+    code = _code(written["origin"])
+    if yy is None or len(code) < 2:
+        return None
+    return f"{yy}{code}{int(written['number'])}"
+
+
+def parse_refs(text: str, default_year: int | str) -> tuple[str, ...]:
+    """The cables a REF line cites, canonical and in order, without repeats."""
+    found: list[str] = []
+    for match in _REF_ITEM.finditer(text):
+        words = match["origin"].upper().split()
+        while words and words[0] in _NOT_ORIGINS:
+            words.pop(0)
+        if not words or any(word in _NOT_ORIGINS for word in words):
+            continue
+        if len(words[-1]) == 1:  # a list label glued to the origin: `A. PARIS`
+            continue
+        year = match["year"] or _two_digit(default_year)
+        ref = f"{year}{_code(' '.join(words))}{int(match['number'])}"
+        if ref not in found:
+            found.append(ref)
+    return tuple(found)
+
+
+def find_cable_ids(text: str) -> list[str]:
+    """Canonical IDs written in free text, such as a question naming `06MEXICO3305`."""
+    found: list[str] = []
+    for match in _FREE.finditer(text.upper()):
+        ref = f"{match['year']}{_code(match['origin'])}{int(match['number'])}"
+        if ref not in found:
+            found.append(ref)
+    return found

@@ -1,0 +1,294 @@
+"""Cable body → paragraphs, numbered as the cable numbers them.
+
+A citation is only as good as its paragraph number, so numbers are accepted
+only when they continue the cable's own sequence: numbered lists, years and
+REF items at a line start do not open paragraphs, while restarts and repeats
+(`1.` again after `2.`) get a letter suffix so every number stays unique.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.models import Paragraph
+
+MARK = r"[A-Z]{1,4}(?:\s?//?\s?[A-Z]{1,8}(?:[ ,]+[A-Z]{2,6})*)*|[a-z]{1,3}(?:/[a-z]{1,2})?"
+# `1. (C)`, `1.(C)`, `12.  (S/NF)`, `3.. (SBU)`, `2.In`, `¶7.`, `(C) 1. The`.
+PARA_START = re.compile(
+    rf"^[ \t]*(?:¶[ \t]*)?(?:\((?P<pre>{MARK})\)[ \t]*)?(?P<num>[1-9]\d{{0,2}})[ \t]*\.{{1,2}}"
+    rf"(?:[ \t]*\((?P<mark>{MARK})\)[ \t]*|[ \t]+|(?=[A-Z(\"“'])|$)(?P<rest>.*)$"
+)
+LEADING_MARK = re.compile(rf"^[ \t]*\((?P<mark>{MARK})\)[ \t]*")
+# Page markers: `MADRID 00000109 002 OF 003`, `PARIS 00000741 001.2 OF 004`.
+PAGE_MARKER = r"[A-Z][A-Za-z .'-]{0,20}?[ \t]+\d{5,8}[ \t]+\d{3}(?:\.\d)?[ \t]+(?:OF|of)[ \t]+\d{3}"
+# Old telegram page headers: `PAGE 02 CAPE T 00097 01 OF 03 182017Z`.
+OLD_PAGE = (
+    r"PAGE[ \t]+\d{2,3}[ \t]+[A-Z][A-Z .]{0,20}?[ \t]+\d{4,6}[ \t]+\d{2}[ \t]+OF[ \t]+\d{2}"
+    r"[ \t]+\d{6}Z"
+)
+CLASS_WORD = r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
+PAGE_LINE = re.compile(rf"^[ \t]*(?:{PAGE_MARKER}|{OLD_PAGE})[ \t]*$", re.MULTILINE)
+PAGE_INLINE = re.compile(
+    rf"(?:[ \t]+{CLASS_WORD}[ \t]*\n)?[ \t]*(?:\b{PAGE_MARKER}\b|\b{OLD_PAGE})[ \t]*"
+)
+CLASS_ONLY_LINE = re.compile(rf"^[ \t]*{CLASS_WORD}(?:[ \t]+NOFORN)?[ \t]*$", re.MULTILINE)
+SIPDIS_LINE = re.compile(r"^[ \t]*SIPDIS[ \t]*$", re.MULTILINE | re.IGNORECASE)
+SIPDIS_LEAD = re.compile(r"^[ \t]*SIPDIS[ \t]+(?=\S)", re.MULTILINE | re.IGNORECASE)
+WEB_SITE_LINE = re.compile(
+    r"^[ \t]*Visit\b.{0,80}\bweb ?site\b.*(?:\n[ \t]*<?https?://\S+>?[ \t]*)?$",
+    re.MULTILINE | re.IGNORECASE,
+)
+DASHES = re.compile(r"^[ \t]*[-=_]{3,}[-=_ \t]*$")
+SLASH_HEADING = re.compile(r"^[ \t]*//(?P<title>[^/].{0,100}?)//[ \t]*$")
+LIST_ITEM = re.compile(r"^(?:--|-|\*|•|o |[A-Za-z][.)]|\([A-Za-z0-9]{1,3}\)|\d{1,2}[.)])\s")
+SIGNER = re.compile(r"^[ \t]*[A-Z][A-Za-z.'-]+(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3}[ \t]*$")
+SENTENCE_END = re.compile(r"[.:;!?\"”')\]]$")
+SPACES = re.compile(r"[ \t]{2,}")
+PAGE_BREAK = "\x00"
+
+
+def normalise_body(text: str) -> list[str]:
+    """Lines with page markers, SIPDIS and site boilerplate gone; split sentences rejoined."""
+    text = PAGE_LINE.sub(PAGE_BREAK, text)
+    text = PAGE_INLINE.sub(" ", text)
+    text = CLASS_ONLY_LINE.sub("", text)
+    text = SIPDIS_LINE.sub("", text)
+    text = SIPDIS_LEAD.sub("", text)
+    text = WEB_SITE_LINE.sub("", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if PAGE_BREAK not in line:
+            out.append(line)
+            index += 1
+            continue
+        while out and not out[-1].strip():
+            out.pop()
+        index += 1
+        while index < len(lines) and (not lines[index].strip() or PAGE_BREAK in lines[index]):
+            index += 1
+        following = lines[index].lstrip() if index < len(lines) else ""
+        previous = out[-1] if out else ""
+        if SENTENCE_END.search(previous) and (not following or not following[0].islower()):
+            out.append("")
+    return out
+
+
+def is_heading(lines: list[str], index: int) -> bool:
+    """A short line over a line of dashes (blank lines between allowed), or `//TITLE//`."""
+    line = lines[index].strip()
+    if SLASH_HEADING.match(line):
+        return True
+    if not line or len(line) > 100 or DASHES.match(line) or line.endswith(","):
+        return False
+    after = index + 1
+    while after < len(lines) and not lines[after].strip() and after - index < 3:
+        after += 1
+    return after < len(lines) and DASHES.match(lines[after]) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Start:
+    line: int
+    number: int
+    mark: str | None
+    rest: str
+
+
+def _candidates(lines: list[str]) -> list[_Start]:
+    starts = []
+    for index, line in enumerate(lines):
+        match = PARA_START.match(line)
+        if match:
+            mark = match["mark"] or match["pre"]
+            starts.append(_Start(index, int(match["num"]), mark, match["rest"]))
+    return starts
+
+
+def _opens_block(lines: list[str], index: int) -> bool:
+    if index == 0:
+        return True
+    before = lines[index - 1].strip()
+    return not before or DASHES.match(before) is not None or is_heading(lines, index - 1)
+
+
+def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[_Start]:
+    """Keep the candidates that continue the cable's own numbering."""
+    candidates = _candidates(lines)
+    chosen: list[_Start] = []
+    marked = False
+    for position, start in enumerate(candidates):
+        last = chosen[-1].number if chosen else 0
+        expected = last + 1
+        number = start.number
+        if one_prefix and number != expected and str(number) == f"1{expected}":
+            number = expected
+            start = _Start(start.line, number, start.mark, start.rest)
+        block = _opens_block(lines, start.line)
+        if not chosen:
+            ok = number == 1 or start.mark is not None or partial or (block and number <= 3)
+        elif number == expected:
+            ok = (
+                start.mark is not None
+                or not marked
+                or not _marked_later(candidates[position + 1 :], expected)
+            )
+        elif expected < number <= expected + 2:
+            ok = start.mark is not None and block
+        elif number == 1 or number == last:
+            ok = start.mark is not None and block and (not marked or start.mark is not None)
+        else:
+            ok = False
+        if ok:
+            if not chosen:
+                marked = start.mark is not None
+            chosen.append(start)
+    return chosen
+
+
+def _marked_later(rest: list[_Start], expected: int) -> bool:
+    for start in rest:
+        if start.mark is not None:
+            return start.number == expected
+    return False
+
+
+def flow(lines: list[str]) -> str:
+    """Wrapped lines joined with spaces; blank lines and list items keep their own line."""
+    out: list[str] = []
+    current: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or DASHES.match(line):
+            if current:
+                out.append(" ".join(current))
+                current = []
+            continue
+        if current and LIST_ITEM.match(line):
+            out.append(" ".join(current))
+            current = []
+        current.append(line)
+    if current:
+        out.append(" ".join(current))
+    joined: list[str] = []
+    for part in out:
+        # A blank line inside a sentence is a rendering break, not a new block.
+        if joined and not SENTENCE_END.search(joined[-1]) and part[:1].islower():
+            joined[-1] = f"{joined[-1]} {part}"
+        else:
+            joined.append(part)
+    return "\n".join(SPACES.sub(" ", part) for part in joined)
+
+
+def _split_headings(lines: list[str]) -> tuple[list[str], str | None]:
+    """Drop heading lines from a span; the trailing heading belongs to the next paragraph."""
+    kept: list[str] = []
+    trailing: str | None = None
+    for index, line in enumerate(lines):
+        if is_heading(lines, index):
+            slash = SLASH_HEADING.match(line)
+            trailing = (slash["title"] if slash else line).strip()
+            continue
+        if line.strip() and not DASHES.match(line) and trailing is not None:
+            kept.append(trailing)
+            trailing = None
+        kept.append(line)
+    return kept, trailing
+
+
+def split_signer(lines: list[str]) -> tuple[list[str], str | None]:
+    """The signer's name closes a cable on a line of its own."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    if not end:
+        return lines, None
+    last = lines[end - 1]
+    before = lines[end - 2].strip() if end >= 2 else ""
+    words = last.split()
+    if (
+        SIGNER.match(last)
+        and len(last.strip()) <= 40
+        and (not before or SENTENCE_END.search(before))
+        and not PARA_START.match(last)
+        and len(words) <= 4
+        and not (len(words) > 1 and all(w.istitle() and len(w) > 3 for w in words[:1]) and end < 3)
+    ):
+        return lines[: end - 1], last.strip()
+    return lines, None
+
+
+def _unique(number: str, used: set[str]) -> str:
+    if number not in used:
+        return number
+    for suffix in "bcdefghijklmnopqrstuvwxyz":
+        if number + suffix not in used:
+            return number + suffix
+    return f"{number}_{len(used)}"
+
+
+def parse_paragraphs(
+    lines: list[str], *, partial: bool = False, one_prefix: bool = False
+) -> tuple[Paragraph, ...]:
+    """Body lines (header removed) → paragraphs in reading order."""
+    starts = select_starts(lines, partial=partial, one_prefix=one_prefix)
+    if not starts:
+        return _unnumbered(lines)
+    paragraphs: list[Paragraph] = []
+    used: set[str] = set()
+    opening, heading = _split_headings(lines[: starts[0].line])
+    zero = flow(opening)
+    if len(zero.split()) >= 6:
+        paragraphs.append(Paragraph("0", zero, _leading_mark(zero), None, True))
+        used.add("0")
+    for index, start in enumerate(starts):
+        stop = starts[index + 1].line if index + 1 < len(starts) else len(lines)
+        body, next_heading = _split_headings([start.rest, *lines[start.line + 1 : stop]])
+        text = flow(body)
+        number = _unique(str(start.number), used)
+        if text:
+            used.add(number)
+            paragraphs.append(Paragraph(number, text, start.mark, heading, True))
+        heading = next_heading
+    return tuple(paragraphs)
+
+
+def _leading_mark(text: str) -> str | None:
+    match = LEADING_MARK.match(text)
+    return match["mark"] if match else None
+
+
+def _unnumbered(lines: list[str]) -> tuple[Paragraph, ...]:
+    paragraphs: list[Paragraph] = []
+    block: list[str] = []
+    heading: str | None = None
+
+    def close() -> None:
+        nonlocal heading
+        kept, trailing = _split_headings(block)
+        text = flow(kept)
+        if text:
+            mark = _leading_mark(text)
+            if mark is not None:
+                text = LEADING_MARK.sub("", text, count=1)
+            paragraphs.append(Paragraph(str(len(paragraphs) + 1), text, mark, heading, False))
+            heading = None
+        if trailing is not None:
+            heading = trailing
+        block.clear()
+
+    for index, line in enumerate(lines):
+        if not line.strip() and not _inside_heading(lines, index):
+            close()
+        else:
+            block.append(line)
+    close()
+    return tuple(paragraphs)
+
+
+def _inside_heading(lines: list[str], index: int) -> bool:
+    """A blank line between a heading and its dashes does not end the block."""
+    return index > 0 and is_heading(lines, index - 1)

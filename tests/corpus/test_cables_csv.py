@@ -1,0 +1,37 @@
+"""The 300 sample rows read like the cablegate pages of the same cables."""
+
+from __future__ import annotations
+
+import pytest
+
+import corpus
+from corpus.models import Cable
+from tests.conftest import CABLEGATE, SAMPLE_CSV
+
+
+def test_csv_rows_match_their_html_pages() -> None:
+    rows = list(corpus.read(SAMPLE_CSV))
+    assert len(rows) == 300 and all(isinstance(r, Cable) for r in rows)
+    pages = {c.id: c for c in corpus.read(CABLEGATE) if isinstance(c, Cable)}
+    mismatched = []
+    for row in rows:
+        assert isinstance(row, Cable)
+        page = pages[row.id]
+        fields = ("id", "date", "origin", "classification", "subject", "tags", "references")
+        if any(getattr(row, f) != getattr(page, f) for f in fields) or [
+            p.number for p in row.paragraphs
+        ] != [p.number for p in page.paragraphs]:
+            mismatched.append(row.id)
+        elif row.content_hash != page.content_hash:
+            mismatched.append(f"{row.id} (hash)")
+    assert mismatched == []
+
+
+@pytest.mark.bench
+def test_numbered_paragraph_count() -> None:
+    from bench.parse import CAREFUL_SAMPLE, count_paragraphs
+
+    parsed, careful = count_paragraphs()
+    print(f"numbered paragraphs: parsed {parsed}, careful-count estimate {careful:.0f}")
+    assert abs(parsed - careful) / careful < 0.02
+    assert CAREFUL_SAMPLE

@@ -1,0 +1,249 @@
+"""Cablegate pages, one named case per quirk of the corpus README."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from corpus.formats.html import parse_html
+from corpus.models import Cable
+from tests.conftest import cable_html
+
+
+@cache
+def cable(cable_id: str) -> Cable:
+    path = cable_html(cable_id)
+    return parse_html(path.read_text(encoding="utf-8"), str(path))
+
+
+def numbers(c: Cable) -> str:
+    return " ".join(p.number for p in c.paragraphs)
+
+
+NUMBERS = [
+    ("04MADRID4687", "7 8 9"),  # partial extract starting at ¶7
+    ("08STATE15220", "1 2 3 4 5 6 7 8 9 10"),  # anchors on REF items
+    ("06MADRID293", "1 2 3 4 5"),  # anchors on years at a line start
+    ("08OSLO522", "1 2 3 4 5 6"),  # ¶1 glued to the Classified By line, no par1 anchor
+    ("05PARIS4760", "1 2 3 4 5 6 7"),  # `3.. (SBU)`
+    ("09RIYADH651", " ".join(str(n) for n in range(1, 25))),  # `2.In interviews`
+    ("07BAGHDAD3504", " ".join(str(n) for n in range(1, 12))),  # `(C) 1. The`
+    ("10NAIROBI59", " ".join(str(n) for n in range(1, 13))),  # no blank lines
+    ("09BEIJING2963", "1 2 1b 2b 3 4 5 6 7 8 9 10 11"),  # restarted numbering
+    ("10CARACAS107", "1 2 3 4 5 6 7 8"),  # no numbered paragraphs
+    ("08BRASILIA351", " ".join(str(n) for n in range(1, 12))),  # glued page markers
+    ("00HARARE6677", " ".join(str(n) for n in range(1, 13))),  # PAGE headers
+    ("04ANKARA348", " ".join(str(n) for n in range(1, 13))),  # one-line header
+    ("08ASTANA338", "1 2 3 4 5 6"),  # TAGS without colon
+    ("10RIYADH61", " ".join(str(n) for n in range(1, 11))),  # no SUBJECT
+    ("09KUWAIT110", "1 2 3 4 5 6 7 8"),  # metadata block in the body
+    ("08TEGUCIGALPA459", " ".join(str(n) for n in range(1, 17))),  # SUBJECT … REF: inline
+    ("88BAGHDAD28", "1 2 3 4 5 6"),  # mislabelled page
+    ("07PARIS2725", " ".join(str(n) for n in range(1, 14))),  # mislabelled page
+    ("66BUENOSAIRES2481", "1 2 3 4 5 6 7 8"),  # all-caps 1966 telegram
+    ("05PARIS104", "1 2 3 4 5"),
+    ("86MADRID5480", "1 2 3"),
+    ("04MADRID961", "1 2 3 4 5 6"),
+    ("09LAPAZ1784", "1 2 3 4 5 6 7 8 9 10 12 13 14 15 16 17"),  # `¶7. 6. The`, empty ¶11
+    ("09SANAA1669", "1 2 3 4 5 6 7 8 9 10"),  # stray `6. END SUMMARY.`
+    ("09BEIJING1970", " ".join(str(n) for n in range(1, 14))),  # stray `15.` line
+    ("09RIODEJANEIRO311", "1 2 3 4 5 6 7"),  # ¶1 without a mark
+    ("10MEXICO141", " ".join(str(n) for n in range(1, 12))),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), NUMBERS, ids=[n[0] for n in NUMBERS])
+def test_paragraph_numbers(case: str, expected: str) -> None:
+    assert numbers(cable(case)) == expected
+
+
+HEADERS = [
+    ("06MADRID293", "SPAIN: CHIEF PROSECUTOR FORCED TO QUIT", ("PGOV", "PTER", "SP"), ()),
+    (
+        "08STATE15220",
+        "(s) further scheming by german firm to export test chamber to iranian ballistic missile"
+        " program",
+        ("PARM", "PREL", "ETTC", "MTCRE", "KSCA", "GM", "IR"),
+        ("05STATE201650", "05BERLIN3726", "05STATE211408", "05BERLIN3954", "06STATE36325"),
+    ),
+    (
+        "04MADRID4687",
+        "DEPUTY FM LEON ON CUBA, IRAQ, AFGHANISTAN, BILATERAL RELATIONS",
+        ("PREL", "PGOV", "PHUM", "SP"),
+        (),
+    ),
+    (
+        "00HARARE6677",
+        "ASSISTANT SECRETARY MEETS WITH ZIMBABWE OPPOSITION LEADER",
+        ("PGOV", "PREL", "ECON", "PINR", "ZI", "SA"),
+        ("00HARARE6584",),
+    ),
+    (
+        "08ASTANA338",
+        "CHEVRON INCIDENT REFLECTS CHANGING DYNAMICS IN KAZAKHSTAN’S ENERGY HIERARCHY",
+        ("PGOV", "PREL", "EPET", "PINR", "KZ"),
+        ("08ASTANA65", "08ASTANA225"),
+    ),
+    ("10RIYADH61", "", ("ECON", "PREL", "EFIN", "KTFN", "SA"), ()),
+    (
+        "09KUWAIT110",
+        'THE INTERIOR MINISTER\'S REMEDY FOR TERRORISTS: "LET THEM DIE."',
+        ("PREL", "PTER", "PINR", "KU", "IR"),
+        ("09KUWAIT95",),
+    ),
+    (
+        "08TEGUCIGALPA459",
+        "PRESIDENT JOSE MANUEL ZELAYA ROSALES: PERSONAL REFLECTIONS OF AMBASSADOR FORD",
+        (
+            "PGOV",
+            "PINR",
+            "PREL",
+            "KDEM",
+            "ECON",
+            "SOCI",
+            "KCRM",
+            "ENRG",
+            "EFIN",
+            "SNAR",
+            "SMIG",
+            "MARR",
+            "MASS",
+            "MOPS",
+            "HO",
+        ),
+        (),
+    ),
+    (
+        "86MADRID5480",
+        "QADHAFI RETALIATES AGAINST SPANISH EXPULSIONS",
+        ("PTER", "PINR", "PREL", "SP", "LY"),
+        ("86MADRID5426", "86MADRID5425", "86MADRID5418"),
+    ),
+    (
+        "05PARIS104",
+        "GTMO AND DJAMEL BEGHAL TRIAL UPDATES",
+        ("FR", "PGOV", "PINR", "PREL", "KISL"),
+        ("05PARIS8729", "05PARIS8918"),
+    ),
+    (
+        "10NAIROBI59",
+        "U.S. POLICY TO ADVANCE THE REFORM AGENDA",
+        ("PREL", "PGOV", "KCOR", "KE"),
+        (
+            "09NAIROBI1811",
+            "10NAIROBI31",
+            "10NAIROBI50",
+            "10NAIROBI11",
+            "09NAIROBI2485",
+            "09NAIROBI2483",
+            "09NAIROBI2475",
+            "09NAIROBI2401",
+        ),
+    ),
+    (
+        "07BAGHDAD3504",
+        "PSD INCIDENT UPDATE: EMBASSY APPROVES CONDOLENCE PAYMENTS, GOI INVESTIGATION REPORT"
+        " RELEASED, RSO ACTIVITY",
+        ("AMGT", "ASEC", "PREL", "APER", "IZ"),
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "subject", "tags", "refs"), HEADERS, ids=[h[0] for h in HEADERS])
+def test_header(
+    case: str, subject: str, tags: tuple[str, ...], refs: tuple[str, ...] | None
+) -> None:
+    c = cable(case)
+    assert c.subject == subject
+    assert c.tags == tags
+    if refs is not None:
+        assert c.references[: len(refs)] == refs
+
+
+TEXT = [
+    # (case, paragraph, must contain, must not contain)
+    ("08OSLO522", "1", "Summary: The GON decision making process", "Classified By"),
+    ("09STATE93327", "22", "the most urgent cyber threat", "00093327"),
+    ("08BRASILIA351", "4", "against terrorism.", "BRASILIA 00000351"),
+    ("07KABUL185", "18", "With the expected arrival of Deputy Secretary", "SIPDIS"),
+    ("90CAPETOWN97", "7", "FULLY EXPECTS PRESIDENT FW DE KLERK TO MAKE", "PAGE 03"),
+    ("00HARARE6677", "4", "ESSENTIALLY, A COALITION GOVERNMENT", "291400Z"),
+    ("08ASTANA338", "1", "Idenov’s version", "Idenov,s"),
+    ("08ASTANA338", "1", "“pounding on the table”", "table8"),
+    ("08TEGUCIGALPA459", "1", "“Mel”", "&Mel8"),
+    ("09LAPAZ1784", "7", "The current rise in the net amount", "¶"),
+    ("04MADRID4687", "7", "Spain is politically divided", "XXXXXXXXXXXX//"),
+    ("10CARACAS107", "1", "On January 5, 2010 Caracas held", "(SBU)"),
+    ("66BUENOSAIRES2481", "2", "DOES NOT RPT NOT REACH FALKLANDS", "NATIONAL ARCHIVES"),
+    ("09KUWAIT110", "1", "During a February 3 meeting", "DESTINATION"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "number", "present", "absent"),
+    TEXT,
+    ids=[f"{t[0]}-{t[1]}-{i}" for i, t in enumerate(TEXT)],
+)
+def test_paragraph_text(case: str, number: str, present: str, absent: str) -> None:
+    text = {p.number: p.text for p in cable(case).paragraphs}[number]
+    assert present in text
+    assert absent not in text
+    assert "  " not in text
+
+
+MARKS = [
+    ("09RIYADH651", "5", "S/NF"),
+    ("05PARIS4760", "3", "SBU"),
+    ("07BAGHDAD3504", "1", "C"),
+    ("08OSLO522", "1", "C"),
+    ("10CARACAS107", "2", "S/NF"),
+    ("08STATE15220", "1", "U"),
+    ("09BEIJING2963", "1b", "S"),
+    ("10NAIROBI59", "12", "C"),
+]
+
+
+@pytest.mark.parametrize(("case", "number", "mark"), MARKS, ids=[f"{m[0]}-{m[1]}" for m in MARKS])
+def test_marks(case: str, number: str, mark: str) -> None:
+    assert {p.number: p.mark for p in cable(case).paragraphs}[number] == mark
+
+
+HEADINGS = [
+    ("05PARIS104", "5", "DJAMEL BEGHAL TRIAL"),
+    ("07BAGHDAD3504", "1", "Summary"),
+    ("09BEIJING2963", "2b", "Iran"),
+    ("04MADRID4687", "7", "U.S.-SPAIN RELATIONS"),
+    ("08OSLO522", "2", "The Decision Making Process"),
+    ("05PARIS4760", "3", "Future of the EU"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "number", "heading"), HEADINGS, ids=[f"{h[0]}-{h[1]}" for h in HEADINGS]
+)
+def test_headings(case: str, number: str, heading: str) -> None:
+    assert {p.number: p.heading for p in cable(case).paragraphs}[number] == heading
+
+
+META = [
+    ("04MADRID4687", True, "CONFIDENTIAL", "Embassy Madrid", "2004-12-13"),
+    ("08OSLO522", False, "CONFIDENTIAL", "Embassy Oslo", "2008-09-22"),
+    ("09KUWAIT110", False, "SECRET//NOFORN", "Embassy Kuwait", "2009-02-05"),
+    ("88BAGHDAD28", False, "CONFIDENTIAL", "Embassy Baghdad", None),
+    ("10CARACAS107", False, "SECRET//NOFORN", "Embassy Caracas", "2010-01-28"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "partial", "classification", "origin", "date"), META, ids=[m[0] for m in META]
+)
+def test_metadata(
+    case: str, partial: bool, classification: str, origin: str, date: str | None
+) -> None:
+    c = cable(case)
+    assert (c.id, c.partial, c.classification, c.origin) == (case, partial, classification, origin)
+    if date is not None:
+        assert c.date == date
+    assert not any(p.numbered is False for p in c.paragraphs) or case == "10CARACAS107"

@@ -1,0 +1,76 @@
+"""REF lines and written IDs, as real cables write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.ids import canonical_id, find_cable_ids, parse_refs
+
+REFS = [
+    ("05PARIS104", "A. PARIS 8729 B. PARIS 8918", 2005, ("05PARIS8729", "05PARIS8918")),
+    (
+        "08STATE15220",
+        "a. 05 state 201650\nB. 05 berlin 3726",
+        2008,
+        ("05STATE201650", "05BERLIN3726"),
+    ),
+    ("06MEXICO3305", "MEXICO 3297 AND PREVIOUS", 2006, ("06MEXICO3297",)),
+    (
+        "86MADRID5480",
+        "A) MADRID 5426, B) MADRID 5425, C) MADRID 5418",
+        1986,
+        ("86MADRID5426", "86MADRID5425", "86MADRID5418"),
+    ),
+    (
+        "10NAIROBI59",
+        "09 NAIROBI 1811; 10 NAIROBI 31; 10 NAIROBI 50",
+        2010,
+        ("09NAIROBI1811", "10NAIROBI31", "10NAIROBI50"),
+    ),
+    (
+        "66BUENOSAIRES2481",
+        "STATE 106206 CIRCULAR; STATE CA-3400 NOV 2, 1966",
+        1966,
+        ("66STATE106206",),
+    ),
+    ("05MADRID171", "B. B) MADRID 156", 2005, ("05MADRID156",)),
+    ("09KUWAIT110", "KUWAIT 0095", 2009, ("09KUWAIT95",)),
+    ("08TEGUCIGALPA459", "OFFICIAL BIOS ON FILE", 2008, ()),
+    ("08ASTANA338", "A. ASTANA 65 B. ASTANA 225", 2008, ("08ASTANA65", "08ASTANA225")),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "year", "expected"), REFS, ids=[r[0] for r in REFS])
+def test_parse_refs(case: str, text: str, year: int, expected: tuple[str, ...]) -> None:
+    assert parse_refs(text, year) == expected
+
+
+CANONICAL = [
+    ("06MEXICO3305", "MEXICO 003305", 2006, "06MEXICO3305"),
+    ("08STATE15220-ref", "05 BERLIN 3726", None, "05BERLIN3726"),
+    ("09STATE11937", "STATE 11937", 2009, "09STATE11937"),
+    ("05PARIS104", "PARIS 000104", 2005, "05PARIS104"),
+    ("05PARIS104-glued", "05paris104", None, "05PARIS104"),
+    ("66BUENOSAIRES2481", "BUENOS AIRES 2481", 1966, "66BUENOSAIRES2481"),
+    ("no-year", "PARIS 104", None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "year", "expected"), CANONICAL, ids=[c[0] for c in CANONICAL]
+)
+def test_canonical_id(case: str, text: str, year: int | None, expected: str | None) -> None:
+    assert canonical_id(text, year) == expected
+
+
+FREE = [
+    ("06MEXICO3305", "what did 06MEXICO3305 say?", ["06MEXICO3305"]),
+    ("06MEXICO3305-spaced", "the cable 06 MEXICO 3305 on borders", ["06MEXICO3305"]),
+    ("09STATE11937", "compare 09STATE11937 and 05PARIS104", ["09STATE11937", "05PARIS104"]),
+    ("none", "border violence in 2006", []),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), FREE, ids=[f[0] for f in FREE])
+def test_find_cable_ids(case: str, text: str, expected: list[str]) -> None:
+    assert find_cable_ids(text) == expected
