@@ -1,0 +1,357 @@
+"""The cable-qa TUI: a conversation with the engine, and a reader for the cables it cites.
+
+Every engine call runs in a thread worker that posts a message back, so the
+interface stays live while the model loads or a question runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from qa.answer import Filters
+from qa.config import Settings
+from qa.tui.commands import CableIdProvider
+from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
+from qa.tui.ports import EngineLike
+from qa.tui.safe import one_line
+from qa.tui.screens.cable_viewer import CableScreen
+from qa.tui.screens.filters import FiltersScreen
+from qa.tui.screens.help import HelpScreen
+from qa.tui.screens.open_cable import OpenCableScreen
+from qa.tui.serial import SerialEngine
+from qa.tui.session import (
+    Turn,
+    citation_line,
+    describe_filters,
+    session_markdown,
+    without,
+)
+from qa.tui.widgets.question_input import QuestionInput
+from qa.tui.widgets.result_card import ResultCard
+from qa.tui.widgets.turn_view import TurnView
+
+WELCOME = (
+    "Ask a question about the cables in the store, in plain words. "
+    "Each answer cites the paragraphs that answer it; Enter on a result opens the cable. "
+    "Press ? for the keys."
+)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a notification: the message people can act on, not a traceback."""
+    text = one_line(str(exc)) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+class CableQAApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "cable-qa"
+    COMMANDS: ClassVar = App.COMMANDS | {CableIdProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "filters", "Filters"),
+        Binding("ctrl+o", "open_cable", "Open ID"),
+        Binding("ctrl+s", "export", "Export"),
+        Binding("ctrl+n", "new_conversation", "New", show=False),
+        Binding("question_mark", "help", "Keys"),
+        Binding("f1", "help", "Keys", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: EngineLike | None = None,
+        export_dir: Path | None = None,
+        k: int = 10,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.engine: SerialEngine | None = SerialEngine(engine) if engine else None
+        self._owns_engine = engine is None  # an injected engine is closed by its owner
+        self._engine_lock = threading.Lock()
+        self.export_dir = export_dir if export_dir is not None else Path.cwd()
+        self.k = k
+        self.filters = Filters()
+        self.turns: list[Turn] = []
+        self.history: list[str] = []  # questions of the current conversation, for follow-ups
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="¶")
+        transcript = VerticalScroll(id="transcript")
+        transcript.can_focus = False  # Tab goes between the input and the results
+        with transcript:
+            yield Static(Content(WELCOME), id="welcome")
+        yield Static(Content(""), id="status-bar")
+        yield QuestionInput(id="question")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#question", QuestionInput).focus()
+        if self.engine is None:
+            self.set_status("Loading the model and the store…", "loading")
+            self.load_engine()
+        else:
+            self.set_status("", "ready")
+
+    def set_status(self, note: str, state: str) -> None:
+        bar = self.query_one("#status-bar", Static)
+        bar.set_classes(state)
+        parts: list[str | tuple[str, str]] = []
+        if note:
+            parts.append((note, "bold"))
+        shown = describe_filters(self.filters)
+        if shown:
+            if parts:
+                parts.append("  ")
+            parts.append(("Filters: ", "$text-muted"))
+            parts.append("; ".join(f"{k} {v}" for k, v in shown))
+        elif not note:
+            parts.append(("No filters (Ctrl+F to add)", "$text-muted"))
+        bar.update(Content.assemble(*parts))
+
+    def _state_note(self) -> tuple[str, str]:
+        if self.engine is None:
+            return "Loading the model and the store…", "loading"
+        return "", "ready"
+
+    # -- engine ---------------------------------------------------------------------------
+
+    def _ensure_engine(self) -> SerialEngine:
+        """Open the engine once; called from worker threads only."""
+        with self._engine_lock:
+            if self.engine is None:
+                from qa.engine import Engine
+
+                engine = Engine(self.settings)
+                engine.warm()  # the model loads here, not on the first question
+                self.engine = SerialEngine(engine)
+            return self.engine
+
+    @work(thread=True, exclusive=True, group="engine")
+    def load_engine(self) -> None:
+        try:
+            self._ensure_engine()
+        except Exception as exc:  # shown as a notification; asking retries
+            self.post_message(EngineFailed(describe_error(exc)))
+            return
+        self.post_message(EngineReady())
+
+    def on_engine_ready(self, _: EngineReady) -> None:
+        self.set_status("", "ready")
+
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self.set_status("The store could not be opened.", "failed")
+        self.notify(message.error, title="Could not open the store", severity="error")
+
+    # -- asking ---------------------------------------------------------------------------
+
+    @on(QuestionInput.Submitted, "#question")
+    def submitted(self, event: QuestionInput.Submitted) -> None:
+        question = event.value.strip()
+        if not question:
+            return
+        box = self.query_one("#question", QuestionInput)
+        box.remember(question)
+        box.value = ""
+        self.ask(question, self.filters)
+
+    def ask(self, question: str, filters: Filters, *, infer: bool = True) -> None:
+        """Add a turn to the transcript and run it; a running question is superseded."""
+        turn = Turn(
+            len(self.turns) + 1, question, None if filters.is_empty() else filters, infer=infer
+        )
+        history = tuple(self.history)
+        self.turns.append(turn)
+        self.history.append(question)
+        transcript = self.query_one("#transcript", VerticalScroll)
+        for welcome in self.query("#welcome"):
+            welcome.remove()
+        view = TurnView(turn)
+        transcript.mount(view)
+        self.call_after_refresh(transcript.scroll_to_widget, view, animate=False, top=True)
+        self.run_question(turn, history)
+
+    @work(thread=True, exclusive=True, group="ask")
+    def run_question(self, turn: Turn, history: tuple[str, ...]) -> None:
+        worker = get_current_worker()
+        try:
+            engine = self._ensure_engine()
+            if worker.is_cancelled:
+                self.post_message(AskSuperseded(turn))
+                return
+            answer = engine.ask(
+                turn.question, k=self.k, filters=turn.filters, history=history, infer=turn.infer
+            )
+        except Exception as exc:  # every failure becomes a notification
+            self.post_message(AskFailed(turn, describe_error(exc)))
+            return
+        if worker.is_cancelled:
+            self.post_message(AskSuperseded(turn))
+        else:
+            self.post_message(AnswerReady(turn, answer))
+
+    def _turn_view(self, turn: Turn) -> TurnView | None:
+        views = self.query(f"#turn-{turn.number}")
+        view = views.first() if views else None
+        return view if isinstance(view, TurnView) else None
+
+    def _record(self, turn: Turn) -> None:
+        self.turns[turn.number - 1] = turn
+
+    async def on_answer_ready(self, message: AnswerReady) -> None:
+        view = self._turn_view(message.turn)
+        if view is None:
+            return
+        await view.show_answer(message.answer)
+        self._record(view.turn)
+        self.set_status(*self._state_note())
+        transcript = self.query_one("#transcript", VerticalScroll)
+        self.call_after_refresh(transcript.scroll_to_widget, view, animate=False, top=True)
+
+    def on_ask_failed(self, message: AskFailed) -> None:
+        view = self._turn_view(message.turn)
+        if view is not None:
+            view.show_error(message.error)
+            self._record(view.turn)
+        self.set_status(*self._state_note())
+        self.notify(message.error, title="The question failed", severity="error")
+
+    def on_ask_superseded(self, message: AskSuperseded) -> None:
+        view = self._turn_view(message.turn)
+        if view is not None:
+            view.show_cancelled()
+
+    @on(TurnView.FilterRemoved)
+    def filter_removed(self, event: TurnView.FilterRemoved) -> None:
+        """Ask the same question again without the removed restriction."""
+        answer = event.turn.answer
+        if answer is None:
+            return
+        if event.name in describe_filters_names(self.filters):
+            self.filters = without(self.filters, event.name)
+        self.ask(event.turn.question, without(answer.filters, event.name), infer=False)
+
+    # -- reading --------------------------------------------------------------------------
+
+    @on(ResultCard.Open)
+    def open_hit(self, event: ResultCard.Open) -> None:
+        if self.engine is None:
+            return
+        self.push_screen(
+            CableScreen(self.engine, event.hit.cable_id, event.hit.paragraph, event.answer.hits)
+        )
+
+    def open_cable(self, cable_id: str, paragraph: str | None = None) -> None:
+        if self.engine is None:
+            self.notify("The store is still opening; try again in a moment.", severity="warning")
+            return
+        self.push_screen(CableScreen(self.engine, cable_id, paragraph))
+
+    def action_open_cable(self) -> None:
+        def opened(cable_id: str | None) -> None:
+            if cable_id:
+                self.open_cable(cable_id)
+
+        self.push_screen(OpenCableScreen(), opened)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_filters(self) -> None:
+        def chosen(filters: Filters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.set_status(*self._state_note())
+                shown = describe_filters(filters)
+                summary = "; ".join(f"{k} {v}" for k, v in shown) or "none"
+                self.notify(f"Filters for the next questions: {summary}")
+
+        self.push_screen(FiltersScreen(self.filters), chosen)
+
+    def action_copy_citation(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, ResultCard):
+            self.notify("Focus a result first (Tab or click).", severity="warning")
+            return
+        text = citation_line(focused.hit)
+        self.copy_to_clipboard(text)
+        self.notify(text, title="Copied")
+
+    def action_export(self) -> None:
+        if not self.turns:
+            self.notify("Nothing to export yet.", severity="warning")
+            return
+        path = self.export_path()
+        try:
+            path.write_text(session_markdown(self.turns), encoding="utf-8")
+        except OSError as exc:
+            self.notify(describe_error(exc), title="Export failed", severity="error")
+            return
+        self.notify(str(path), title="Session exported")
+
+    def export_path(self) -> Path:
+        path = self.export_dir / "cable-qa-session.md"
+        n = 2
+        while path.exists():
+            path = self.export_dir / f"cable-qa-session-{n}.md"
+            n += 1
+        return path
+
+    def action_new_conversation(self) -> None:
+        self.history.clear()
+        self.notify("New conversation: follow-ups start afresh.")
+
+    def action_focus_results(self) -> None:
+        """From the input, Tab lands on the first result of the latest answer."""
+        cards = self.query(ResultCard)
+        latest = [c for c in cards if c.answer is cards.last().answer] if cards else []
+        if latest:
+            latest[0].focus()
+        else:
+            self.screen.focus_next()
+
+    def action_focus_question(self) -> None:
+        self.query_one("#question", QuestionInput).focus()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Open cable by ID", "Read a cable from the store", self.action_open_cable
+        )
+        yield SystemCommand("Filters", "Dates, origin, classification, TAG", self.action_filters)
+        yield SystemCommand("Copy citation", "Copy the focused citation", self.action_copy_citation)
+        yield SystemCommand("Export session", "Write the session as Markdown", self.action_export)
+        yield SystemCommand(
+            "New conversation", "Forget earlier questions", self.action_new_conversation
+        )
+        yield SystemCommand("Keys", "Show the keys", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def on_unmount(self) -> None:
+        if self.engine is not None and self._owns_engine:
+            self.engine.close()
+
+
+def describe_filters_names(filters: Filters) -> set[str]:
+    return {name for name, _ in describe_filters(filters)}
+
+
+def run(settings: Settings) -> None:
+    """Entry point for `qa tui`."""
+    CableQAApp(settings).run()

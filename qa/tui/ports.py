@@ -1,0 +1,69 @@
+"""What the TUI needs from the engine, written as protocols.
+
+`qa.engine` pulls in the model and Chroma; the TUI imports it only inside a
+worker thread, and these protocols let the widgets stay typed without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from qa.answer import Answer, Filters
+
+
+class StoredParagraphLike(Protocol):
+    @property
+    def number(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def mark(self) -> str | None: ...
+    @property
+    def heading(self) -> str | None: ...
+    @property
+    def numbered(self) -> bool: ...
+
+
+class StoredCableLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def created(self) -> str: ...  # ISO date and time
+    @property
+    def origin(self) -> str: ...
+    @property
+    def classification(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def refs(self) -> tuple[str, ...]: ...
+    @property
+    def classified_by(self) -> str | None: ...
+    @property
+    def partial(self) -> bool: ...
+    @property
+    def paragraphs(self) -> Sequence[StoredParagraphLike]: ...
+
+
+class EngineLike(Protocol):
+    """The engine's question and cable look-ups.
+
+    ``referencing(cable_id) -> list[str]`` (the cables whose REF lines name a
+    cable) is used when the engine has it.
+    """
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+    ) -> Answer: ...
+
+    def cable(self, cable_id: str) -> StoredCableLike | None: ...
+
+    def close(self) -> None: ...

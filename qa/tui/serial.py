@@ -1,0 +1,60 @@
+"""One engine call at a time, whichever worker thread makes it.
+
+Workers run in fresh threads: the viewer may load a cable while a question
+runs. The engine holds a SQLite connection and a model, so calls are
+serialised here rather than trusting every layer below to be thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+
+from qa.answer import Answer, Filters
+from qa.tui.ports import EngineLike, StoredCableLike
+
+
+class SerialEngine:
+    def __init__(self, engine: EngineLike) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        infer: bool = True,
+    ) -> Answer:
+        """``infer=False`` asks without reading filters from the question.
+
+        The engine reads ``settings.infer_filters``; it is switched off for this
+        one call only, under the lock, so no other call sees it.
+        """
+        with self._lock:
+            settings = getattr(self.engine, "settings", None)
+            if infer or settings is None:
+                return self.engine.ask(question, k=k, filters=filters, history=history)
+            self.engine.settings = replace(settings, infer_filters=False)  # type: ignore[attr-defined]
+            try:
+                return self.engine.ask(question, k=k, filters=filters, history=history)
+            finally:
+                self.engine.settings = settings  # type: ignore[attr-defined]
+
+    def cable(self, cable_id: str) -> StoredCableLike | None:
+        with self._lock:
+            return self.engine.cable(cable_id)
+
+    def referencing(self, cable_id: str) -> list[str]:
+        look_up = getattr(self.engine, "referencing", None)
+        if look_up is None:
+            return []
+        with self._lock:
+            return [str(ref) for ref in look_up(cable_id)]
+
+    def close(self) -> None:
+        with self._lock:
+            self.engine.close()

@@ -1,0 +1,90 @@
+"""The conversation as data: what was asked, what came back, and its Markdown export.
+
+Kept free of Textual so the export can be tested and reused on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from qa.answer import Answer, Filters, Hit
+from qa.tui.safe import clean, one_line
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One question and, once the engine has replied, its answer or error."""
+
+    number: int
+    question: str
+    filters: Filters | None = None  # explicit filters the question was asked with
+    answer: Answer | None = None
+    error: str | None = None
+    infer: bool = True  # False once the user removed a filter the engine read from the question
+
+
+def citation_line(hit: Hit) -> str:
+    """A citation as people paste it into their writing."""
+    subject = one_line(hit.subject) or "(no subject)"
+    return f"{hit.citation}, “{subject}”, {hit.date}, {one_line(hit.origin)}"
+
+
+def describe_filters(filters: Filters) -> list[tuple[str, str]]:
+    """(field, shown value) for each restriction in force, in a stable order."""
+    shown: list[tuple[str, str]] = []
+    for name in ("since", "until", "origin", "classification", "tag"):
+        value = getattr(filters, name)
+        if value:
+            shown.append((name, one_line(str(value))))
+    if filters.cable_ids:
+        shown.append(("cable_ids", ", ".join(filters.cable_ids)))
+    return shown
+
+
+def without(filters: Filters, name: str) -> Filters:
+    """`filters` less one restriction, every remaining one now explicit."""
+    changes: dict[str, Any] = {name: () if name == "cable_ids" else None}
+    return replace(filters, **changes, inferred=())
+
+
+def _filters_md(filters: Filters) -> str:
+    parts = []
+    for name, value in describe_filters(filters):
+        how = " (read from the question)" if name in filters.inferred else ""
+        parts.append(f"{name}: {value}{how}")
+    return "; ".join(parts)
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in clean(text).splitlines())
+
+
+def turn_markdown(turn: Turn) -> str:
+    lines = [f"## {turn.number}. {one_line(turn.question)}", ""]
+    if turn.error is not None:
+        lines += [f"*The question failed: {one_line(turn.error)}*", ""]
+        return "\n".join(lines)
+    answer = turn.answer
+    if answer is None:
+        lines += ["*No answer yet.*", ""]
+        return "\n".join(lines)
+    if not answer.filters.is_empty():
+        lines += [f"Filters: {_filters_md(answer.filters)}", ""]
+    if not answer.answered:
+        lines += ["*Nothing strong found; the closest paragraphs follow.*", ""]
+    for hit in answer.hits:
+        lines += [f"{hit.rank}. **{citation_line(hit)}** ({one_line(hit.classification)})", ""]
+        lines += [_quote(hit.text), ""]
+    return "\n".join(lines)
+
+
+def session_markdown(turns: list[Turn]) -> str:
+    """The whole session, every citation with its paragraph, as Markdown."""
+    out = ["# cable-qa session", ""]
+    for turn in turns:
+        out.append(turn_markdown(turn))
+    cited = list(dict.fromkeys(h.citation for t in turns if t.answer for h in t.answer.hits))
+    if cited:
+        out += ["## Citations", ""] + [f"- {c}" for c in cited] + [""]
+    return "\n".join(out)
