@@ -1,0 +1,81 @@
+"""What one ingest batch hands to the ledger: a cable, its windows and their vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from corpus.models import Cable
+
+
+def record_id(cable_id: str, number: str, win: int) -> str:
+    """``06MEXICO3305:4`` for a paragraph's first window, ``06MEXICO3305:4~1`` after it.
+
+    The first window keeps the plain form so a paragraph that fits in one
+    window has the ID people would guess from its citation.
+    """
+    base = f"{cable_id}:{number}"
+    return base if win == 0 else f"{base}~{win}"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A span ``[start, end)`` of paragraph ``para`` (index into ``cable.paragraphs``)."""
+
+    para: int
+    win: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCable:
+    """A cable ready to store: ``vectors[i]`` embeds ``windows[i]``."""
+
+    cable: Cable
+    windows: tuple[Window, ...]
+    vectors: npt.NDArray[np.float32]
+    replaces: bool = False  # an older version is in the store
+
+
+@dataclass(frozen=True, slots=True)
+class StoredParagraph:
+    pid: int
+    number: str
+    seq: int
+    text: str
+    mark: str | None
+    heading: str | None
+    numbered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCable:
+    """A cable as the ledger holds it; ``created`` is ISO text, ``date`` is yyyymmdd."""
+
+    id: str
+    created: str
+    date: int
+    year: int
+    origin: str
+    classification: str
+    subject: str
+    tags: tuple[str, ...]
+    refs: tuple[str, ...]
+    classified_by: str | None
+    partial: bool
+    source: str
+    content_hash: str
+    paragraphs: tuple[StoredParagraph, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """One window as Chroma receives it, rebuilt from the ledger alone."""
+
+    record_id: str
+    embedding: bytes
+    document: str
+    metadata: dict[str, str | int | list[str]]

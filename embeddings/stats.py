@@ -1,0 +1,92 @@
+"""What the store holds, from the ledger alone: no model, no Chroma client needed."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from embeddings.ledger import Ledger
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+TOP = 20  # origins listed by `format_stats`; the JSON keeps them all
+
+
+def folder_size(path: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                continue
+    return total
+
+
+def stats(store_dir: Path, chroma_url: str | None = None) -> dict[str, Any]:
+    """JSON-ready counts; ``size_bytes`` is what the folder takes on disk (sparse files too)."""
+    ledger = Ledger.open(store_dir)
+    try:
+        conn = ledger.conn
+
+        def grouped(column: str) -> dict[str, int]:
+            rows = conn.execute(
+                f"SELECT {column}, count(*) FROM cables GROUP BY 1 ORDER BY 2 DESC, 1"
+            )
+            return {str(k if k is not None else ""): int(n) for k, n in rows}
+
+        return {
+            "cables": ledger.count("cables"),
+            "paragraphs": ledger.count("paragraphs"),
+            "records": ledger.count("records"),
+            "model": ledger.model(),
+            "dimension": ledger.dimension(),
+            "generation": ledger.generation(),
+            "pending": len(ledger.pending()),
+            "store": str(store_dir),
+            "chroma": chroma_url or str(store_dir / "chroma"),
+            "size_bytes": folder_size(store_dir),
+            "by_year": dict(sorted(grouped("year").items())),
+            "by_origin": grouped("origin"),
+            "by_classification": grouped("classification"),
+        }
+    finally:
+        ledger.close()
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def _plain(value: object) -> str:
+    """Cable metadata is untrusted: no terminal control sequence gets through."""
+    return _CONTROL.sub("?", str(value))
+
+
+def format_stats(d: dict[str, Any]) -> str:
+    lines = [
+        f"store       {d['store']} ({_size(d['size_bytes'])})",
+        f"chroma      {d['chroma']}",
+        f"model       {d['model'] or '(none yet)'} ({d['dimension'] or '?'}-d)",
+        f"cables      {d['cables']}",
+        f"paragraphs  {d['paragraphs']}",
+        f"records     {d['records']}",
+    ]
+    if d.get("pending"):
+        lines.append(f"pending     {d['pending']} cables await their vector-index write")
+    years = d["by_year"]
+    if years:
+        lines.append("by year     " + ", ".join(f"{y}: {n}" for y, n in years.items()))
+    lines.append(
+        "by class    "
+        + ", ".join(f"{_plain(c) or '?'}: {n}" for c, n in d["by_classification"].items())
+    )
+    origins = list(d["by_origin"].items())
+    more = f" (+{len(origins) - TOP} more)" if len(origins) > TOP else ""
+    lines.append("by origin   " + ", ".join(f"{_plain(o)}: {n}" for o, n in origins[:TOP]) + more)
+    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""The ledger contract the query side reads: schema, replacement, vectors, lookups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings.errors import ModelMismatchError, StoreError
+from embeddings.ledger import Ledger
+from embeddings.records import PreparedCable, Window, record_id
+from tests.embeddings.conftest import HashEncoder, make_cable
+
+
+def prepared(cable_id: str, texts: list[str], *, version: str = "1", **kw: object) -> PreparedCable:
+    cable = make_cable(cable_id, texts, version=version, **kw)  # type: ignore[arg-type]
+    wins = tuple(Window(i, 0, 0, len(t)) for i, t in enumerate(texts))
+    return PreparedCable(cable, wins, HashEncoder().encode(texts))
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Ledger:
+    led = Ledger.open(tmp_path, create=True)
+    led.claim_model("hash-bow-64", 64)
+    return led
+
+
+@pytest.mark.parametrize(
+    ("cable_id", "number", "win", "expected"),
+    [
+        ("06MEXICO3305", "4", 0, "06MEXICO3305:4"),
+        ("09STATE80163", "15", 2, "09STATE80163:15~2"),
+        ("09BEIJING2963", "4b", 0, "09BEIJING2963:4b"),
+    ],
+    ids=["06MEXICO3305", "09STATE80163", "09BEIJING2963"],
+)
+def test_record_id(cable_id: str, number: str, win: int, expected: str) -> None:
+    assert record_id(cable_id, number, win) == expected
+
+
+def test_open_missing_store_is_a_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at") as info:
+        Ledger.open(tmp_path / "absent")
+    assert "\n" not in str(info.value)
+
+
+def test_open_corrupt_ledger_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "ledger.sqlite3").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="unreadable"):
+        Ledger.open(tmp_path)
+
+
+def test_other_model_is_refused(ledger: Ledger) -> None:
+    with pytest.raises(ModelMismatchError, match="built with model hash-bow-64; this run uses x"):
+        ledger.claim_model("x", 64)
+
+
+def test_write_replaces_old_rows_and_bumps_generation(ledger: Ledger) -> None:
+    gen = ledger.generation()
+    ledger.write([prepared("06MEXICO3305", ["border violence", "migration talks", "visas"])])
+    ledger.write([prepared("06MEXICO3305", ["border violence again"], version="2")])
+    assert ledger.generation() == gen + 2
+    assert [ledger.count(t) for t in ("cables", "paragraphs", "records")] == [1, 1, 1]
+    fts = ledger.conn.execute("SELECT count(*) FROM fts WHERE fts MATCH 'migration'").fetchone()
+    assert fts[0] == 0
+    hit = ledger.conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'violence'").fetchall()
+    stored = ledger.cable("06MEXICO3305")
+    assert stored is not None
+    assert [p.pid for p in stored.paragraphs] == [hit[0][0]]
+    assert ledger.pending() == ["06MEXICO3305"]
+
+
+def test_cable_round_trip_and_referencing(ledger: Ledger) -> None:
+    ledger.write(
+        [
+            prepared(
+                "05PARIS104",
+                ["trial of Djamel Beghal"],
+                origin="Embassy Paris",
+                tags=("PTER", "FR"),
+                references=("05PARIS8729", "04PARIS8918"),
+            )
+        ]
+    )
+    ledger.write([prepared("04PARIS8918", ["earlier report"], year=2004)])
+    got = ledger.cable("05PARIS104")
+    assert got is not None
+    assert (got.date, got.year, got.tags, got.refs) == (
+        20060615,
+        2006,
+        ("PTER", "FR"),
+        ("05PARIS8729", "04PARIS8918"),
+    )
+    assert got.paragraphs[0].number == "1" and got.paragraphs[0].mark == "C"
+    assert ledger.referencing("04PARIS8918") == ["05PARIS104"]
+    assert ledger.referencing("05PARIS87") == []
+    assert ledger.cable("99NOWHERE1") is None
+
+
+def test_matrix_matches_blobs_and_is_cached_by_generation(ledger: Ledger) -> None:
+    one = prepared("06MEXICO3305", ["border violence", "migration talks"])
+    ledger.write([one])
+    rids, vecs = ledger.matrix()
+    assert vecs.dtype == np.float32 and vecs.shape == (2, 64)
+    np.testing.assert_array_equal(vecs, one.vectors)
+    cached = sorted(p.name for p in (ledger.store_dir / "cache").iterdir())
+    assert cached == [f"rids-{ledger.generation()}.npy", f"vectors-{ledger.generation()}.npy"]
+    ledger.write([prepared("05PARIS104", ["trial"])])
+    rids2, _ = ledger.matrix()
+    assert len(rids2) == 3 and set(rids) < set(rids2.tolist())
+    assert len(list((ledger.store_dir / "cache").iterdir())) == 2
+
+
+def test_failed_write_rolls_back_whole_batch(ledger: Ledger) -> None:
+    good = prepared("06MEXICO3305", ["border violence"])
+    bad = prepared("05PARIS104", ["a", "b"])
+    bad = PreparedCable(bad.cable, bad.windows, bad.vectors[:1])  # one vector short
+    with pytest.raises(IndexError):
+        ledger.write([good, bad])
+    assert ledger.count("cables") == 0 and ledger.pending() == []

@@ -1,0 +1,85 @@
+"""Ingest through a real `chroma run` server: the same code path as the local store."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from embeddings import client as chroma_client
+from embeddings import store as chroma_store
+from embeddings.errors import ModelMismatchError
+from embeddings.ingest import ingest_cables
+from tests.conftest import REPO
+from tests.embeddings.conftest import HashEncoder, char_windower, make_cable
+
+pytestmark = pytest.mark.server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    import chromadb
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(REPO / ".venv" / "bin" / "chroma"),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("chroma run did not come up")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def test_ingest_through_a_chroma_server(tmp_path: Path, chroma_url: str) -> None:
+    store = tmp_path / "store"
+    cables = [
+        make_cable("06MEXICO3305", ["border violence in Nuevo Laredo", "migration reform"]),
+        make_cable("05PARIS104", ["the trial of Djamel Beghal"], origin="Embassy Paris"),
+    ]
+    enc = HashEncoder()
+    summary = ingest_cables(
+        cables, store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower
+    )
+    assert summary.new == 2
+    assert not (store / "chroma").exists()
+    col = chroma_client.reopen(store, chroma_url, enc.name, enc.dimension)
+    question = enc.encode(["HAND-MADE TEST SUBJECT. the trial of Djamel Beghal"])
+    assert col.query(query_embeddings=question, n_results=1)["ids"][0] == ["05PARIS104:1"]
+    assert chroma_store.verify(store, chroma_url, sample=10).ok
+    again = ingest_cables(
+        cables, store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower
+    )
+    assert (again.new, again.unchanged) == (0, 2)
+    with pytest.raises(ModelMismatchError):
+        chroma_client.open_collection(store, chroma_url, "other-model", 64, create=False)
