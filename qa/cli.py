@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +27,7 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 def common_options(func: F) -> F:
-    """Store options accepted before or after the subcommand (`qa --store X ask` or `qa ask --store X`)."""
+    """Store options, accepted before or after the command name."""
     options = [
         click.option(
             "--store",
@@ -161,7 +160,7 @@ def _echo_rich(renderable: Any) -> None:
 @common_options
 @click.version_option(package_name="cable-qa", prog_name="qa")
 @click.pass_context
-def cli(ctx: click.Context, **options: Any) -> None:
+def cli(ctx: click.Context, /, **options: Any) -> None:
     """Ask plain-language questions of diplomatic cables and get the cited paragraphs.
 
     With no command, opens the TUI.
@@ -174,7 +173,9 @@ def cli(ctx: click.Context, **options: Any) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @common_options
-@click.option("--batch-size", type=click.IntRange(1, 4096), default=None, help="Windows per model call.")
+@click.option(
+    "--batch-size", type=click.IntRange(1, 4096), default=None, help="Windows per model call."
+)
 @click.option(
     "--backend",
     type=click.Choice(BACKENDS),
@@ -186,6 +187,7 @@ def cli(ctx: click.Context, **options: Any) -> None:
 @click.pass_context
 def ingest(
     ctx: click.Context,
+    /,
     paths: tuple[Path, ...],
     batch_size: int | None,
     backend: str,
@@ -241,6 +243,7 @@ def ingest(
 @click.pass_context
 def ask(
     ctx: click.Context,
+    /,
     question: str,
     k: int,
     as_json: bool,
@@ -303,7 +306,7 @@ def ask(
 @click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
 @click.pass_context
 def evaluate(
-    ctx: click.Context, file: Path, as_json: bool, mode: str, k: int, **options: Any
+    ctx: click.Context, /, file: Path, as_json: bool, mode: str, k: int, **options: Any
 ) -> None:
     """Score retrieval on an evaluation file (JSON lines; format in DESIGN.md)."""
     settings = _settings(ctx, **options)
@@ -324,7 +327,7 @@ def evaluate(
 @click.argument("para", required=False)
 @common_options
 @click.pass_context
-def show(ctx: click.Context, cable_id: str, para: str | None, **options: Any) -> None:
+def show(ctx: click.Context, /, cable_id: str, para: str | None, **options: Any) -> None:
     """Print a cable from the store, or one of its paragraphs."""
     settings = _settings(ctx, **options)
     with _one_line_errors():
@@ -347,7 +350,7 @@ def show(ctx: click.Context, cable_id: str, para: str | None, **options: Any) ->
 @common_options
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool, **options: Any) -> None:
+def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
     """What the store holds: cables, paragraphs, records, by year, origin and classification."""
     settings = _settings(ctx, **options)
     with _one_line_errors():
@@ -361,7 +364,7 @@ def stats(ctx: click.Context, as_json: bool, **options: Any) -> None:
 @cli.command()
 @common_options
 @click.pass_context
-def tui(ctx: click.Context, **options: Any) -> None:
+def tui(ctx: click.Context, /, **options: Any) -> None:
     """Chat-style questioning with cited paragraphs and a cable viewer."""
     settings = _settings(ctx, **options)
     with _one_line_errors():
@@ -376,4 +379,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

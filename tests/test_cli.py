@@ -15,7 +15,9 @@ HEAVY = ("torch", "sentence_transformers", "chromadb", "textual", "numpy", "tran
 COMMANDS = ("ingest", "ask", "eval", "show", "stats", "tui")
 
 
-def run_qa(*args: str, store: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_qa(
+    *args: str, store: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     env.pop("QA_CHROMA_URL", None)
     if store is not None:
@@ -29,7 +31,9 @@ def run_qa(*args: str, store: Path | None = None, timeout: float = 600) -> subpr
     )
 
 
-@pytest.mark.parametrize("command", [(), *((c,) for c in COMMANDS)], ids=lambda c: " ".join(c) or "qa")
+@pytest.mark.parametrize(
+    "command", [(), *((c,) for c in COMMANDS)], ids=lambda c: " ".join(c) or "qa"
+)
 def test_help_imports_nothing_heavy(command: tuple[str, ...]) -> None:
     code = (
         "import sys, time; t = time.perf_counter()\n"
@@ -65,7 +69,9 @@ def test_help_wall_time_is_printed() -> None:
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
 )
-def test_misuse_gives_one_line(case: str, args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
+def test_misuse_gives_one_line(
+    case: str, args: tuple[str, ...], expected: str, tmp_path: Path
+) -> None:
     out = run_qa(*args, store=tmp_path / "store")
     assert out.returncode != 0, case
     assert expected in out.stderr, out.stderr
@@ -88,7 +94,9 @@ def test_first_ask_indexes_the_sample_and_cites_it(tmp_path: Path) -> None:
     assert "indexing the built-in sample cable 06MEXICO3305" in out.stderr
     assert "06MEXICO3305 ¶" in out.stdout
 
-    again = run_qa("ask", "--json", "-k", "3", "Who is accountable for border violence?", store=store)
+    again = run_qa(
+        "ask", "--json", "-k", "3", "Who is accountable for border violence?", store=store
+    )
     assert again.returncode == 0, again.stderr
     assert "indexing" not in again.stderr
     answer = json.loads(again.stdout)
