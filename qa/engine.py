@@ -1,0 +1,354 @@
+"""The one headless engine behind the CLI, the TUI and `qa eval`.
+
+Opening it is cheap (the ledger only): the query encoder, the vector matrix
+and Chroma load on first use, so `qa show` never pays for them and a cold
+`qa ask` pays only for what it needs. Readers notice another process's writes
+through the ledger's generation counter and reload.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from qa import filters as flt
+from qa import followup, retrieve
+from qa.answer import Answer, Filters, Hit
+from qa.config import Settings
+from qa.highlight import best_sentence, term_weights
+from qa.rescore import Candidate, Tuning, answered, rescore
+from qa.terms import names
+
+MODES = ("hybrid", "dense", "lexical")
+_RELAX_ORDER = (("tag",), ("classification",), ("since", "until"), ("origin",), ("cable_ids",))
+CANDIDATES = 100
+"""Candidates drawn from each retriever before fusion."""
+LEXICAL_POOL = 1000
+"""BM25 scores fetched per query: the first CANDIDATES are candidates, the rest give
+dense candidates their BM25 (FTS5 matches everything anyway; a wider LIMIT is ~free)."""
+
+
+class EngineError(Exception):
+    """A question the engine cannot run (bad mode, unusable store)."""
+
+
+class Engine:
+    def __init__(
+        self, settings: Settings, *, tuning: Tuning | None = None, encoder: Any = None
+    ) -> None:
+        """`encoder` (an `embeddings.encoder.Encoder`) replaces the store's query encoder:
+        a front end that already holds the model, or a store built with another one."""
+        from embeddings.ledger import Ledger
+
+        self.settings = settings
+        self.tuning = tuning or Tuning()
+        self._ledger = Ledger.open(settings.store)
+        self._generation = -1
+        self._encoder: Any = encoder
+        self._index: retrieve.VectorIndex | None = None
+        self._collection: Any = None
+        self._places: dict[str, str] = {}
+        self._tags: frozenset[str] = frozenset()
+        self._records = 0
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = self._ledger.conn
+        return conn
+
+    def close(self) -> None:
+        self._ledger.close()
+        self._index = None
+        self._collection = None
+
+    def cable(self, cable_id: str) -> Any:
+        """The stored cable (`embeddings.ledger.StoredCable`) or None."""
+        return self._ledger.cable(cable_id.strip().upper())
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        gen = int(self._ledger.generation())
+        if gen == self._generation:
+            return
+        self._generation = gen
+        self._index = None
+        self._collection = None
+        origins = [r[0] for r in self.conn.execute("SELECT DISTINCT origin FROM cables")]
+        self._places = flt.post_places(o for o in origins if o)
+        tags: set[str] = set()
+        for (row,) in self.conn.execute("SELECT DISTINCT tags FROM cables"):
+            tags.update((row or "").split())
+        self._tags = frozenset(tags)
+        self._records = int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def _encode(self, text: str) -> npt.NDArray[np.float32]:
+        if self._encoder is None:
+            from embeddings.encoder import load_query_encoder
+
+            self._encoder = load_query_encoder(
+                self.settings.model, cache_dir=self.settings.store / "onnx"
+            )
+        vec = np.asarray(self._encoder.encode([text])[0], dtype=np.float32)
+        return vec
+
+    def warm(self) -> None:
+        """Load the encoder and the vectors now, so the first question is not the slow one."""
+        self._refresh()
+        self._encode("warm up")
+        if self._use_exact(Filters()):
+            self._vector_index()
+
+    def _vector_index(self) -> retrieve.VectorIndex:
+        if self._index is None:
+            self._index = retrieve.VectorIndex.load(self._ledger)
+        return self._index
+
+    def _use_exact(self, filters: Filters) -> bool:
+        if self.settings.chroma_url is not None:
+            return False
+        return self._records <= retrieve.EXACT_SCAN_MAX or not filters.is_empty()
+
+    def _chroma(self) -> Any:
+        if self._collection is None:
+            from embeddings.client import open_collection
+
+            self._collection = open_collection(
+                self.settings.store,
+                self.settings.chroma_url,
+                self.settings.model,
+                int(self._ledger.dimension() or 0),
+                create=False,
+            )
+        return self._collection
+
+    # -- retrieval -----------------------------------------------------------------------------
+
+    def _dense(
+        self, text: str, filters: Filters, n: int, own: str | None = None
+    ) -> tuple[retrieve.Scored, Any]:
+        query = self._encode(text)
+        if own:  # a follow-up: its own words lead, the earlier topic steers
+            w = self.tuning.followup_own_weight
+            query = w * self._encode(own) + (1.0 - w) * query
+            query = (query / max(float(np.linalg.norm(query)), 1e-12)).astype(np.float32)
+        if self._use_exact(filters):
+            index = self._vector_index()
+            return index.search(query, n, index.allowed(self.conn, filters)), query
+        where = retrieve.chroma_where(self.conn, filters)
+        return retrieve.chroma_search(self._chroma(), self.conn, query, n, where), query
+
+    def _lexical(self, text: str, filters: Filters, n: int) -> retrieve.Scored:
+        return retrieve.lexical(self.conn, retrieve.lexical_terms(self.conn, text), filters, n)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        mode: str = "hybrid",
+    ) -> Answer:
+        if mode not in MODES:
+            raise EngineError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self._refresh()
+        explicit = replace(filters or Filters(), inferred=())
+        if mode != "hybrid":
+            return self._plain(question, k, explicit, mode)
+        text, own, applied = self._understand(question, explicit, history)
+        cands = self._hybrid(text, applied, k, own)
+        if not cands and applied.inferred:
+            cands, applied = self._relax(text, applied, k, own)
+        ranked = rescore(cands, self.tuning)
+        ok = answered(
+            ranked,
+            self.tuning,
+            unknown_names=len(self._unknown_names(question)),
+            relaxed=own is None and any(n.endswith(":ignored") for n in applied.inferred),
+        )
+        return Answer(question, applied, ok, self._hits(ranked[:k], text))
+
+    def _unknown_names(self, question: str) -> list[str]:
+        """Names in the question that no paragraph of the store contains."""
+        unknown = []
+        for name in names(question):
+            if name.lower() in self._places:  # a post's city is known even when unwritten
+                continue
+            parts = [p for p in name.split("-") if len(p) > 2] or [name]
+            row = self.conn.execute(
+                "SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (retrieve.fts_query(parts),)
+            ).fetchone()
+            if row is None:
+                unknown.append(name)
+        return unknown
+
+    def _relax(
+        self, text: str, applied: Filters, k: int, own: str | None
+    ) -> tuple[list[Candidate], Filters]:
+        """Drop inferred filters, least certain first, until something matches."""
+        kept = list(applied.inferred)
+        dropped: list[str] = []
+        cands: list[Candidate] = []
+        for group in _RELAX_ORDER:
+            names = [n for n in kept if n in group]
+            if not names:
+                continue
+            kept = [n for n in kept if n not in group]
+            dropped += names
+            cleared: dict[str, Any] = {n: () if n == "cable_ids" else None for n in names}
+            inferred = (*kept, *(f"{n}:ignored" for n in dropped))
+            applied = replace(applied, **cleared, inferred=inferred)
+            cands = self._hybrid(text, applied, k, own)
+            if cands:
+                break
+        return cands, applied
+
+    def _understand(
+        self, question: str, explicit: Filters, history: Sequence[str]
+    ) -> tuple[str, str | None, Filters]:
+        """The text to search with, the question's own words when it is a follow-up
+        (else None), and the filters to apply, history included."""
+        inference = self._infer(question)
+        own = flt.strip_spans(question, inference.spans) if inference else question
+        text, topic = followup.search_text(question, own, history)
+        if topic is not None:
+            earlier = self._infer(topic)
+            if earlier is not None:
+                text = followup.combine(flt.strip_spans(topic, earlier.spans), own)
+                inference = _carry(inference, earlier)
+        borrowed = own if topic is not None and own.strip() else None
+        return (text or question), borrowed, flt.merge(explicit, inference)
+
+    def _infer(self, text: str) -> flt.Inference | None:
+        if not self.settings.infer_filters:
+            return None
+        known = None
+        ids = flt.parse_cable_ids(text)[0]
+        if ids:
+            marks = ",".join("?" * len(ids))
+            known = frozenset(
+                r[0] for r in self.conn.execute(f"SELECT id FROM cables WHERE id IN ({marks})", ids)
+            )
+        return flt.infer(text, places=self._places, tags=self._tags, known_ids=known)
+
+    def _plain(self, question: str, k: int, filters: Filters, mode: str) -> Answer:
+        if mode == "dense":
+            cands = self._candidates(self._dense(question, filters, k)[0], [], None)
+        else:
+            cands = self._candidates([], self._lexical(question, filters, k), None)
+        ranked = sorted(cands, key=lambda c: -(c.cos if mode == "dense" else c.bm25))
+        for c in ranked:
+            c.score = c.cos if mode == "dense" else c.bm25
+        return Answer(question, filters, bool(ranked), self._hits(ranked[:k], question))
+
+    def _hybrid(
+        self, text: str, filters: Filters, k: int, own: str | None = None
+    ) -> list[Candidate]:
+        n = max(CANDIDATES, k)
+        dense, query = self._dense(text, filters, n, own)
+        pool = self._lexical(text, filters, LEXICAL_POOL)
+        return self._candidates(dense, pool[:n], query, dict(pool))
+
+    def _candidates(
+        self,
+        dense: retrieve.Scored,
+        lexical: retrieve.Scored,
+        query: Any,
+        bm25: dict[int, float] | None = None,
+    ) -> list[Candidate]:
+        """Every candidate with both scores: a dense candidate's BM25 comes from the wider
+        lexical pool (one FTS5 query either way), a lexical one's cosine from its vectors."""
+        cands: dict[int, Candidate] = {}
+        for rank, (pid, score) in enumerate(dense, 1):
+            cands[pid] = Candidate(pid, cos=score, dense_rank=rank)
+        for rank, (pid, score) in enumerate(lexical, 1):
+            c = cands.setdefault(pid, Candidate(pid))
+            c.bm25, c.lex_rank = score, rank
+        if not cands:
+            return []
+        pids = list(cands)
+        marks = ",".join("?" * len(pids))
+        for pid, cable_id, number, seq in self.conn.execute(
+            f"SELECT pid, cable_id, number, seq FROM paragraphs WHERE pid IN ({marks})", pids
+        ):
+            c = cands[pid]
+            c.cable_id, c.para, c.seq = cable_id, number, seq
+        if query is not None:
+            missing = [p for p, c in cands.items() if c.dense_rank is None]
+            for pid, cos in self._cosines(missing, query).items():
+                cands[pid].cos = cos
+        if bm25:
+            for pid, c in cands.items():
+                if c.lex_rank is None:
+                    c.bm25 = bm25.get(pid, 0.0)
+        return list(cands.values())
+
+    def _cosines(self, pids: list[int], query: npt.NDArray[np.float32]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        if not pids:
+            return out
+        marks = ",".join("?" * len(pids))
+        for pid, blob in self.conn.execute(
+            f"SELECT pid, embedding FROM records WHERE pid IN ({marks})", pids
+        ):
+            cos = float(np.frombuffer(blob, dtype="<f4") @ query)
+            out[pid] = max(cos, out.get(pid, -1.0))
+        return out
+
+    def _hits(self, ranked: Sequence[Candidate], question: str) -> tuple[Hit, ...]:
+        if not ranked:
+            return ()
+        pids = [c.pid for c in ranked]
+        marks = ",".join("?" * len(pids))
+        rows = {
+            r[0]: r
+            for r in self.conn.execute(
+                "SELECT p.pid, p.cable_id, p.number, p.text, c.subject, c.date, c.origin,"
+                " c.classification, c.tags FROM paragraphs p JOIN cables c ON c.id = p.cable_id"
+                f" WHERE p.pid IN ({marks})",
+                pids,
+            )
+        }
+        weights = term_weights(question, [rows[p][3] for p in pids if p in rows])
+        hits: list[Hit] = []
+        for c in ranked:
+            if c.pid not in rows:
+                continue
+            _, cable_id, number, text, subject, date, origin, klass, tags = rows[c.pid]
+            d = str(int(date or 0)).zfill(8)
+            hits.append(
+                Hit(
+                    rank=len(hits) + 1,
+                    cable_id=cable_id,
+                    paragraph=number,
+                    score=c.score,
+                    text=text,
+                    highlight=best_sentence(text, question, weights),
+                    subject=subject or "",
+                    date=f"{d[:4]}-{d[4:6]}-{d[6:]}",
+                    origin=origin or "",
+                    classification=klass or "",
+                    tags=tuple((tags or "").split()),
+                )
+            )
+        return tuple(hits)
+
+
+def _carry(new: flt.Inference | None, earlier: flt.Inference) -> flt.Inference:
+    """Earlier inferred filters apply to a follow-up unless it restates that field."""
+    if new is None:
+        return replace(earlier, spans=())
+    updates: dict[str, Any] = {}
+    dates_new = new.since is not None or new.until is not None
+    for name in ("since", "until", "origin", "classification", "tag", "cable_ids"):
+        if name in ("since", "until") and dates_new:
+            continue
+        if not getattr(new, name) and getattr(earlier, name):
+            updates[name] = getattr(earlier, name)
+    return replace(new, **updates)

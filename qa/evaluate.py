@@ -1,0 +1,223 @@
+"""`qa eval`: retrieval figures for a question set, recomputable from the per-question list.
+
+Recall@k counts a question when any gold paragraph ranks within k; MRR@10
+uses the first gold paragraph. Unanswerable questions (`gold: []`) count only
+towards the share answered false. Latency is wall time per `ask()`, so it
+includes encoding the question.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from qa.answer import Answer, Filters
+
+KS = (1, 5, 10)
+
+
+class EvalError(Exception):
+    """A malformed evaluation file: the message names the line."""
+
+
+class Asker(Protocol):
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        mode: str = "hybrid",
+    ) -> Answer: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    question: str
+    gold: tuple[tuple[str, str], ...]
+    kind: str = "default"
+    history: tuple[str, ...] = ()
+    filters: Filters | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    kind: str
+    answerable: bool
+    rank: int | None
+    cable_rank: int | None
+    answered: bool
+    latency_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rank": self.rank,
+            "cable_rank": self.cable_rank,
+            "answered": self.answered,
+        }
+
+
+def parse_filters(raw: dict[str, Any]) -> Filters:
+    """Eval-file filters; `year` is shorthand for that calendar year."""
+    since, until = raw.get("since"), raw.get("until")
+    if "year" in raw:
+        year = int(raw["year"])
+        since, until = since or f"{year:04d}-01-01", until or f"{year:04d}-12-31"
+    return Filters(
+        since=since,
+        until=until,
+        origin=raw.get("origin"),
+        classification=raw.get("classification"),
+        tag=raw.get("tag"),
+    )
+
+
+def parse_question(line: str, lineno: int) -> Question:
+    try:
+        raw = json.loads(line)
+        gold = tuple((str(g["cable_id"]), str(g["para"])) for g in raw.get("gold", []))
+        return Question(
+            id=str(raw["id"]),
+            question=str(raw["question"]),
+            gold=gold,
+            kind=str(raw.get("kind") or "default"),
+            history=tuple(str(h) for h in raw.get("history") or ()),
+            filters=parse_filters(raw["filters"]) if raw.get("filters") else None,
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EvalError(f"line {lineno}: {type(exc).__name__}: {exc}") from None
+
+
+def read_questions(path: Path) -> Iterator[Question]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvalError(f"cannot read {path}: {exc.strerror}") from None
+    for lineno, line in enumerate(lines, 1):
+        if line.strip():
+            yield parse_question(line, lineno)
+
+
+def judge(q: Question, answer: Answer, latency_ms: float) -> Outcome:
+    gold = set(q.gold)
+    gold_cables = {c for c, _ in q.gold}
+    rank = next((h.rank for h in answer.hits if (h.cable_id, h.paragraph) in gold), None)
+    cable_rank = next((h.rank for h in answer.hits if h.cable_id in gold_cables), None)
+    return Outcome(q.id, q.kind, bool(q.gold), rank, cable_rank, answer.answered, latency_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    questions: int
+    answerable: int
+    recall: dict[int, float]
+    mrr10: float
+    cable_recall5: float
+    unanswerable_false: float | None
+    answerable_false: float | None
+    latency_p50_ms: float
+    latency_p95_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"questions": self.questions, "answerable": self.answerable}
+        out.update({f"recall@{k}": round(v, 4) for k, v in self.recall.items()})
+        out["mrr@10"] = round(self.mrr10, 4)
+        out["cable_recall@5"] = round(self.cable_recall5, 4)
+        out["unanswerable_answered_false"] = _round(self.unanswerable_false)
+        out["answerable_answered_false"] = _round(self.answerable_false)
+        out["latency_p50_ms"] = round(self.latency_p50_ms, 1)
+        out["latency_p95_ms"] = round(self.latency_p95_ms, 1)
+        return out
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def figures(outcomes: Sequence[Outcome]) -> Figures:
+    ans = [o for o in outcomes if o.answerable]
+    unans = [o for o in outcomes if not o.answerable]
+    n = max(len(ans), 1)
+    recall = {k: sum(o.rank is not None and o.rank <= k for o in ans) / n for k in KS}
+    mrr = sum(1.0 / o.rank for o in ans if o.rank is not None and o.rank <= 10) / n
+    cable5 = sum(o.cable_rank is not None and o.cable_rank <= 5 for o in ans) / n
+    lat = [o.latency_ms for o in outcomes]
+    return Figures(
+        questions=len(outcomes),
+        answerable=len(ans),
+        recall=recall,
+        mrr10=mrr,
+        cable_recall5=cable5,
+        unanswerable_false=(sum(not o.answered for o in unans) / len(unans)) if unans else None,
+        answerable_false=(sum(not o.answered for o in ans) / len(ans)) if ans else None,
+        latency_p50_ms=_percentile(lat, 0.5),
+        latency_p95_ms=_percentile(lat, 0.95),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    mode: str
+    k: int
+    overall: Figures
+    by_kind: dict[str, Figures]
+    outcomes: tuple[Outcome, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "k": self.k,
+            "overall": self.overall.to_json(),
+            "by_kind": {kind: f.to_json() for kind, f in self.by_kind.items()},
+            "questions": [o.to_json() for o in self.outcomes],
+        }
+
+    def format(self) -> str:
+        head = (
+            f"{'kind':<14}{'n':>5}{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR10':>7}{'cR@5':>7}"
+            f"{'unans→F':>9}{'ans→F':>7}{'p50ms':>8}{'p95ms':>8}"
+        )
+        lines = [f"mode {self.mode}, k={self.k}", head, "-" * len(head)]
+        rows = [*sorted(self.by_kind.items()), ("overall", self.overall)]
+        for kind, f in rows:
+            lines.append(
+                f"{kind[:13]:<14}{f.questions:>5}{f.recall[1]:>7.3f}{f.recall[5]:>7.3f}"
+                f"{f.recall[10]:>7.3f}{f.mrr10:>7.3f}{f.cable_recall5:>7.3f}"
+                f"{_pct(f.unanswerable_false):>9}{_pct(f.answerable_false):>7}"
+                f"{f.latency_p50_ms:>8.1f}{f.latency_p95_ms:>8.1f}"
+            )
+        return "\n".join(lines)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def run_eval(engine: Asker, path: Path, *, mode: str = "hybrid", k: int = 10) -> EvalReport:
+    questions = list(read_questions(path))
+    outcomes: list[Outcome] = []
+    for q in questions:
+        start = time.perf_counter()
+        answer = engine.ask(q.question, k=k, filters=q.filters, history=q.history, mode=mode)
+        outcomes.append(judge(q, answer, (time.perf_counter() - start) * 1000))
+    kinds = sorted({o.kind for o in outcomes})
+    by_kind = {kind: figures([o for o in outcomes if o.kind == kind]) for kind in kinds}
+    return EvalReport(mode, k, figures(outcomes), by_kind, tuple(outcomes))

@@ -1,0 +1,299 @@
+"""Filters read from the question itself: dates, posts, classifications, TAGs, cable IDs.
+
+People write "secret cables from Paris in 2009" rather than three options. Each
+rule is a pure `parse_x(text)` with a compiled regex beside it; an inferred
+filter never overrides an explicit one, and the engine drops it again when it
+would leave nothing to search.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from qa.answer import Filters
+
+Span = tuple[int, int]
+
+_YEAR = r"(?:19[6-9]\d|20[0-2]\d)"
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+
+_RANGE = re.compile(
+    rf"\b(?:between|from)\s+(?P<y1>{_YEAR})\s+(?:and|to|until|through|till)\s+(?P<y2>{_YEAR})\b"
+    rf"|\b(?P<y3>{_YEAR})\s*[-–]\s*(?P<y4>{_YEAR})\b",
+    re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(
+    rf"\b(?:in|during|from|about)\s+(?:early\s+|late\s+|mid-)?(?P<month>{_MONTH})\.?\s+"
+    rf"(?:of\s+)?(?P<year>{_YEAR})\b"
+    rf"|^\s*(?P<month2>{_MONTH})\.?\s+(?P<year2>{_YEAR})\b",
+    re.IGNORECASE,
+)
+_OPEN_YEAR = re.compile(
+    rf"\b(?P<word>since|after|before|until|through|prior\s+to)\s+(?P<year>{_YEAR})\b",
+    re.IGNORECASE,
+)
+_IN_YEAR = re.compile(
+    rf"\b(?:in|during|of|from|about)\s+(?:(?:early|late|mid)[- ]?)?(?P<year>{_YEAR})\b"
+    rf"|\b(?P<year2>{_YEAR})\s+(?:cables?|reporting|telegrams?)\b",
+    re.IGNORECASE,
+)
+
+# Words naming a post; what follows them in an origin ("Embassy Madrid") is its place.
+_POST_PREFIX = re.compile(
+    r"^(?:American\s+Institute\s+in|Embassy|Consulate(?:\s+General)?|US\s+Mission(?:\s+to)?|"
+    r"Mission|US\s+Office|US\s+Interests\s+Section|Office\s+of\s+the\s+US\s+Representative)\s+",
+    re.IGNORECASE,
+)
+_ORIGIN_CUE = re.compile(
+    r"\b(?:(?:the\s+)?(?:u\.?s\.?\s+|american\s+)?(?:embassy|consulate(?:\s+general)?|mission|post)"
+    r"\s+(?:in|at|to)\s+(?:the\s+)?"
+    r"|(?:cables?|reporting|reports?|telegrams?|messages?|traffic)\s+(?:from|out\s+of|by)\s+"
+    r"(?:the\s+)?(?:embassy\s+in\s+)?)(?P<place>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})",
+)
+_PLACE_POST = re.compile(
+    r"\b(?P<place>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})\s+(?:embassy|consulate|post)\b",
+)
+_FROM_PLACE = re.compile(r"\bfrom\s+(?P<place>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})")
+# "from X" names the reporting post only in questions about what someone reported.
+_REPORTING_VERB = re.compile(
+    r"\b(?:say|said|says|report|reported|reports|write|wrote|tell|told|describe|described|"
+    r"assess|assessed|cable|cabled|think|thought|comment|commented|note|noted)\b",
+    re.IGNORECASE,
+)
+# Origins that, written in a question, name a person rather than the sender.
+_SPOKEN_TITLES = frozenset({"secretary of state"})
+_POSSESSIVE = re.compile(r"(?:'s|[.,'])$")
+_ALIASES = {"washington": "Secretary of State", "state department": "Secretary of State"}
+
+_CLASSIFICATION = re.compile(
+    r"\b(?P<level>secret|confidential|unclassified)\s+(?:cables?|telegrams?|reporting|reports?|"
+    r"messages?|documents?|traffic)\b"
+    r"|\bclassified\s+(?:as\s+)?(?P<level2>secret|confidential)\b",
+    re.IGNORECASE,
+)
+
+_TAG_CUE = re.compile(r"\b(?:tag(?:ged)?|TAGS?)\s*(?:with\s+|as\s+)?:?\s*(?P<tag>[A-Za-z]{2,6})\b")
+_TAG_BARE = re.compile(r"\b(?P<tag>[A-Z]{4})\b(?:[- ](?:cables?|tagged))?")
+# Capitalised acronyms that are also TAGs but, written bare, usually mean the organisation.
+_ACRONYMS = frozenset({"NATO", "OPEC", "IAEA", "UNSC", "FARC", "OPCW", "UNHCR", "WTO"})
+
+_CABLE_ID = re.compile(r"\b\d{2}[A-Z]{3,}(?:\s[A-Z]{3,})?\d{1,7}\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    since: str | None
+    until: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """What a question says about which cables may answer, and where it says it."""
+
+    since: str | None = None
+    until: str | None = None
+    origin: str | None = None
+    classification: str | None = None
+    tag: str | None = None
+    cable_ids: tuple[str, ...] = ()
+    spans: tuple[Span, ...] = field(default=())
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(
+            name
+            for name in ("since", "until", "origin", "classification", "tag", "cable_ids")
+            if getattr(self, name)
+        )
+
+
+def _year_bounds(year: int) -> tuple[str, str]:
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
+def parse_dates(text: str) -> DateRange | None:
+    """The first date expression, as an inclusive ISO range (open ends as None)."""
+    if m := _RANGE.search(text):
+        a, b = sorted(int(y) for y in (m["y1"] or m["y3"], m["y2"] or m["y4"]))
+        return DateRange(_year_bounds(a)[0], _year_bounds(b)[1], m.span())
+    if m := _MONTH_YEAR.search(text):
+        month = _MONTHS[(m["month"] or m["month2"]).lower()]
+        year = int(m["year"] or m["year2"])
+        last = calendar.monthrange(year, month)[1]
+        return DateRange(
+            f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}", m.span()
+        )
+    if m := _OPEN_YEAR.search(text):
+        year, word = int(m["year"]), m["word"].lower()
+        if word == "since":
+            return DateRange(_year_bounds(year)[0], None, m.span())
+        if word == "after":
+            return DateRange(_year_bounds(year + 1)[0], None, m.span())
+        if word == "until" or word == "through":
+            return DateRange(None, _year_bounds(year)[1], m.span())
+        return DateRange(None, _year_bounds(year - 1)[1], m.span())
+    if m := _IN_YEAR.search(text):
+        since, until = _year_bounds(int(m["year"] or m["year2"]))
+        return DateRange(since, until, m.span())
+    return None
+
+
+def post_places(origins: Iterable[str]) -> dict[str, str]:
+    """Lower-cased place name -> the origin value to filter on.
+
+    A place with several posts ("Embassy Brasilia" and "Consulate Brasilia")
+    maps to the bare place, which the origin filter matches as a substring.
+    """
+    origins = list(origins)
+    places = {origin.lower(): origin for origin in origins}
+    for origin in origins:
+        place = _POST_PREFIX.sub("", origin).strip()
+        if place == origin:
+            continue
+        key = place.lower()
+        shared = key in places and places[key] not in (origin, place)
+        places[key] = place if shared else origin
+    for alias, origin in _ALIASES.items():
+        if origin.lower() in places:
+            places.setdefault(alias, origin)
+    return places
+
+
+def _lookup_place(candidate: str, places: dict[str, str]) -> str | None:
+    words = candidate.split()
+    for n in range(len(words), 0, -1):  # longest prefix first: "Buenos Aires Argentina"
+        key = _POSSESSIVE.sub("", " ".join(words[:n]).lower())
+        if key in places:
+            return places[key]
+    return None
+
+
+def parse_origin(text: str, places: dict[str, str]) -> tuple[str, Span] | None:
+    """A reporting post named in the question, matched against the store's origins."""
+    lowered = text.lower()
+    for key, origin in sorted(places.items(), key=lambda kv: -len(kv[0])):
+        if " " not in key or key in _ALIASES or key in _SPOKEN_TITLES:
+            continue
+        if (i := lowered.find(key)) >= 0:
+            before, after = lowered[i - 1 : i], lowered[i + len(key) : i + len(key) + 1]
+            if not before.isalnum() and not after.isalnum() and key == origin.lower():
+                return origin, (i, i + len(key))
+    for rx in (_ORIGIN_CUE, _PLACE_POST):
+        for m in rx.finditer(text):
+            if found := _lookup_place(m["place"], places):
+                return found, m.span()
+    if _REPORTING_VERB.search(text):
+        for m in _FROM_PLACE.finditer(text):
+            if found := _lookup_place(m["place"], places):
+                return found, m.span()
+    return None
+
+
+def parse_classification(text: str) -> tuple[str, Span] | None:
+    """ "secret cables" -> SECRET (a prefix: it also admits SECRET//NOFORN)."""
+    if m := _CLASSIFICATION.search(text):
+        return (m["level"] or m["level2"]).upper(), m.span()
+    return None
+
+
+def parse_tag(text: str, known: frozenset[str]) -> tuple[str, Span] | None:
+    """A TAG code the store knows: after "tagged", or a bare four-letter code."""
+    if m := _TAG_CUE.search(text):
+        tag = m["tag"].upper()
+        if tag in known:
+            return tag, m.span()
+    for m in _TAG_BARE.finditer(text):
+        if m["tag"] in known and m["tag"] not in _ACRONYMS:
+            return m["tag"], m.span()
+    return None
+
+
+def parse_cable_ids(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
+    """Cable IDs written in the question, canonicalised by `corpus.ids`."""
+    from corpus.ids import find_cable_ids
+
+    spans = tuple(m.span() for m in _CABLE_ID.finditer(text))
+    return tuple(find_cable_ids(text)), spans
+
+
+def infer(
+    text: str,
+    *,
+    places: dict[str, str],
+    tags: frozenset[str],
+    known_ids: frozenset[str] | None = None,
+) -> Inference:
+    """Every filter the question states; `known_ids` drops IDs the store lacks."""
+    spans: list[Span] = []
+    since = until = origin = classification = tag = None
+    if dates := parse_dates(text):
+        since, until = dates.since, dates.until
+        spans.append(dates.span)
+    if found := parse_origin(text, places):
+        origin, span = found
+        spans.append(span)
+    if found := parse_classification(text):
+        classification, span = found
+        spans.append(span)
+    if found := parse_tag(text, tags):
+        tag, span = found
+        spans.append(span)
+    ids, id_spans = parse_cable_ids(text)
+    if known_ids is not None:
+        ids = tuple(i for i in ids if i in known_ids)
+    if ids:
+        spans.extend(id_spans)
+    return Inference(since, until, origin, classification, tag, ids, tuple(spans))
+
+
+def merge(explicit: Filters | None, inferred: Inference | None) -> Filters:
+    """Explicit options win field by field; inferred values fill only what is unset."""
+    base = explicit or Filters()
+    if inferred is None:
+        return replace(base, inferred=())
+    updates: dict[str, object] = {}
+    names: list[str] = []
+    dates_given = base.since is not None or base.until is not None
+    for name in inferred.names():
+        if name in ("since", "until") and dates_given:
+            continue
+        if getattr(base, name):
+            continue
+        updates[name] = getattr(inferred, name)
+        names.append(name)
+    return replace(base, **updates, inferred=tuple(names))  # type: ignore[arg-type]
+
+
+def strip_spans(text: str, spans: Sequence[Span]) -> str:
+    """The question without its filter phrases: "in 2009" should not steer the search."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start >= last:
+            out.append(text[last:start])
+            last = end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", " ".join(out)).strip()

@@ -1,0 +1,112 @@
+"""Human and Markdown output of answers and cables.
+
+Cable text is untrusted: it reaches the terminal only as plain strings appended
+to `rich.text.Text` (never parsed as markup) after control characters are
+neutralised, so a cable cannot move the cursor, retitle the terminal or
+restyle the output.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.text import Text
+
+from qa.answer import Answer, Hit
+
+# C0 controls except \t and \n, DEL, and C1 controls (ESC included in C0).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
+
+
+def clean(text: str) -> str:
+    """Untrusted text made safe to print: each control character becomes U+FFFD,
+    carriage returns become newlines (so offsets of other characters are kept)."""
+    return _CONTROL.sub(lambda m: "\n" if m.group() == "\r" else "\ufffd", text)
+
+
+def _meta_line(hit: Hit) -> str:
+    tags = f" · {' '.join(hit.tags)}" if hit.tags else ""
+    return f"{hit.date} · {hit.origin} · {hit.classification}{tags}"
+
+
+def render_hit(hit: Hit, out: Text) -> None:
+    out.append(f"{hit.rank}. ", style="bold")
+    out.append(clean(hit.citation), style="bold cyan")
+    out.append(f"  {hit.score:.3f}\n", style="dim")
+    out.append(clean(hit.subject) + "\n", style="bold")
+    out.append(clean(_meta_line(hit)) + "\n", style="dim")
+    start, end = hit.highlight
+    start, end = max(0, min(start, len(hit.text))), max(0, min(end, len(hit.text)))
+    out.append(clean(hit.text[:start]))
+    out.append(clean(hit.text[start:end]), style="bold yellow")
+    out.append(clean(hit.text[end:]) + "\n")
+
+
+def render_text(answer: Answer) -> Text:
+    out = Text()
+    inferred = [n for n in answer.filters.inferred]
+    if inferred:
+        out.append(f"filters read from the question: {', '.join(inferred)}\n", style="dim")
+    if not answer.hits:
+        out.append("Nothing found.\n", style="yellow")
+        return out
+    if not answer.answered:
+        out.append("Nothing strong found; the closest paragraphs:\n", style="yellow")
+    for i, hit in enumerate(answer.hits):
+        if i:
+            out.append("\n")
+        render_hit(hit, out)
+    return out
+
+
+def _md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", clean(text))
+
+
+def render_markdown(answer: Answer) -> str:
+    """Blockquotes with citations, ready to paste into notes or an article."""
+    lines = [f"**Q:** {_md_escape(answer.question)}", ""]
+    if not answer.answered:
+        lines += ["_Nothing strong found; the closest paragraphs:_", ""]
+    for hit in answer.hits:
+        body = clean(hit.text).replace("\r", "")
+        quoted = "\n".join(f"> {_md_escape(line)}" if line else ">" for line in body.split("\n"))
+        lines += [
+            quoted,
+            ">",
+            f"> — **{_md_escape(hit.citation)}**, {_md_escape(hit.subject)} "
+            f"({hit.date}, {_md_escape(hit.origin)}, {_md_escape(hit.classification)})",
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_cable(cable: Any, para: str | None = None) -> Text:
+    """A stored cable (`embeddings.ledger.StoredCable`), or one of its paragraphs."""
+    out = Text()
+    out.append(clean(cable.id), style="bold cyan")
+    out.append("  " + clean(cable.subject or "") + "\n", style="bold")
+    d = str(cable.date).zfill(8)
+    meta = f"{d[:4]}-{d[4:6]}-{d[6:]} · {cable.origin} · {cable.classification}"
+    if cable.tags:
+        meta += " · " + " ".join(cable.tags)
+    out.append(clean(meta) + "\n", style="dim")
+    if cable.refs:
+        out.append(clean("REF: " + " ".join(cable.refs)) + "\n", style="dim")
+    if cable.partial:
+        out.append("(partial extract of the original cable)\n", style="dim italic")
+    paragraphs = [p for p in cable.paragraphs if para is None or p.number == para]
+    if para is not None and not paragraphs:
+        out.append(f"no paragraph {clean(para)} in {clean(cable.id)}\n", style="yellow")
+        return out
+    for p in paragraphs:
+        out.append("\n")
+        if p.heading and para is None:
+            out.append(clean(p.heading) + "\n", style="bold underline")
+        label = f"¶{p.number}" if p.numbered else f"[{p.number}]"
+        mark = f" ({p.mark})" if p.mark else ""
+        out.append(clean(label + mark) + " ", style="bold cyan")
+        out.append(clean(p.text) + "\n")
+    return out

@@ -1,0 +1,250 @@
+"""Content words of a question: what the lexical index and the highlighter look for.
+
+Questions carry many words that every cable contains ("what did the embassy
+say about"); OR-ing them into an FTS5 query costs hundreds of milliseconds at a
+million paragraphs and adds only noise to the ranking.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_SUFFIX = re.compile(r"(?:ations?|ing|ings|edly|ed|es|s|ly|ment|ments|ity|ies|ive|al)$")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "told",
+        "think",
+        "thought",
+        "know",
+        "known",
+        "want",
+        "wanted",
+        "according",
+        "regarding",
+        "happen",
+        "happened",
+        "anything",
+        "something",
+        "someone",
+        "anyone",
+        "thing",
+        "things",
+        "kind",
+        "way",
+        "ways",
+        "get",
+        "got",
+        "make",
+        "made",
+        "going",
+        "went",
+        "come",
+        "came",
+        "give",
+        "gave",
+        "take",
+        "took",
+        "see",
+        "saw",
+        "seem",
+        "seemed",
+        "much",
+        "many",
+        "us",
+        "u.s",
+        "embassy",
+        "embassies",
+        "cable",
+        "cables",
+        "post",
+        "mission",
+        "officials",
+        "official",
+        "government",
+        "report",
+        "reported",
+        "reports",
+        "reporting",
+        "describe",
+        "described",
+        "view",
+        "views",
+        "discuss",
+        "discussed",
+        "concern",
+        "concerns",
+        "concerned",
+        "ask",
+        "asked",
+        "mention",
+        "mentioned",
+        "per",
+        "via",
+    ]
+)
+
+
+# A capitalised word after another word: a name, not the question's first word.
+_NAME = re.compile(r"(?<=\w\s)(?:[A-Z][a-z][\w'-]*\w|[A-Z]{3,})")
+
+
+def names(text: str) -> list[str]:
+    """Proper names a question mentions ("Icesave", "Nazarbayev"), possessives dropped."""
+    found: list[str] = []
+    for m in _NAME.findall(text):
+        name = m.removesuffix("'s")
+        if len(name) >= 4 and name.lower() not in STOPWORDS and name not in found:
+            found.append(name)
+    return found
+
+
+def words(text: str) -> list[str]:
+    lowered = text.lower()
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    return _WORD.findall(lowered)
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A crude stem good enough to match "negotiations" with "negotiate"."""
+    word = word.lower().removesuffix("'s")
+    if len(word) <= 4:
+        return word
+    return _SUFFIX.sub("", word)[:7] or word[:7]
+
+
+def content_terms(text: str) -> list[str]:
+    """Distinct non-stop words in order; numbers kept (resolution numbers, ¶ numbers)."""
+    seen: list[str] = []
+    for w in words(text):
+        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()) or w in seen:
+            continue
+        seen.append(w)
+    return seen

@@ -1,0 +1,88 @@
+"""Real model, real Chroma, real cables from ../shared/corpus: the whole ask path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.answer import Filters
+from qa.engine import Engine
+from qa.evaluate import run_eval
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = [
+    (
+        "06MADRID293",
+        "Who forced Spain's chief prosecutor at the National Court to step down?",
+        "06MADRID293 ¶1",
+    ),
+    ("09ASTANA95", "Why did Kazakhstan move its capital away from Almaty?", "09ASTANA95 ¶9"),
+    ("06MEXICO3305", "How well does Mexico control its southern border?", "06MEXICO3305 ¶5"),
+]
+
+
+@pytest.mark.parametrize(("case", "question", "citation"), QUESTIONS, ids=[c[0] for c in QUESTIONS])
+def test_real_question_finds_its_paragraph(
+    real_engine: Engine, case: str, question: str, citation: str
+) -> None:
+    answer = real_engine.ask(question, k=5)
+    assert answer.answered
+    assert citation in [h.citation for h in answer.hits[:3]]
+    for hit in answer.hits:
+        start, end = hit.highlight
+        assert 0 <= start < end <= len(hit.text)
+
+
+def test_off_topic_question_is_not_answered(real_engine: Engine) -> None:
+    answer = real_engine.ask("What is the best recipe for blueberry muffins?")
+    assert not answer.answered
+    assert answer.hits
+
+
+def test_inferred_cable_and_year(real_engine: Engine) -> None:
+    answer = real_engine.ask("What does 09ASTANA95 say about Yeltsin?")
+    assert answer.filters.cable_ids == ("09ASTANA95",)
+    assert answer.hits[0].citation == "09ASTANA95 ¶8"
+    answer = real_engine.ask("border security cables from June 2006")
+    assert (answer.filters.since, answer.filters.until) == ("2006-06-01", "2006-06-30")
+    assert {h.cable_id for h in answer.hits} == {"06MEXICO3305"}
+
+
+def test_follow_up(real_engine: Engine) -> None:
+    history = ["What did Nazarbayev tell Petraeus about Iran and the bomb?"]
+    answer = real_engine.ask("And did he raise it with Medvedev and Putin?", history=history)
+    assert answer.hits[0].citation == "09ASTANA95 ¶6"
+
+
+def test_explicit_filter_in_plain_modes(real_engine: Engine) -> None:
+    for mode in ("dense", "lexical"):
+        answer = real_engine.ask("terrorism", filters=Filters(origin="madrid"), mode=mode)
+        assert answer.hits and {h.origin for h in answer.hits} == {"Embassy Madrid"}
+
+
+def test_eval_report(real_engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    rows = [
+        {
+            "id": "madrid",
+            "question": QUESTIONS[0][1],
+            "kind": "paraphrase",
+            "gold": [{"cable_id": "06MADRID293", "para": "1"}],
+        },
+        {
+            "id": "muffins",
+            "question": "blueberry muffin recipe",
+            "kind": "unanswerable",
+            "gold": [],
+        },
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    report = run_eval(real_engine, path, k=10)
+    data = report.to_json()
+    assert data["overall"]["recall@10"] == 1.0
+    assert data["overall"]["unanswerable_answered_false"] == 1.0
+    assert [q["id"] for q in data["questions"]] == ["madrid", "muffins"]
+    assert "overall" in report.format()

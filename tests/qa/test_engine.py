@@ -1,0 +1,145 @@
+"""The engine over a real ledger, FTS5 index and Chroma, with a deterministic encoder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from qa.answer import Filters
+from qa.engine import Engine, EngineError
+from qa.rescore import Tuning
+from tests.qa.conftest import BagEncoder
+
+
+def test_ask_ranks_the_answering_paragraph_first(hand_engine: Engine) -> None:
+    answer = hand_engine.ask("Why did the chief prosecutor resign?", k=3)
+    top = answer.hits[0]
+    assert (top.citation, top.date, top.origin) == (
+        "06MADRID293 ¶1",
+        "2006-02-03",
+        "Embassy Madrid",
+    )
+    assert top.tags == ("PGOV", "PTER", "SP")
+    assert top.text[slice(*top.highlight)] == (
+        "The chief prosecutor resigned after a dispute over terrorism cases."
+    )
+    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+
+
+def test_json_schema(hand_engine: Engine) -> None:
+    data = hand_engine.ask("wheat exports", k=2).to_json()
+    assert list(data) == ["question", "filters", "answered", "results"]
+    assert data["filters"] == {"inferred": []}
+    first = data["results"][0]
+    assert list(first) == [
+        "rank",
+        "cable_id",
+        "paragraph",
+        "citation",
+        "score",
+        "text",
+        "highlight",
+        "subject",
+        "date",
+        "origin",
+        "classification",
+        "tags",
+    ]
+    assert first["citation"] == "09ASTANA95 ¶2"
+    assert set(first["highlight"]) == {"start", "end"}
+
+
+FILTERED = [
+    ("05PARIS104", Filters(origin="paris"), {"05PARIS104"}),
+    ("09ASTANA95", Filters(since="2008-01-01"), {"09ASTANA95"}),
+    ("06MADRID293", Filters(until="2006-12-31", classification="unclassified"), {"06MADRID293"}),
+    ("05PARIS104_secret", Filters(classification="SECRET"), {"05PARIS104", "09ASTANA95"}),
+    ("06MADRID293_tag", Filters(tag="pgov"), {"06MADRID293"}),
+]
+
+
+@pytest.mark.parametrize(("case", "filters", "cables"), FILTERED, ids=[c[0] for c in FILTERED])
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_explicit_filters_restrict_every_mode(
+    hand_engine: Engine, case: str, filters: Filters, cables: set[str], mode: str
+) -> None:
+    answer = hand_engine.ask("terrorism wheat fishing prosecutor", filters=filters, mode=mode)
+    assert answer.hits
+    assert {h.cable_id for h in answer.hits} <= cables
+    assert answer.filters.inferred == ()
+
+
+def test_inferred_filters_are_reported(hand_engine: Engine) -> None:
+    answer = hand_engine.ask("secret cables from Paris about the terrorism trial")
+    assert answer.filters.origin == "Embassy Paris"
+    assert answer.filters.classification == "SECRET"
+    assert set(answer.filters.inferred) == {"origin", "classification"}
+    assert {h.cable_id for h in answer.hits} == {"05PARIS104"}
+
+
+def test_cable_id_in_question(hand_engine: Engine) -> None:
+    answer = hand_engine.ask("what does 09ASTANA95 say about wheat?")
+    assert answer.filters.cable_ids == ("09ASTANA95",)
+    assert answer.hits[0].citation == "09ASTANA95 ¶2"
+
+
+def test_inferred_filter_that_leaves_nothing_is_dropped(hand_engine: Engine) -> None:
+    answer = hand_engine.ask("What did the embassy in Madrid say about the prosecutor in 2009?")
+    assert answer.filters.origin == "Embassy Madrid"
+    assert answer.filters.since is None
+    assert answer.filters.inferred == ("origin", "since:ignored", "until:ignored")
+    assert answer.hits[0].citation == "06MADRID293 ¶1"
+
+
+def test_no_inference_when_turned_off(hand_store: object, hand_engine: Engine) -> None:
+    engine = Engine(
+        replace(hand_engine.settings, infer_filters=False), encoder=hand_engine._encoder
+    )
+    try:
+        answer = engine.ask("secret cables from Paris about the terrorism trial")
+        assert answer.filters == Filters()
+        assert len({h.cable_id for h in answer.hits}) > 1
+    finally:
+        engine.close()
+
+
+def test_plain_modes_skip_inference(hand_engine: Engine) -> None:
+    for mode in ("dense", "lexical"):
+        answer = hand_engine.ask("secret cables from Paris about the trial", mode=mode)
+        assert answer.filters.inferred == ()
+        assert answer.hits
+
+
+def test_follow_up_borrows_the_earlier_topic_and_filters(hand_engine: Engine) -> None:
+    first = "What did the president say about Iran's nuclear weapons?"
+    assert hand_engine.ask(first).hits[0].citation == "09ASTANA95 ¶1"
+    answer = hand_engine.ask("and what about 2005?", history=[first])
+    assert answer.filters.since == "2005-01-01"
+    assert {h.cable_id for h in answer.hits} == {"05PARIS104"}
+    answer = hand_engine.ask("and the fishing?", history=["secret cables from Paris on trials"])
+    assert answer.filters.origin == "Embassy Paris"
+    assert answer.hits[0].citation == "05PARIS104 ¶2"
+
+
+def test_unknown_mode_is_an_error(hand_engine: Engine) -> None:
+    with pytest.raises(EngineError, match="mode"):
+        hand_engine.ask("x", mode="sparse")
+
+
+def test_cable_lookup(hand_engine: Engine) -> None:
+    cable = hand_engine.cable("05paris104")
+    assert cable is not None and [p.number for p in cable.paragraphs] == ["1", "2"]
+    assert hand_engine.cable("99NOWHERE1") is None
+
+
+def test_a_name_the_store_never_mentions_is_not_answered(hand_engine: Engine) -> None:
+    engine = Engine(hand_engine.settings, tuning=Tuning(min_cos=-1.0), encoder=BagEncoder())
+    try:
+        known = engine.ask("What did the president say about Iran and Moscow?")
+        assert known.answered
+        unknown = engine.ask("What did the president say about Iran and Zyxwarov?")
+        assert not unknown.answered
+        assert unknown.hits[0].citation == "09ASTANA95 ¶1"
+    finally:
+        engine.close()

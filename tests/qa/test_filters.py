@@ -1,0 +1,159 @@
+"""Each filter inference rule, with cases named after the real cables they would find."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import filters as flt
+from qa.answer import Filters
+
+ORIGINS = (
+    "Embassy Madrid",
+    "Embassy Mexico",
+    "Consulate Monterrey",
+    "USEU Brussels",
+    "Embassy Brussels",
+    "Embassy Buenos Aires",
+    "Embassy Paris",
+    "Secretary of State",
+    "Embassy Astana",
+    "Embassy Oslo",
+)
+PLACES = flt.post_places(ORIGINS)
+TAGS = frozenset({"PREL", "PGOV", "PTER", "SMIG", "MX", "SP", "NATO", "KZ"})
+
+DATES = [
+    ("09ASTANA95", "What did Nazarbayev say about Iran in 2009?", ("2009-01-01", "2009-12-31")),
+    ("06MEXICO3305", "border security cables from June 2006", ("2006-06-01", "2006-06-30")),
+    ("06MADRID293", "prosecutors between 2005 and 2007", ("2005-01-01", "2007-12-31")),
+    ("04MADRID4687", "terror trials from 2003 to 2004", ("2003-01-01", "2004-12-31")),
+    ("08OSLO522", "Norwegian aid since 2008", ("2008-01-01", None)),
+    ("10CARACAS107", "Venezuelan oil after 2009", ("2010-01-01", None)),
+    ("90CAPETOWN97", "apartheid talks before 1991", (None, "1990-12-31")),
+    ("05PARIS104", "what about Sept. 2005?", ("2005-09-01", "2005-09-30")),
+    ("09RIYADH651", "2009 cables on Saudi succession", ("2009-01-01", "2009-12-31")),
+]
+
+
+@pytest.mark.parametrize(("case", "question", "expected"), DATES, ids=[c[0] for c in DATES])
+def test_parse_dates(case: str, question: str, expected: tuple[str | None, str | None]) -> None:
+    found = flt.parse_dates(question)
+    assert found is not None
+    assert (found.since, found.until) == expected
+
+
+NO_DATES = [
+    ("06MADRID293", "Who replaced the chief prosecutor of the National Court?"),
+    ("09STATE80163", "What does resolution 1701 require?"),
+    ("06MADRID293_event", "What happened after the 2004 Madrid train bombing investigation?"),
+    ("10VATICAN13", "Why not sign the accord that came out of the December 2009 climate summit?"),
+]
+
+
+@pytest.mark.parametrize(("case", "question"), NO_DATES, ids=[c[0] for c in NO_DATES])
+def test_no_dates(case: str, question: str) -> None:
+    assert flt.parse_dates(question) is None
+
+
+ORIGIN_CASES = [
+    ("06MADRID293", "What did the embassy in Madrid say about ETA?", "Embassy Madrid"),
+    ("05PARIS104", "what did they report from Paris about the trial?", "Embassy Paris"),
+    ("USEU", "USEU Brussels on data privacy", "USEU Brussels"),
+    ("06MEXICO3305", "cables from Mexico on border security", "Embassy Mexico"),
+    ("09ASTANA95", "the Astana embassy's view of Iran", "Embassy Astana"),
+    ("66BUENOSAIRES2481", "reporting from Buenos Aires on fishing", "Embassy Buenos Aires"),
+    ("08OSLO522", "What did the U.S. embassy in Oslo's staff say?", "Embassy Oslo"),
+    ("07MONTERREY", "the consulate in Monterrey on cartels", "Consulate Monterrey"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "question", "expected"), ORIGIN_CASES, ids=[c[0] for c in ORIGIN_CASES]
+)
+def test_parse_origin(case: str, question: str, expected: str) -> None:
+    found = flt.parse_origin(question, PLACES)
+    assert found is not None
+    assert found[0] == expected
+    start, end = found[1]
+    assert question[start:end]
+
+
+NO_ORIGIN = [
+    ("06MEXICO3305", "How many migrants from Mexico crossed the border?"),
+    ("09STATE11937", "What did the Secretary of State ask for?"),
+    ("05PARIS104", "What happened in Lyon?"),
+]
+
+
+@pytest.mark.parametrize(("case", "question"), NO_ORIGIN, ids=[c[0] for c in NO_ORIGIN])
+def test_no_origin(case: str, question: str) -> None:
+    assert flt.parse_origin(question, PLACES) is None
+
+
+CLASSIFICATIONS = [
+    ("09ASTANA95", "secret cables about Iran", "SECRET"),
+    ("06MEXICO3305", "Confidential reporting on border crime", "CONFIDENTIAL"),
+    ("06MADRID293", "unclassified cables on prosecutors", "UNCLASSIFIED"),
+    ("05PARIS104", "anything classified as secret on Beghal", "SECRET"),
+    ("09ASTANA95_talks", "did they hold secret talks with Iran", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "question", "expected"), CLASSIFICATIONS, ids=[c[0] for c in CLASSIFICATIONS]
+)
+def test_parse_classification(case: str, question: str, expected: str | None) -> None:
+    found = flt.parse_classification(question)
+    assert (found[0] if found else None) == expected
+
+
+TAG_CASES = [
+    ("06MADRID293", "PTER cables on Spanish prosecutors", "PTER"),
+    ("06MEXICO3305", "cables tagged smig on the border", "SMIG"),
+    ("06MEXICO3305_country", "tagged MX: what about fraud?", "MX"),
+    ("09ASTANA95", "What did NATO allies say about Afghanistan?", None),
+    ("08OSLO522", "What about OSLO?", None),
+]
+
+
+@pytest.mark.parametrize(("case", "question", "expected"), TAG_CASES, ids=[c[0] for c in TAG_CASES])
+def test_parse_tag(case: str, question: str, expected: str | None) -> None:
+    found = flt.parse_tag(question, TAGS)
+    assert (found[0] if found else None) == expected
+
+
+IDS = [
+    ("06MEXICO3305", "what does 06MEXICO3305 say about fraud?", ("06MEXICO3305",)),
+    ("05PARIS104", "compare 05PARIS104 with 09ASTANA95", ("05PARIS104", "09ASTANA95")),
+    ("none", "what did Petraeus say in 2009?", ()),
+]
+
+
+@pytest.mark.parametrize(("case", "question", "expected"), IDS, ids=[c[0] for c in IDS])
+def test_parse_cable_ids(case: str, question: str, expected: tuple[str, ...]) -> None:
+    assert flt.parse_cable_ids(question)[0] == expected
+
+
+def test_infer_drops_unknown_ids_and_reports_names() -> None:
+    inf = flt.infer(
+        "secret cables from Madrid in 2006: what does 06MADRID293 and 99NOWHERE1 say?",
+        places=PLACES,
+        tags=TAGS,
+        known_ids=frozenset({"06MADRID293"}),
+    )
+    assert inf.cable_ids == ("06MADRID293",)
+    assert inf.names() == ("since", "until", "origin", "classification", "cable_ids")
+
+
+def test_merge_keeps_explicit_options() -> None:
+    inf = flt.infer("secret cables from Madrid in 2006", places=PLACES, tags=TAGS)
+    merged = flt.merge(Filters(origin="Paris", until="2005-12-31"), inf)
+    assert (merged.origin, merged.since, merged.until) == ("Paris", None, "2005-12-31")
+    assert merged.classification == "SECRET"
+    assert merged.inferred == ("classification",)
+
+
+def test_strip_spans_leaves_the_topic() -> None:
+    q = "What did the embassy in Madrid say about ETA in 2006?"
+    inf = flt.infer(q, places=PLACES, tags=TAGS)
+    assert flt.strip_spans(q, inf.spans) == "What did say about ETA ?"

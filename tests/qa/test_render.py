@@ -1,0 +1,81 @@
+"""Output: citations, emphasis, and cable text that cannot act on the terminal."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from qa.answer import Answer, Filters, Hit
+from qa.render import clean, render_markdown, render_text
+
+
+def hit(text: str, highlight: tuple[int, int], **kw: str) -> Hit:
+    return Hit(
+        rank=1,
+        cable_id="06MEXICO3305",
+        paragraph="4",
+        score=0.81234,
+        text=text,
+        highlight=highlight,
+        subject=kw.get("subject", "BORDER SECURITY"),
+        date="2006-06-15",
+        origin="Embassy Mexico",
+        classification="CONFIDENTIAL",
+        tags=("PREL", "SMIG"),
+    )
+
+
+def plain(text: object) -> str:
+    console = Console(width=200, color_system=None, force_terminal=False)
+    with console.capture() as cap:
+        console.print(text)
+    return cap.get()
+
+
+CONTROL = [
+    ("08ASTANA338_esc", "Quote \x1b[31mred\x1b[0m end", "Quote \ufffd[31mred\ufffd[0m end"),
+    ("09KUWAIT110_c1", "before\x9bafter", "before\ufffdafter"),
+    ("07KABUL185_cr", "line\rnext\ttab\nnl", "line\nnext\ttab\nnl"),
+    ("00HARARE6677_bel", "bell\x07 null\x00", "bell\ufffd null\ufffd"),
+]
+
+
+@pytest.mark.parametrize(("case", "raw", "expected"), CONTROL, ids=[c[0] for c in CONTROL])
+def test_clean_neutralises_controls_keeping_offsets(case: str, raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+    assert len(clean(raw)) == len(raw)
+
+
+def test_render_text_emphasises_the_sentence_and_cites() -> None:
+    text = "Criminals exploit weak points. We need accountability now. Nothing else."
+    answer = Answer("q", Filters(), True, (hit(text, (31, 58)),))
+    out = render_text(answer)
+    rendered = plain(out)
+    assert "06MEXICO3305 ¶4" in rendered
+    assert "2006-06-15 · Embassy Mexico · CONFIDENTIAL" in rendered
+    emphasised = [out.plain[s.start : s.end] for s in out.spans if "yellow" in str(s.style)]
+    assert emphasised == ["We need accountability now."]
+
+
+def test_markup_in_cable_text_stays_literal() -> None:
+    text = "[bold red]not markup[/] and [link=http://x]y[/link] \x1b]0;title\x07"
+    out = render_text(Answer("q", Filters(), True, (hit(text, (0, 5), subject="[b]S[/b]"),)))
+    rendered = plain(out)
+    assert "[bold red]not markup[/]" in rendered
+    assert "[b]S[/b]" in rendered
+    assert "\x1b" not in rendered and "\x07" not in rendered
+
+
+def test_unanswered_says_so_then_lists_candidates() -> None:
+    answer = Answer("q", Filters(inferred=("since",)), False, (hit("Some text.", (0, 10)),))
+    rendered = plain(render_text(answer))
+    lines = rendered.splitlines()
+    assert lines[0] == "filters read from the question: since"
+    assert lines[1].startswith("Nothing strong found")
+    assert "06MEXICO3305 ¶4" in lines[2]
+
+
+def test_markdown_quotes_and_cites() -> None:
+    md = render_markdown(Answer("Who *pays*?", Filters(), True, (hit("A *b* c.\nD.", (0, 8)),)))
+    assert md.splitlines()[0] == "**Q:** Who \\*pays\\*?"
+    assert "> A \\*b\\* c.\n> D.\n>\n> — **06MEXICO3305 ¶4**, BORDER SECURITY" in md
