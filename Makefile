@@ -41,6 +41,7 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/parse.py
+	$(PY) bench/fuzz.py
 	$(PY) bench/encode.py
 	$(PY) bench/ingest.py
 	$(PY) bench/query.py

@@ -20,8 +20,9 @@ FIELD = re.compile(
     r"|REFS?\b|REFTEL\b|REFERENCES?\b|CLASSIFIED[ \t]+BY\b)[ \t]*:?[ \t]*(?P<value>.*)$",
     re.IGNORECASE,
 )
-INLINE_FIELD = re.compile(r"[ \t]+(?=(?:TAGS|SUBJECT)[ \t]*:)", re.IGNORECASE)
-INLINE_REF = re.compile(r"[ \t]+(?=REF(?:S|TEL)?:)")
+# `(?<![ \t])`: a run of spaces is tried once, from its start (linear on giant lines).
+INLINE_FIELD = re.compile(r"(?<![ \t])[ \t]+(?=(?:TAGS|SUBJECT)[ \t]*:)", re.IGNORECASE)
+INLINE_REF = re.compile(r"(?<![ \t])[ \t]+(?=REF(?:S|TEL)?:)")
 GLUED_PARA = re.compile(r"(?<=\S)[ \t]+(?=1[ \t]*\.[ \t]*\([A-Z/]{1,6}\))")
 # `C O N F I D E N T I A L SECTION 01 OF 03 MEXICO 003305`, `UNCLAS STATE 011937`.
 CLASS_LINE = re.compile(
@@ -48,8 +49,16 @@ STATED_ID = re.compile(
 )
 META_DATE = re.compile(r"^[ \t]*DATE:[ \t]*(?P<date>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?)")
 REF_ITEM_LINE = re.compile(r"^[ \t]*(?:\(?[A-Za-z][.)][ \t]|\d{2}[ \t]+[A-Za-z]|[A-Z]+[ \t]+\d)")
-TAG_LINE = re.compile(r"^[ \t]*(?:[A-Za-z]{2,6}(?:[ \t]*\([^)]*\))?[ \t]*,?[ \t]*)+$")
-TAG = re.compile(r"\b[A-Za-z]{2,6}\b(?![^(]*\))")
+# Each code ends where its letters end and each separator has one reading: the pattern stays
+# linear on long lines (a looser one backtracked exponentially on a 30-letter word).
+TAG_LINE = re.compile(
+    r"^[ \t]*(?:[A-Za-z]{2,6}(?![A-Za-z])(?:[ \t]*\([^)]*\))?[ \t]*(?:,[ \t]*)?)+$"
+)
+TAG = re.compile(r"\b[A-Za-z]{2,6}\b")
+PAREN = re.compile(r"[()]")
+# Identity lines (classification, DTG, FM, ID) are short; longer lines are not tried, which
+# keeps the quadratic worst case of their patterns off giant lines.
+MAX_IDENTITY_LINE = 300
 MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
 
@@ -168,6 +177,8 @@ def parse_header(lines: list[str]) -> Header:
 
 
 def _identity(line: str, found: dict[str, object]) -> None:
+    if len(line) > MAX_IDENTITY_LINE:
+        return
     if "class" not in found and (match := CLASS_LINE.match(line)):
         found["class"] = match["class"]
         found["origin_code"] = re.sub(r"[^A-Z]", "", match["origin"].upper())
@@ -211,11 +222,15 @@ def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) ->
 
 def parse_tags(text: str) -> tuple[str, ...]:
     """`PREL, PGOV, MX` and `ovip (steinberg, james b.), prel` → upper-case codes."""
-    tags: list[str] = []
-    for tag in TAG.findall(text):
-        tag = tag.upper()
-        if tag not in tags:
-            tags.append(tag)
+    tags: dict[str, None] = {}
+    # Words whose next parenthesis closes one are inside it (a name, not a code). Splitting at
+    # parentheses decides that in one pass; a look-ahead per word was quadratic.
+    pieces = PAREN.split(text)
+    closers = [match.group() for match in PAREN.finditer(text)]
+    for index, piece in enumerate(pieces):
+        if index < len(closers) and closers[index] == ")":
+            continue
+        tags.update(dict.fromkeys(tag.upper() for tag in TAG.findall(piece)))
     return tuple(tags)
 
 

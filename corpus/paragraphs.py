@@ -29,8 +29,9 @@ OLD_PAGE = (
 )
 CLASS_WORD = r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
 PAGE_LINE = re.compile(rf"^[ \t]*(?:{PAGE_MARKER}|{OLD_PAGE})[ \t]*$", re.MULTILINE)
+# `(?<![ \t])`: a run of spaces is tried once, from its start (linear on giant lines).
 PAGE_INLINE = re.compile(
-    rf"(?:[ \t]+{CLASS_WORD}[ \t]*\n)?[ \t]*(?:\b{PAGE_MARKER}\b|\b{OLD_PAGE})[ \t]*"
+    rf"(?<![ \t])(?:[ \t]+{CLASS_WORD}[ \t]*\n)?[ \t]*(?:\b{PAGE_MARKER}\b|\b{OLD_PAGE})[ \t]*"
 )
 CLASS_ONLY_LINE = re.compile(rf"^[ \t]*{CLASS_WORD}(?:[ \t]+NOFORN)?[ \t]*$", re.MULTILINE)
 SIPDIS_LINE = re.compile(r"^[ \t]*SIPDIS[ \t]*$", re.MULTILINE | re.IGNORECASE)

@@ -70,6 +70,10 @@ class Engine:
         """The stored cable (`embeddings.ledger.StoredCable`) or None."""
         return self._ledger.cable(cable_id.strip().upper())
 
+    def referencing(self, cable_id: str) -> list[str]:
+        """IDs of stored cables whose REF lines cite this one."""
+        return list(self._ledger.referencing(cable_id.strip().upper()))
+
     # -- state ---------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
@@ -154,14 +158,17 @@ class Engine:
         filters: Filters | None = None,
         history: Sequence[str] = (),
         mode: str = "hybrid",
+        infer: bool | None = None,
     ) -> Answer:
+        """`infer` overrides `Settings.infer_filters` for this question (None: the setting)."""
         if mode not in MODES:
             raise EngineError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self._refresh()
         explicit = replace(filters or Filters(), inferred=())
         if mode != "hybrid":
             return self._plain(question, k, explicit, mode)
-        text, own, applied = self._understand(question, explicit, history)
+        infer = self.settings.infer_filters if infer is None else infer
+        text, own, applied = self._understand(question, explicit, history, infer)
         cands = self._hybrid(text, applied, k, own)
         if not cands and applied.inferred:
             cands, applied = self._relax(text, applied, k, own)
@@ -210,15 +217,15 @@ class Engine:
         return cands, applied
 
     def _understand(
-        self, question: str, explicit: Filters, history: Sequence[str]
+        self, question: str, explicit: Filters, history: Sequence[str], infer: bool
     ) -> tuple[str, str | None, Filters]:
         """The text to search with, the question's own words when it is a follow-up
         (else None), and the filters to apply, history included."""
-        inference = self._infer(question)
+        inference = self._infer(question) if infer else None
         own = flt.strip_spans(question, inference.spans) if inference else question
         text, topic = followup.search_text(question, own, history)
         if topic is not None:
-            earlier = self._infer(topic)
+            earlier = self._infer(topic) if infer else None
             if earlier is not None:
                 text = followup.combine(flt.strip_spans(topic, earlier.spans), own)
                 inference = _carry(inference, earlier)
@@ -226,8 +233,6 @@ class Engine:
         return (text or question), borrowed, flt.merge(explicit, inference)
 
     def _infer(self, text: str) -> flt.Inference | None:
-        if not self.settings.infer_filters:
-            return None
         known = None
         ids = flt.parse_cable_ids(text)[0]
         if ids:

@@ -6,7 +6,9 @@ read becomes a `ReadError` value: one bad file never stops a run.
 
 from __future__ import annotations
 
+import codecs
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -17,6 +19,9 @@ from corpus.models import Cable, ReadError
 
 Parser = Callable[[str, str], Cable]
 HEAD_BYTES = 8192
+# The largest cablegate page is 115 KB; a single-cable file far past that is not a cable, and
+# reading it whole (a 2 GB file, a line of tens of MB) would stall a run.
+MAX_FILE_BYTES = 8 * 1024 * 1024
 # Detection order matters: a CSV body may hold markdown-like lines, an HTML page anything.
 READERS: dict[str, Parser] = {
     "html": html.parse_html,
@@ -47,57 +52,123 @@ def read(
         yield from _read_path(Path(item))
 
 
+def sniff_encoding(head: bytes) -> str | None:
+    """The text encoding of a file from its first bytes; None when they look binary.
+
+    A byte-order mark decides; without one, UTF-16 shows as a zero byte in every other
+    position (the high byte of ASCII text), and any other zero byte means binary.
+    """
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if b"\x00" not in head:
+        return "utf-8"
+    half = len(head) // 2
+    even, odd = head[0 : 2 * half : 2].count(0), head[1 : 2 * half : 2].count(0)
+    if half and odd >= 0.9 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if half and even >= 0.9 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes, encoding: str) -> str:
+    """UTF-8 falls back to cp1252, the other encoding cables were saved in; never raises."""
+    if encoding == "utf-8":
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace")
+    return data.decode(encoding, errors="replace")
+
+
 def _read_path(path: Path) -> Iterator[Cable | ReadError]:
     if path.is_dir():
-        for child in _walk(path):
-            yield from _read_file(child)
-    elif path.exists():
+        yield from _walk(path, set())
+    elif path.exists() or path.is_symlink():
         yield from _read_file(path)
     else:
         yield ReadError(str(path), "no such file or folder")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Cable | ReadError]:
+    """Every non-hidden entry is read or reported; a folder reached twice (a link loop) once."""
     try:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            return
+        seen.add((info.st_dev, info.st_ino))
         children = sorted(folder.iterdir())
-    except OSError:
+    except OSError as error:
+        yield ReadError(str(folder), f"cannot list folder: {error.strerror or error}")
         return
     for child in children:
         if child.name.startswith("."):
             continue
-        if child.is_dir():
-            yield from _walk(child)
-        elif child.is_file():
-            yield child
+        try:
+            is_dir = stat.S_ISDIR(child.stat().st_mode)
+        except OSError:
+            is_dir = False  # a broken link or a link loop: `_read_file` names the problem
+        if is_dir:
+            yield from _walk(child, seen)
+        else:
+            yield from _read_file(child)
 
 
 def _read_file(path: Path) -> Iterator[Cable | ReadError]:
     source = str(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            yield ReadError(source, "not a regular file")
+            return
         with path.open("rb") as handle:
             head_bytes = handle.read(HEAD_BYTES)
+            encoding = sniff_encoding(head_bytes)
+            kind = detect(decode(head_bytes, encoding)) if encoding else "binary"
+            rest = b""
+            if kind not in ("csv", "binary") and info.st_size <= MAX_FILE_BYTES:
+                rest = handle.read(MAX_FILE_BYTES + 1 - len(head_bytes))
     except OSError as error:
         yield ReadError(source, f"cannot open: {error.strerror or error}")
         return
     if not head_bytes.strip():
         yield ReadError(source, "empty file")
-        return
-    if b"\x00" in head_bytes:
+    elif encoding is None:
         yield ReadError(source, "binary file, not a cable")
-        return
-    head = head_bytes.decode("utf-8", errors="replace")
-    kind = detect(head)
-    if kind == "csv":
-        yield from cables_csv.read_csv(path)
-        return
+    elif kind == "csv":
+        yield from cables_csv.read_csv(path, encoding)
+    elif max(info.st_size, len(head_bytes) + len(rest)) > MAX_FILE_BYTES:
+        size = _size(max(info.st_size, len(head_bytes) + len(rest)))
+        yield ReadError(source, f"too large for a cable: {size} (limit {_size(MAX_FILE_BYTES)})")
+    else:
+        yield _parse(decode(head_bytes + rest, encoding), kind, source)
+
+
+def _parse(text: str, kind: str, source: str) -> Cable | ReadError:
     try:
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        yield READERS[kind](text, source)
+        return READERS[kind](text, source)
     except ParseError as error:
-        yield ReadError(source, error.reason, error.row)
+        return ReadError(source, error.reason, error.row)
     except Exception as error:  # a parser bug must not end the run: report it with the file
-        yield ReadError(source, f"{kind} reader failed: {type(error).__name__}: {error}")
+        return ReadError(source, f"{kind} reader failed: {type(error).__name__}: {error}")
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    value = count / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

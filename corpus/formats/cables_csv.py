@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from corpus.assemble import Known, build_cable
 from corpus.clean import decode_entities
@@ -22,30 +23,66 @@ from corpus.models import Cable, ReadError
 
 ROW_START = re.compile(r'^"\d+","\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}",')
 FIELDS = 8
+# Far beyond any cable (the longest bodies run to a few hundred KB): a longer record is not one.
+MAX_RECORD_CHARS = 8 * 1024 * 1024
 
 
 def looks_like(head: str) -> bool:
     return ROW_START.match(head) is not None
 
 
-def _records(path: Path) -> Iterator[tuple[int, str]]:
-    """(row number, raw record text), one record at a time."""
+def _records(path: Path, encoding: str = "utf-8") -> Iterator[tuple[int, str]]:
+    """(row number, raw record text), one record at a time; oversized records left out."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        for row, record, problem in _raw_records(handle):
+            if problem is None:
+                yield row, record
+
+
+def _raw_records(handle: TextIO) -> Iterator[tuple[int, str, str | None]]:
+    """(row number, raw record text, why it cannot be read or None).
+
+    Memory stays bounded whatever the file holds: the text of an oversized record
+    (a giant line) is dropped as it is read, and zero bytes in one (a file extended
+    with `truncate`) end the file, which is not read to its end.
+    """
     row = 0
     lines: list[str] = []
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        for line in handle:
-            if ROW_START.match(line):
-                if lines:
-                    yield row, "".join(lines)
-                row += 1
-                lines = [line]
-            elif lines:
-                lines.append(line)
-            else:
-                row += 1
-                lines = [line]
-    if lines:
-        yield row, "".join(lines)
+    size = 0
+    problem: str | None = None
+    for line, kind in _lines(handle):
+        if row == 0 or ROW_START.match(line):
+            if row:
+                yield row, "".join(lines), problem
+            row, lines, size, problem = row + 1, [], 0, None
+        size += len(line)
+        if kind == BINARY:
+            problem = "zero bytes in an overlong row: the rest of the file is not read"
+        elif kind == LONG or size > MAX_RECORD_CHARS:
+            problem = problem or f"row longer than {MAX_RECORD_CHARS // 2**20} MB, skipped"
+        if problem is None:
+            lines.append(line)
+        else:
+            lines = []
+    if row:
+        yield row, "".join(lines), problem
+
+
+WHOLE, LONG, BINARY = "whole", "long", "binary"
+
+
+def _lines(handle: TextIO) -> Iterator[tuple[str, str]]:
+    """Lines and their kind; of an overlong line only its opening is kept."""
+    while line := handle.readline(MAX_RECORD_CHARS):
+        if len(line) < MAX_RECORD_CHARS or line[-1] in "\r\n":
+            yield line, WHOLE
+            continue
+        if "\x00" in line:
+            yield line[:200], BINARY
+            return
+        while (more := handle.readline(MAX_RECORD_CHARS)) and more[-1] not in "\r\n":
+            pass
+        yield line[:200], LONG
 
 
 def parse_row(record: str, source: str, row: int) -> Cable:
@@ -73,12 +110,27 @@ def parse_row(record: str, source: str, row: int) -> Cable:
     return build_cable(decode_entities(body), known, f"{source}#row={row}")
 
 
-def read_csv(path: Path) -> Iterator[Cable | ReadError]:
+def read_csv(path: Path, encoding: str = "utf-8") -> Iterator[Cable | ReadError]:
+    """Every row as a `Cable` or a `ReadError` naming it; a failing read ends the file only."""
     source = str(path)
-    for row, record in _records(path):
-        try:
-            yield parse_row(record, source, row)
-        except ParseError as error:
-            yield ReadError(source, error.reason, row)
-        except (csv.Error, ValueError, RecursionError) as error:
-            yield ReadError(source, f"unreadable row: {error}", row)
+    try:
+        with path.open(encoding=encoding, errors="replace", newline="") as handle:
+            for row, record, problem in _raw_records(handle):
+                yield (
+                    _row(record, source, row)
+                    if problem is None
+                    else ReadError(source, problem, row)
+                )
+    except OSError as error:
+        yield ReadError(source, f"read failed: {error.strerror or error}")
+
+
+def _row(record: str, source: str, row: int) -> Cable | ReadError:
+    try:
+        return parse_row(record, source, row)
+    except ParseError as error:
+        return ReadError(source, error.reason, row)
+    except csv.Error as error:
+        return ReadError(source, f"unreadable row: {error}", row)
+    except Exception as error:  # a parser bug must not end the file: report it with the row
+        return ReadError(source, f"csv reader failed: {type(error).__name__}: {error}", row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 
 from corpus.assemble import Known, build_cable
@@ -10,9 +11,14 @@ from corpus.clean import decode_entities
 from corpus.errors import ParseError
 from corpus.models import Cable
 
-CABLE_TABLE = re.compile(r"<table\s+class=['\"]cable['\"]>(?P<table>.*?)</table>", re.S | re.I)
-CELL = re.compile(r"<td[^>]*>(?P<cell>.*?)</td>", re.S | re.I)
-PRE = re.compile(r"<pre[^>]*>(?P<pre>.*?)</pre>", re.S | re.I)
+# Openings and closings are found separately (see `blocks`): one `open.*?close` pattern
+# rescans the rest of the page from every unclosed opening, quadratic on 10,000 `<pre>`.
+TABLE_OPEN = re.compile(r"<table\s+class=['\"]cable['\"]>", re.I)
+TABLE_CLOSE = re.compile(r"</table>", re.I)
+CELL_OPEN = re.compile(r"<td[^>]{0,2000}>", re.I)
+CELL_CLOSE = re.compile(r"</td>", re.I)
+PRE_OPEN = re.compile(r"<pre[^>]{0,2000}>", re.I)
+PRE_CLOSE = re.compile(r"</pre>", re.I)
 # The site's own paragraph anchors (`<a id='par7' href='#par7'>¶</a>`) are unreliable: dropped.
 PAR_ANCHOR = re.compile(r"<a\s+id=['\"]par[^'\"]*['\"]\s+href=['\"]#par[^'\"]*['\"]>¶</a>", re.I)
 TAG = re.compile(r"<[^>]{0,2000}>")
@@ -27,23 +33,35 @@ def looks_like(head: str) -> bool:
     return HTML_HINT.search(lowered) is not None
 
 
+def blocks(text: str, opening: re.Pattern[str], closing: re.Pattern[str]) -> Iterator[str]:
+    """The text between each opening and the closing after it, left to right, in one pass.
+
+    When an opening has no closing after it, no later opening has one either: the scan
+    stops there instead of retrying from every later opening.
+    """
+    pos = 0
+    while (start := opening.search(text, pos)) and (end := closing.search(text, start.end())):
+        yield text[start.end() : end.start()]
+        pos = end.end()
+
+
 def strip_markup(text: str) -> str:
     return decode_entities(TAG.sub("", PAR_ANCHOR.sub("", text)))
 
 
 def parse_html(text: str, source: str) -> Cable:
     """A cablegate page → `Cable`; any other HTML page is a `ParseError`."""
-    table = CABLE_TABLE.search(text)
+    table = next(blocks(text, TABLE_OPEN, TABLE_CLOSE), None)
     if table is None:
         raise ParseError(source, "HTML page without a cable table (not a cablegate cable page)")
-    cells = [" ".join(strip_markup(c["cell"]).split()) for c in CELL.finditer(table["table"])]
+    cells = [" ".join(strip_markup(cell).split()) for cell in blocks(table, CELL_OPEN, CELL_CLOSE)]
     if len(cells) < 5:
         raise ParseError(source, "cable table without its five metadata cells")
     ref_id, created_text, _released, classification, origin = cells[:5]
     created = CREATED.search(created_text)
     if created is None:
         raise ParseError(source, f"unreadable Created date {created_text!r}")
-    pres = [p["pre"] for p in PRE.finditer(text)]
+    pres = list(blocks(text, PRE_OPEN, PRE_CLOSE))
     if not pres:
         raise ParseError(source, "cable page without cable text")
     partial = any(PARTIAL_NOTE.search(pre) for pre in pres[:-1])

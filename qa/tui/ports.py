@@ -49,11 +49,7 @@ class StoredCableLike(Protocol):
 
 
 class EngineLike(Protocol):
-    """The engine's question and cable look-ups.
-
-    ``referencing(cable_id) -> list[str]`` (the cables whose REF lines name a
-    cable) is used when the engine has it.
-    """
+    """The engine's question and cable look-ups, as the TUI uses them."""
 
     def ask(
         self,
@@ -62,8 +58,11 @@ class EngineLike(Protocol):
         k: int = 10,
         filters: Filters | None = None,
         history: Sequence[str] = (),
+        infer: bool | None = None,
     ) -> Answer: ...
 
     def cable(self, cable_id: str) -> StoredCableLike | None: ...
+
+    def referencing(self, cable_id: str) -> list[str]: ...
 
     def close(self) -> None: ...

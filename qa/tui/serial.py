@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 
 from qa.answer import Answer, Filters
 from qa.tui.ports import EngineLike, StoredCableLike
@@ -29,31 +28,20 @@ class SerialEngine:
         history: Sequence[str] = (),
         infer: bool = True,
     ) -> Answer:
-        """``infer=False`` asks without reading filters from the question.
-
-        The engine reads ``settings.infer_filters``; it is switched off for this
-        one call only, under the lock, so no other call sees it.
-        """
+        """``infer=False`` asks without reading filters from the question (a filter
+        the user removed must not be read back); True leaves it to the settings."""
         with self._lock:
-            settings = getattr(self.engine, "settings", None)
-            if infer or settings is None:
-                return self.engine.ask(question, k=k, filters=filters, history=history)
-            self.engine.settings = replace(settings, infer_filters=False)  # type: ignore[attr-defined]
-            try:
-                return self.engine.ask(question, k=k, filters=filters, history=history)
-            finally:
-                self.engine.settings = settings  # type: ignore[attr-defined]
+            return self.engine.ask(
+                question, k=k, filters=filters, history=history, infer=None if infer else False
+            )
 
     def cable(self, cable_id: str) -> StoredCableLike | None:
         with self._lock:
             return self.engine.cable(cable_id)
 
     def referencing(self, cable_id: str) -> list[str]:
-        look_up = getattr(self.engine, "referencing", None)
-        if look_up is None:
-            return []
         with self._lock:
-            return [str(ref) for ref in look_up(cable_id)]
+            return [str(ref) for ref in self.engine.referencing(cable_id)]
 
     def close(self) -> None:
         with self._lock:
