@@ -46,6 +46,12 @@ LIST_ITEM = re.compile(r"^(?:--|-|\*|•|o |[A-Za-z][.)]|\([A-Za-z0-9]{1,3}\)|\d
 SIGNER = re.compile(r"^[ \t]*[A-Z][A-Za-z.'-]+(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3}[ \t]*$")
 SENTENCE_END = re.compile(r"[.:;!?\"”')\]]$")
 SPACES = re.compile(r"[ \t]{2,}")
+# A section title standing alone just before the next paragraph: "IRAN", "Border Violence".
+TRAILING_RULE = re.compile(r"[ \t]*[-=_]{3,}[-=_ \t]*$")
+NOT_A_TITLE = re.compile(r"^(?:X+|END\b.*)$", re.IGNORECASE)  # redactions, "End text"
+BARE_TITLE = re.compile(
+    r"^(?:[A-Z0-9][A-Za-z0-9'&/,-]*|and|of|the|on|in|for|to|with)(?: \S+){0,7}$"
+)
 PAGE_BREAK = "\x00"
 
 
@@ -197,7 +203,31 @@ def _split_headings(lines: list[str]) -> tuple[list[str], str | None]:
             kept.append(trailing)
             trailing = None
         kept.append(line)
+    if trailing is None:
+        kept, trailing = _bare_trailing_title(kept)
     return kept, trailing
+
+
+def _bare_trailing_title(lines: list[str]) -> tuple[list[str], str | None]:
+    """A short title line set off by a blank line at a span's end heads the next paragraph."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    if end < 3 or lines[end - 2].strip() or not any(line.strip() for line in lines[: end - 2]):
+        return lines, None  # a paragraph that is only a title keeps it as its text
+    title = TRAILING_RULE.sub("", lines[end - 1]).strip()
+    letters = [ch for ch in title if ch.isalpha()]
+    if (
+        len(title) > 60
+        or len(letters) < 3
+        or SENTENCE_END.search(title)
+        or LIST_ITEM.match(title)
+        or not BARE_TITLE.match(title)
+        or NOT_A_TITLE.match(title)
+        or not (title.isupper() or all(w[0].isupper() or w.islower() for w in title.split()))
+    ):
+        return lines, None
+    return lines[: end - 1], title
 
 
 def split_signer(lines: list[str]) -> tuple[list[str], str | None]:

@@ -217,7 +217,17 @@ HEADINGS = [
     ("04MADRID4687", "7", "U.S.-SPAIN RELATIONS"),
     ("08OSLO522", "2", "The Decision Making Process"),
     ("05PARIS4760", "3", "Future of the EU"),
+    # a bare title line with no dashes under it, before the next paragraph
+    ("09ASTANA95", "5", "IRAN"),
+    ("04MADRID1187", "2", "The Case for Withdrawal"),
+    ("02BRASILIA4227", "15", "WASHINGTON AGENDA"),
 ]
+
+
+@pytest.mark.parametrize(("case", "number"), [("09ASTANA95", "4"), ("04MADRID1187", "1")], ids=str)
+def test_bare_title_leaves_the_paragraph_before(case: str, number: str) -> None:
+    text = {p.number: p.text for p in cable(case).paragraphs}[number]
+    assert not text.rstrip().endswith(("IRAN", "The Case for Withdrawal")), text[-60:]
 
 
 @pytest.mark.parametrize(
