@@ -120,14 +120,24 @@ def test_resolve_model(name: str, default: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("cores", "env", "expected"),
-    [(2, None, 1), (1, None, 1), (4, None, 4), (16, None, 16), (2, "2", 2), (8, "junk", 8)],
-    ids=["2-cores", "1-core", "4-cores", "16-cores", "env-override", "env-junk"],
+    ("cores", "load", "env", "expected"),
+    [
+        (2, 0.1, None, 2),
+        (2, 1.2, None, 1),
+        (2, 9.0, None, 1),
+        (1, 0.0, None, 1),
+        (4, 1.0, None, 3),
+        (16, 30.0, None, 15),
+        (2, 9.0, "2", 2),
+        (8, 0.0, "junk", 7),
+    ],
+    ids=["2-idle", "2-busy", "2-overloaded", "1-core", "4-one-busy", "16", "env", "env-junk"],
 )
 def test_default_threads(
-    monkeypatch: pytest.MonkeyPatch, cores: int, env: str | None, expected: int
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, env: str | None, expected: int
 ) -> None:
     monkeypatch.setattr("os.cpu_count", lambda: cores)
+    monkeypatch.setattr("os.getloadavg", lambda: (load, load, load))
     if env is None:
         monkeypatch.delenv("QA_THREADS", raising=False)
     else:
