@@ -9,6 +9,7 @@ kill at any point loses at most the chunk being encoded.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import queue
@@ -285,6 +286,10 @@ def ingest_cables(
             name = encoder.name if encoder is not None else model
             if stored is not None and stored != name:
                 raise ModelMismatchError(stored, name)
+            if chroma_url is not None:  # an unreachable server fails now, not after the model
+                from embeddings.client import make_client
+
+                make_client(store_dir, chroma_url)
             if encoder is None:
                 from embeddings.encoder import load_encoder
 
@@ -323,11 +328,44 @@ def _run(pipe: _Pipeline, items: Iterable[Cable | ReadError], notes: list[str]) 
     if pipe.failure is not None and not isinstance(pipe.failure, KeyboardInterrupt):
         if isinstance(pipe.failure, StoreError):
             raise pipe.failure
+        if _out_of_space(pipe.failure):
+            raise StoreError(
+                f"ingest stopped: cannot write to the store at {pipe.store_dir} "
+                f"(disk full or file size limit: {_first_line(pipe.failure)}); "
+                "committed cables are kept, free some space and re-run"
+            ) from pipe.failure
         raise StoreError(
             f"ingest stopped: {type(pipe.failure).__name__}: {pipe.failure}; "
             "committed cables are kept, re-run to go on"
         ) from pipe.failure
     return pipe.tally.summary(interrupted or isinstance(pipe.failure, KeyboardInterrupt), notes)
+
+
+_NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+_NO_SPACE_TEXT = ("database or disk is full", "disk i/o error", "no space left", "file too large")
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """A write refused for want of space, from the OS, the ledger's SQLite or Chroma's.
+
+    Chroma reports it only as text (its SQLite's "disk I/O error"), so the
+    message is all there is to go on.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _NO_SPACE_ERRNOS:
+            return True
+        if any(t in str(current).lower() for t in _NO_SPACE_TEXT):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _export_onnx(model: str, store_dir: Path) -> None:

@@ -158,7 +158,10 @@ class Ledger:
             self._bump()
             c.execute("COMMIT")
         except BaseException:
-            c.execute("ROLLBACK")
+            # SQLite rolls back by itself when a COMMIT fails for want of disk space;
+            # a second ROLLBACK would then hide that error behind "no transaction".
+            if c.in_transaction:
+                c.execute("ROLLBACK")
             raise
 
     def _bump(self) -> None:

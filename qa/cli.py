@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,6 +89,25 @@ def _store_exists(settings: Settings) -> bool:
     return (settings.store / "ledger.sqlite3").is_file()
 
 
+def _check_store_model(settings: Settings) -> None:
+    """Refuse a store of another model before loading any: its vectors cannot be compared
+    with this model's (the dimensions may even agree), and loading costs seconds."""
+    if not _store_exists(settings):
+        return
+    from embeddings.encoder import canonical_name
+    from embeddings.errors import ModelMismatchError
+    from embeddings.ledger import Ledger
+
+    ledger = Ledger.open(settings.store)
+    try:
+        stored = ledger.model()
+    finally:
+        ledger.close()
+    wanted = canonical_name(settings.model)
+    if stored is not None and stored != wanted:
+        raise ModelMismatchError(stored, wanted)
+
+
 def _ensure_sample(settings: Settings) -> None:
     """With no store yet, index the built-in sample cable so a first question gets an answer."""
     if _store_exists(settings) or settings.chroma_url:
@@ -111,15 +131,28 @@ def _ensure_sample(settings: Settings) -> None:
         )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class QuestionError(click.ClickException):
+    """A question refused before any work: one line, the usage error status."""
+
+    exit_code = 2
+
+
 def _check_question(question: str) -> str:
-    question = question.strip()
+    """Refuse what cannot be a question; control characters (NUL from a pipe) become spaces."""
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates
+        raise QuestionError("the question holds bytes that are not UTF-8 text") from None
+    question = _CONTROL.sub(" ", question).strip()
     if not question:
-        raise click.BadParameter("the question is empty", param_hint="QUESTION")
+        raise QuestionError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
-        raise click.BadParameter(
+        raise QuestionError(
             f"the question is {len(question):,} characters long; at most "
-            f"{MAX_QUESTION_CHARS:,} are read",
-            param_hint="QUESTION",
+            f"{MAX_QUESTION_CHARS:,} are read"
         )
     return question
 
@@ -201,18 +234,20 @@ def ingest(
         from embeddings.progress import TerminalProgress
 
         progress = None if as_json else TerminalProgress()
-        summary = run_ingest(
-            list(paths),
-            store_dir=settings.store,
-            chroma_url=settings.chroma_url,
-            model=settings.model,
-            device=settings.device,
-            batch_size=settings.batch_size,
-            backend=backend,
-            progress=progress,
-        )
-        if progress is not None:
-            progress.close()
+        try:
+            summary = run_ingest(
+                list(paths),
+                store_dir=settings.store,
+                chroma_url=settings.chroma_url,
+                model=settings.model,
+                device=settings.device,
+                batch_size=settings.batch_size,
+                backend=backend,
+                progress=progress,
+            )
+        finally:  # an error message must not land on the end of a progress line
+            if progress is not None:
+                progress.close()
         if as_json:
             click.echo(json.dumps(summary.to_json()))
         else:
@@ -273,6 +308,7 @@ def ask(
             tag=tag.upper() if tag else None,
         )
         _ensure_sample(settings)
+        _check_store_model(settings)
         from qa.engine import Engine
 
         engine = Engine(settings)
@@ -314,6 +350,7 @@ def evaluate(
         from qa.engine import Engine
         from qa.evaluate import run_eval
 
+        _check_store_model(settings)
         engine = Engine(settings)
         try:
             report = run_eval(engine, file, mode=mode, k=k)
@@ -369,6 +406,7 @@ def tui(ctx: click.Context, /, **options: Any) -> None:
     settings = _settings(ctx, **options)
     with _one_line_errors():
         _ensure_sample(settings)
+        _check_store_model(settings)
         from qa.tui.app import run
 
         run(settings)

@@ -48,6 +48,8 @@ class Engine:
         self.settings = settings
         self.tuning = tuning or Tuning()
         self._ledger = Ledger.open(settings.store)
+        if encoder is None:
+            self._check_model()
         self._generation = -1
         self._encoder: Any = encoder
         self._index: retrieve.VectorIndex | None = None
@@ -55,6 +57,16 @@ class Engine:
         self._places: dict[str, str] = {}
         self._tags: frozenset[str] = frozenset()
         self._records = 0
+
+    def _check_model(self) -> None:
+        """A store's vectors only compare with its own model's: refuse any other up front."""
+        from embeddings.encoder import canonical_name
+        from embeddings.errors import ModelMismatchError
+
+        stored, wanted = self._ledger.model(), canonical_name(self.settings.model)
+        if stored is not None and stored != wanted:
+            self._ledger.close()
+            raise ModelMismatchError(stored, wanted)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -119,15 +131,14 @@ class Engine:
         return self._records <= retrieve.EXACT_SCAN_MAX or not filters.is_empty()
 
     def _chroma(self) -> Any:
-        if self._collection is None:
-            from embeddings.client import open_collection
+        if self._collection is None:  # dropped by _refresh whenever the store changed
+            from embeddings.client import reopen
 
-            self._collection = open_collection(
+            self._collection = reopen(  # a fresh client: the cached one misses new vectors
                 self.settings.store,
                 self.settings.chroma_url,
-                self.settings.model,
+                str(self._ledger.model() or self.settings.model),
                 int(self._ledger.dimension() or 0),
-                create=False,
             )
         return self._collection
 
