@@ -22,7 +22,7 @@ from qa.answer import Answer, Filters, Hit
 from qa.config import Settings
 from qa.highlight import best_sentence, term_weights
 from qa.rescore import Candidate, Tuning, answered, rescore
-from qa.terms import names
+from qa.terms import content_terms, names
 
 MODES = ("hybrid", "dense", "lexical")
 _RELAX_ORDER = (("tag",), ("classification",), ("since", "until"), ("origin",), ("cable_ids",))
@@ -181,7 +181,7 @@ class Engine:
         infer = self.settings.infer_filters if infer is None else infer
         text, own, applied = self._understand(question, explicit, history, infer)
         cands = self._hybrid(text, applied, k, own)
-        if not cands and applied.inferred:
+        if all(c.outside for c in cands) and applied.inferred:
             cands, applied = self._relax(text, applied, k, own)
         ranked = rescore(cands, self.tuning)
         ok = answered(
@@ -266,7 +266,26 @@ class Engine:
     def _hybrid(
         self, text: str, filters: Filters, k: int, own: str | None = None
     ) -> list[Candidate]:
+        """Candidates under the filters; with an inferred date, also those outside it.
+
+        A date in a question often names the event, not the cable ("shot dead in
+        2002" in a 2009 report), so an inferred date ranks rather than excludes:
+        candidates from outside it come marked `outside` and rescoring demotes them.
+        A follow-up that says nothing but the date ("and in 2005?") means the cables'
+        date: there it stays a filter.
+        """
         n = max(CANDIDATES, k)
+        found = {c.pid: c for c in self._retrieve(text, filters, n, own)}
+        only_a_date = own is not None and not content_terms(own)
+        soft = None if only_a_date else _without_inferred_dates(filters)
+        if soft is not None:
+            for c in self._retrieve(text, soft, n, own):
+                if c.pid not in found:
+                    c.outside = True
+                    found[c.pid] = c
+        return list(found.values())
+
+    def _retrieve(self, text: str, filters: Filters, n: int, own: str | None) -> list[Candidate]:
         dense, query = self._dense(text, filters, n, own)
         pool = self._lexical(text, filters, LEXICAL_POOL)
         return self._candidates(dense, pool[:n], query, dict(pool))
@@ -354,6 +373,17 @@ class Engine:
                 )
             )
         return tuple(hits)
+
+
+def _without_inferred_dates(filters: Filters) -> Filters | None:
+    """The filters with the dates read from the question cleared; None when there are none."""
+    if "since" not in filters.inferred and "until" not in filters.inferred:
+        return None
+    return replace(
+        filters,
+        since=None if "since" in filters.inferred else filters.since,
+        until=None if "until" in filters.inferred else filters.until,
+    )
 
 
 def _carry(new: flt.Inference | None, earlier: flt.Inference) -> flt.Inference:

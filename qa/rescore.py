@@ -27,6 +27,8 @@ class Candidate:
     para: str = ""
     seq: int = 0
     score: float = 0.0
+    outside: bool = False
+    """Outside a date the engine read from the question (ranked lower, not excluded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class Tuning:
     """Weight of the cable's other best candidate (its fused score, before this bonus)."""
     followup_own_weight: float = 0.7
     """A follow-up's query vector: this share its own words, the rest the earlier topic."""
+    outside_penalty: float = 0.15
+    """Subtracted from candidates outside an inferred date range."""
     min_cos: float = 0.45
     """Below this best cosine (top 3) nothing counts as answered."""
 
@@ -50,6 +54,8 @@ def rescore(cands: Sequence[Candidate], tuning: Tuning) -> list[Candidate]:
     for c in cands:
         lex = c.bm25 / top_bm25 if top_bm25 > 0 else 0.0
         base[c.pid] = c.cos + tuning.lexical_weight * lex
+        if c.outside:
+            base[c.pid] -= tuning.outside_penalty
     by_cable: dict[str, list[float]] = defaultdict(list)
     for c in cands:
         by_cable[c.cable_id].append(base[c.pid])

@@ -211,7 +211,7 @@ STOPWORDS = frozenset(
 
 
 # A capitalised word after another word: a name, not the question's first word.
-_NAME = re.compile(r"(?<=\w\s)(?:[A-Z][a-z][\w'-]*\w|[A-Z]{3,})")
+_NAME = re.compile(r"(?<=\w\s)(?:[A-Z][a-z][\w'-]*\w|[A-Z]{3,})|(?<=\b[a-z]{2}-)[A-Z][a-z]{3,}")
 
 
 def names(text: str) -> list[str]:
