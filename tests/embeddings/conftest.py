@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -38,6 +39,18 @@ class HashEncoder:
                 out[i, h % self.dimension] += 1.0 if h & 1 << 20 else -1.0
             out[i, 0] += 1e-3  # no zero rows
         return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+class PausedEncoder(HashEncoder):
+    """Slower than the writer, like the real model, so an ingest lasts and commits as it goes."""
+
+    def __init__(self, pause: float) -> None:
+        super().__init__()
+        self.pause = pause
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
+        time.sleep(self.pause)
+        return super().encode(texts, batch_size=batch_size)
 
 
 def char_windower(subject: str, heading: str | None, text: str) -> list[tuple[int, int]]:

@@ -13,12 +13,9 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from corpus.models import Cable
@@ -29,7 +26,7 @@ from qa import retrieve
 from qa.config import Settings
 from qa.engine import Engine
 from tests.conftest import REPO, SEED
-from tests.embeddings.conftest import HashEncoder, char_windower
+from tests.embeddings.conftest import HashEncoder, PausedEncoder, char_windower
 from tests.embeddings.ingest_child import cables
 
 FIRST, TOTAL = 20, 120  # the store starts with 20 cables; the writer adds 100 more
@@ -37,23 +34,11 @@ CTX = multiprocessing.get_context("forkserver")
 CTX.set_forkserver_preload(["chromadb", "embeddings.ingest", "tests.embeddings.ingest_child"])
 
 
-class SlowEncoder(HashEncoder):
-    """Slower than the writer, like the real model: the ingest lasts, committing as it goes."""
-
-    def __init__(self, pause: float) -> None:
-        super().__init__()
-        self.pause = pause
-
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
-        time.sleep(self.pause)
-        return super().encode(texts, batch_size=batch_size)
-
-
 def writer_child(store: str, n: int, pause: float, out: str) -> None:
     summary = ingest_cables(
         cables(n, "1"),
         store_dir=Path(store),
-        encoder=SlowEncoder(pause),
+        encoder=PausedEncoder(pause),
         windower=char_windower,
         batch_size=16,
     )

@@ -18,19 +18,16 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from embeddings.client import forget_clients, reopen
 from embeddings.ledger import LEDGER_NAME, Ledger
 from embeddings.stats import stats
 from embeddings.tally import KILL_ENV
-from tests.embeddings.conftest import HashEncoder, char_windower
+from tests.embeddings.conftest import PausedEncoder, char_windower
 from tests.embeddings.ingest_child import cables
 
 pytestmark = pytest.mark.slow  # each case runs several ingest processes
@@ -43,18 +40,6 @@ CTX.set_forkserver_preload(["chromadb", "embeddings.ingest", "tests.embeddings.i
 
 
 # -- children ------------------------------------------------------------------------------------
-
-
-class PausedEncoder(HashEncoder):
-    """Slower than the writer, like the real model, so each chunk is its own commit."""
-
-    def __init__(self, pause: float) -> None:
-        super().__init__()
-        self.pause = pause
-
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
-        time.sleep(self.pause)
-        return super().encode(texts, batch_size=batch_size)
 
 
 def ingest_child(
