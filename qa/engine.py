@@ -183,7 +183,7 @@ class Engine:
         cands = self._hybrid(text, applied, k, own)
         if all(c.outside for c in cands) and applied.inferred:
             cands, applied = self._relax(text, applied, k, own)
-        ranked = rescore(cands, self.tuning)
+        ranked = rescore(cands, self.tuning, text)
         ok = answered(
             ranked,
             self.tuning,
@@ -309,11 +309,14 @@ class Engine:
             return []
         pids = list(cands)
         marks = ",".join("?" * len(pids))
-        for pid, cable_id, number, seq in self.conn.execute(
-            f"SELECT pid, cable_id, number, seq FROM paragraphs WHERE pid IN ({marks})", pids
+        for pid, cable_id, number, seq, text, heading in self.conn.execute(
+            "SELECT pid, cable_id, number, seq, text, heading FROM paragraphs"
+            f" WHERE pid IN ({marks})",
+            pids,
         ):
             c = cands[pid]
             c.cable_id, c.para, c.seq = cable_id, number, seq
+            c.text = f"{heading}\n{text}" if heading else text
         if query is not None:
             missing = [p for p, c in cands.items() if c.dense_rank is None]
             for pid, cos in self._cosines(missing, query).items():

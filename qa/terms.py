@@ -211,7 +211,10 @@ STOPWORDS = frozenset(
 
 
 # A capitalised word after another word: a name, not the question's first word.
-_NAME = re.compile(r"(?<=\w\s)(?:[A-Z][a-z][\w'-]*\w|[A-Z]{3,})|(?<=\b[a-z]{2}-)[A-Z][a-z]{3,}")
+# An initial before it ("P.W. Botha") counts as a word too.
+_NAME = re.compile(
+    r"(?:(?<=\w\s)|(?<=[A-Z]\.\s))(?:[A-Z][a-z][\w'-]*\w|[A-Z]{3,})|(?<=\b[a-z]{2}-)[A-Z][a-z]{3,}"
+)
 
 
 def names(text: str) -> list[str]:

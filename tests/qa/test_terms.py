@@ -19,6 +19,7 @@ NAMES = [
         ["Argentina", "British-licensed"],
     ),
     ("90CAPETOWN97", "What did the ANC and SWAPO say?", ["SWAPO"]),
+    ("89PRETORIA1", "What did Mandela say to P.W. Botha?", ["Mandela", "Botha"]),
 ]
 
 

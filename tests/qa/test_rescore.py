@@ -1,0 +1,77 @@
+"""Fusion features: coverage of the question's rarer words."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.rescore import Candidate, Tuning, coverage, rescore
+
+
+def _cands(*texts: str) -> list[Candidate]:
+    return [
+        Candidate(pid=i, cos=0.5, cable_id=f"C{i}", para="1", text=t)
+        for i, t in enumerate(texts, 1)
+    ]
+
+
+COVERAGE = [
+    (
+        "72TEHRAN5055",
+        "How did the police chief explain the killing of General Taheri?",
+        ("General Taheri was killed by terrorists, the police chief said.", "The police met."),
+        0,
+    ),
+    (
+        "08OSLO522",
+        "Which negotiations did Norway hold over fighter jets?",
+        ("Norway is negotiating.", "Oslo held negotiations over the fighter jets."),
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "question", "texts", "best"), COVERAGE, ids=[c[0] for c in COVERAGE]
+)
+def test_coverage_favours_the_paragraph_holding_more_rare_words(
+    case: str, question: str, texts: tuple[str, ...], best: int
+) -> None:
+    cands = _cands(*texts, "Unrelated text about the weather.", "Another unrelated line.")
+    coverage(question, cands)
+    scores = [c.coverage for c in cands]
+    assert max(range(len(scores)), key=scores.__getitem__) == best
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_a_rare_word_outweighs_a_common_one() -> None:
+    cands = _cands("Taheri was shot.", "Iran protested.", "Iran again.", "Iran and more.")
+    coverage("What did Iran say about Taheri?", cands)
+    assert cands[0].coverage > cands[1].coverage > 0.0
+
+
+def test_a_short_stem_needs_a_word_start() -> None:
+    cands = _cands("Turmoil in the capital.", "Oil prices rose.")
+    coverage("What happened to oil?", cands)
+    assert (cands[0].coverage, cands[1].coverage) == (0.0, 1.0)
+
+
+def test_no_content_words_means_no_coverage() -> None:
+    cands = _cands("Anything at all.")
+    cands[0].coverage = 0.7
+    coverage("What did they say?", cands)
+    assert cands[0].coverage == 0.0
+
+
+def test_rescore_breaks_a_cosine_tie_with_coverage() -> None:
+    cands = _cands("Nothing relevant here.", "Fungairino was forced out as chief prosecutor.")
+    ranked = rescore(cands, Tuning(), "Who forced out prosecutor Fungairino?")
+    assert [c.pid for c in ranked] == [2, 1]
+    assert ranked[0].score > ranked[1].score
+
+
+def test_rescore_without_coverage_weight_keeps_cosine_order() -> None:
+    cands = _cands("Nothing relevant here.", "Fungairino was forced out as chief prosecutor.")
+    cands[0].cos = 0.6
+    ranked = rescore(cands, Tuning(coverage_weight=0.0), "Who forced out prosecutor Fungairino?")
+    assert [c.pid for c in ranked] == [1, 2]
+    assert all(c.coverage == 0.0 for c in ranked)
