@@ -183,7 +183,8 @@ class Engine:
         cands = self._hybrid(text, applied, k, own)
         if all(c.outside for c in cands) and applied.inferred:
             cands, applied = self._relax(text, applied, k, own)
-        ranked = rescore(cands, self.tuning, text)
+        prior = self._conversation_cables(history, applied) if own is not None else {}
+        ranked = rescore(cands, self.tuning, text, prior=prior)
         ok = answered(
             ranked,
             self.tuning,
@@ -226,6 +227,19 @@ class Engine:
             if cands:
                 break
         return cands, applied
+
+    def _conversation_cables(self, history: Sequence[str], filters: Filters) -> dict[str, float]:
+        """The cables the earlier question found, best first, as a prior for a follow-up:
+        "did he agree?" is most often answered by the cable the conversation is reading."""
+        topic = followup.previous_topic(history)
+        if topic is None:
+            return {}
+        ranked = rescore(self._retrieve(topic, filters, CANDIDATES, None), self.tuning, topic)
+        cables: list[str] = []
+        for c in ranked[:10]:
+            if c.cable_id not in cables:
+                cables.append(c.cable_id)
+        return {cable: 1.0 / (i + 1) for i, cable in enumerate(cables[:2])}
 
     def _understand(
         self, question: str, explicit: Filters, history: Sequence[str], infer: bool

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.terms import content_terms, stem
@@ -47,6 +47,9 @@ class Tuning:
     """Weight of the share of the question's rare terms the paragraph holds (`coverage`)."""
     cable_weight: float = 0.10
     """Weight of the cable's other best candidate (its fused score, before this bonus)."""
+    conversation_weight: float = 0.1
+    """A follow-up's candidates from the cables the earlier question found get this
+    (times 1 for its best cable, 1/2 for the next)."""
     followup_own_weight: float = 0.7
     """A follow-up's query vector: this share its own words, the rest the earlier topic."""
     outside_penalty: float = 0.15
@@ -88,10 +91,17 @@ def coverage(query: str, cands: Sequence[Candidate]) -> None:
         c.coverage = sum(weight[s] for s in wanted if s in h) / total
 
 
-def rescore(cands: Sequence[Candidate], tuning: Tuning, query: str = "") -> list[Candidate]:
+def rescore(
+    cands: Sequence[Candidate],
+    tuning: Tuning,
+    query: str = "",
+    *,
+    prior: Mapping[str, float] | None = None,
+) -> list[Candidate]:
     """Candidates with `score` set, best first (ties: reading order within a cable).
 
     With `query`, candidates' `coverage` is computed from their `text` first.
+    `prior` weighs cables the conversation already found (1.0 for the best).
     """
     if not cands:
         return []
@@ -104,6 +114,8 @@ def rescore(cands: Sequence[Candidate], tuning: Tuning, query: str = "") -> list
         base[c.pid] = c.cos + tuning.lexical_weight * lex + tuning.coverage_weight * c.coverage
         if c.outside:
             base[c.pid] -= tuning.outside_penalty
+        if prior:
+            base[c.pid] += tuning.conversation_weight * prior.get(c.cable_id, 0.0)
     by_cable: dict[str, list[float]] = defaultdict(list)
     for c in cands:
         by_cable[c.cable_id].append(base[c.pid])

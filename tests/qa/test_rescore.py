@@ -75,3 +75,15 @@ def test_rescore_without_coverage_weight_keeps_cosine_order() -> None:
     ranked = rescore(cands, Tuning(coverage_weight=0.0), "Who forced out prosecutor Fungairino?")
     assert [c.pid for c in ranked] == [1, 2]
     assert all(c.coverage == 0.0 for c in ranked)
+
+
+def test_a_follow_up_leans_towards_the_cables_the_conversation_found() -> None:
+    cands = [
+        Candidate(pid=1, cos=0.52, cable_id="09ASTANA95", para="6"),
+        Candidate(pid=2, cos=0.55, cable_id="09KUWAIT760", para="4"),
+    ]
+    assert rescore(cands, Tuning())[0].cable_id == "09KUWAIT760"
+    ranked = rescore(cands, Tuning(), prior={"09ASTANA95": 1.0})
+    assert ranked[0].cable_id == "09ASTANA95"
+    half = rescore(cands, Tuning(conversation_weight=0.04), prior={"09ASTANA95": 0.5})
+    assert half[0].cable_id == "09KUWAIT760", "a weak prior does not override a clear lead"
