@@ -65,14 +65,32 @@ def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", clean(text))
 
 
+def _marked_markdown(text: str, span: tuple[int, int]) -> str:
+    """The paragraph escaped for Markdown, the answering sentence in bold (line by line,
+    with the bold marks hugging the words: `** x**` would not render)."""
+    start, end = span
+    out = [""]
+    for segment, bold in ((text[:start], False), (text[start:end], True), (text[end:], False)):
+        for i, piece in enumerate(segment.replace("\r", "").split("\n")):
+            if i:
+                out.append("")
+            escaped = _md_escape(piece)
+            if bold and escaped.strip():
+                lead = escaped[: len(escaped) - len(escaped.lstrip())]
+                trail = escaped[len(escaped.rstrip()) :]
+                escaped = f"{lead}**{escaped.strip()}**{trail}"
+            out[-1] += escaped
+    return "\n".join(out)
+
+
 def render_markdown(answer: Answer) -> str:
     """Blockquotes with citations, ready to paste into notes or an article."""
     lines = [f"**Q:** {_md_escape(answer.question)}", ""]
     if not answer.answered:
         lines += ["_Nothing strong found; the closest paragraphs:_", ""]
     for hit in answer.hits:
-        body = clean(hit.text).replace("\r", "")
-        quoted = "\n".join(f"> {_md_escape(line)}" if line else ">" for line in body.split("\n"))
+        body = _marked_markdown(hit.text, hit.highlight)
+        quoted = "\n".join(f"> {line}" if line else ">" for line in body.split("\n"))
         lines += [
             quoted,
             ">",

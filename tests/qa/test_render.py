@@ -78,4 +78,10 @@ def test_unanswered_says_so_then_lists_candidates() -> None:
 def test_markdown_quotes_and_cites() -> None:
     md = render_markdown(Answer("Who *pays*?", Filters(), True, (hit("A *b* c.\nD.", (0, 8)),)))
     assert md.splitlines()[0] == "**Q:** Who \\*pays\\*?"
-    assert "> A \\*b\\* c.\n> D.\n>\n> — **06MEXICO3305 ¶4**, BORDER SECURITY" in md
+    # the answering sentence in bold, the cable's own asterisks escaped
+    assert "> **A \\*b\\* c.**\n> D.\n>\n> — **06MEXICO3305 ¶4**, BORDER SECURITY" in md
+
+
+def test_markdown_bold_spans_lines_and_hugs_words() -> None:
+    md = render_markdown(Answer("q", Filters(), True, (hit("One. Two\nthree. Four.", (5, 16)),)))
+    assert "> One. **Two**\n> **three.** Four." in md
