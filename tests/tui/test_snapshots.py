@@ -34,6 +34,8 @@ async def viewer(pilot: Any) -> None:
     await pilot.press("tab", "down", "enter")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()  # the viewer scrolls to the ¶ after its first refresh
 
 
 async def filters(pilot: Any) -> None:
