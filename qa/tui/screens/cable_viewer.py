@@ -186,7 +186,8 @@ class CableScreen(Screen[None]):
             )
         widgets.append(self.refs_section(view))
         await body.mount_all(widgets)
-        self.scroll_to_paragraph()
+        # after the next refresh: scrolling before layout uses stale sizes
+        self.call_after_refresh(self.scroll_to_paragraph)
 
     def refs_section(self, view: CableView) -> Vertical:
         refs = [RefButton(r, True) for r in view.refs_in_store]
