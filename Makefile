@@ -39,12 +39,18 @@ check: $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -m "not slow and not server and not bench" -q
 
+# Corpus-scale figures (not run by `make test`); the query benchmark runs over a
+# store of the whole shared corpus, built (or brought up to date) first.
+BENCH_STORE := bench/out/store
 bench: $(STAMP)
 	$(PY) bench/parse.py
 	$(PY) bench/fuzz.py
 	$(PY) bench/encode.py
 	$(PY) bench/ingest.py
-	$(PY) bench/query.py
+	$(QA) --store $(BENCH_STORE) ingest ../shared/corpus/cablegate-2010
+	$(PY) bench/query.py --store $(BENCH_STORE) --questions eval/dev.jsonl
+	$(QA) --store $(BENCH_STORE) eval eval/dev.jsonl
+	$(PY) bench/scale.py --n 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
