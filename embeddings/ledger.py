@@ -112,6 +112,16 @@ class Ledger:
     def generation(self) -> int:
         return int(self._meta("generation") or 0)
 
+    def require_model(self, model: str) -> None:
+        """Refuse to serve queries from another model: its vectors do not compare with
+        this store's (the dimensions may even agree). Both spellings of the default
+        model are one model."""
+        from embeddings.encoder import canonical_name
+
+        stored, wanted = self.model(), canonical_name(model)
+        if stored is not None and stored != wanted:
+            raise ModelMismatchError(stored, wanted)
+
     def claim_model(self, model: str, dimension: int) -> None:
         """Record the model on first write; refuse vectors from any other model."""
         stored = self.model()

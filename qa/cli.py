@@ -94,18 +94,13 @@ def _check_store_model(settings: Settings) -> None:
     with this model's (the dimensions may even agree), and loading costs seconds."""
     if not _store_exists(settings):
         return
-    from embeddings.encoder import canonical_name
-    from embeddings.errors import ModelMismatchError
     from embeddings.ledger import Ledger
 
     ledger = Ledger.open(settings.store)
     try:
-        stored = ledger.model()
+        ledger.require_model(settings.model)
     finally:
         ledger.close()
-    wanted = canonical_name(settings.model)
-    if stored is not None and stored != wanted:
-        raise ModelMismatchError(stored, wanted)
 
 
 def _ensure_sample(settings: Settings) -> None:

@@ -60,13 +60,11 @@ class Engine:
 
     def _check_model(self) -> None:
         """A store's vectors only compare with its own model's: refuse any other up front."""
-        from embeddings.encoder import canonical_name
-        from embeddings.errors import ModelMismatchError
-
-        stored, wanted = self._ledger.model(), canonical_name(self.settings.model)
-        if stored is not None and stored != wanted:
+        try:
+            self._ledger.require_model(self.settings.model)
+        except Exception:
             self._ledger.close()
-            raise ModelMismatchError(stored, wanted)
+            raise
 
     @property
     def conn(self) -> sqlite3.Connection:
