@@ -138,7 +138,22 @@ class _Pipeline:
             ledger.close()
             self._put(self.todo, _DONE, force=True)
 
-    def _put(self, q: queue.Queue[Any], item: Any, *, force: bool = False) -> None:
+    def _put(
+        self,
+        q: queue.Queue[Any],
+        item: Any,
+        *,
+        force: bool = False,
+        consumer: threading.Thread | None = None,
+    ) -> None:
+        """Put `item`, waiting while the queue is full.
+
+        Without `force` the wait ends when the run stops. With it the item is
+        delivered unless `consumer` (the thread that drains `q`) has ended: the
+        end-of-stream mark must reach a writer still draining a full queue, or
+        it waits for it forever (which a fast encoder in front of a slow Chroma
+        server did). With `force` and no `consumer`, a stopped run gives up.
+        """
         while True:
             if self.stop.is_set() and not force:
                 return
@@ -146,7 +161,12 @@ class _Pipeline:
                 q.put(item, timeout=0.2)
                 return
             except queue.Full:
-                if self.stop.is_set() and force:
+                if not force:
+                    continue
+                if consumer is not None:
+                    if not consumer.is_alive():
+                        return
+                elif self.stop.is_set():
                     return
 
     def encode(self) -> None:
@@ -320,10 +340,10 @@ def _run(pipe: _Pipeline, items: Iterable[Cable | ReadError], notes: list[str]) 
         interrupted = True
     except BaseException as exc:
         pipe.failure = pipe.failure or exc
-    finally:
-        pipe.stop.set()
-        pipe._put(pipe.encoded, _DONE, force=True)
+    finally:  # the writer stores what was already encoded (Ctrl-C included), then ends
+        pipe._put(pipe.encoded, _DONE, force=True, consumer=writer)
         writer.join()
+        pipe.stop.set()
         reader.join(timeout=5.0)
     if pipe.failure is not None and not isinstance(pipe.failure, KeyboardInterrupt):
         if isinstance(pipe.failure, StoreError):

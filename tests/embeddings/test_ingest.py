@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -232,3 +233,36 @@ def test_second_writer_is_refused(tmp_path: Path, encoder: HashEncoder) -> None:
         release.set()
         t.join()
     assert run(tmp_path, corpus_v1(), encoder).new == 3
+
+
+def test_fast_encoder_in_front_of_a_slow_store_finishes(
+    tmp_path: Path, encoder: HashEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The end-of-input mark reaches a writer still busy with a full queue behind it.
+
+    A fast model in front of a slow Chroma server leaves the encoded queue full
+    when the input ends; the mark used to be dropped after a 0.2 s wait and the
+    writer then waited for it forever.
+    """
+    from embeddings.store import Chroma
+
+    slow_sync = Chroma.sync
+
+    def sync(self: Chroma, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.0)  # a busy server: longer than the 0.2 s the put waits per try
+        return slow_sync(self, *args, **kwargs)
+
+    monkeypatch.setattr(Chroma, "sync", sync)
+    cables = [
+        make_cable(f"06MEXICO{4000 + i}", [f"cable {i} paragraph {j}" for j in range(40)])
+        for i in range(32)
+    ]  # 1,280 windows: five encoder chunks, one more than the queue holds
+    out: list[IngestSummary] = []
+    worker = threading.Thread(
+        target=lambda: out.append(run(tmp_path, cables, encoder, batch_size=32)), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "ingest hung at the end of its input"
+    assert out and out[0].new == 32 and out[0].records == 1280
+    assert len(ledger_ids(tmp_path)) == 1280 == len(chroma_ids(tmp_path))
