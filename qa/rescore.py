@@ -12,6 +12,7 @@ fusion on top of the scores, a penalty for summary paragraphs).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -52,10 +53,19 @@ class Tuning:
     (times 1 for its best cable, 1/2 for the next)."""
     followup_own_weight: float = 0.7
     """A follow-up's query vector: this share its own words, the rest the earlier topic."""
+    same_cable_penalty: float = 0.01
+    """Subtracted once for each better-ranked paragraph of the same cable: near ties go
+    to another cable. On the development set it raised cable Recall@5 from 0.944 to
+    0.956 at the same paragraph figures; 0.05 and up traded paragraph Recall@5 away."""
     outside_penalty: float = 0.15
     """Subtracted from candidates outside an inferred date range."""
     min_cos: float = 0.45
     """Below this best cosine (top 3) nothing counts as answered."""
+    min_score: float = 0.70
+    """Below this best fused score nothing counts as answered either: the fused score
+    weighs the question's rare words too, which a topical near miss lacks. On the
+    development set it took unanswerable questions answered false from 11 to 14 of
+    25 while answerable ones answered false went from 4 to 6 of 207."""
 
 
 def coverage(query: str, cands: Sequence[Candidate]) -> None:
@@ -127,7 +137,31 @@ def rescore(
         if len(scores) == 1:
             other = 0.0
         c.score = base[c.pid] + tuning.cable_weight * other
-    return sorted(cands, key=lambda c: (-c.score, c.cable_id, c.seq))
+    ranked = sorted(cands, key=lambda c: (-c.score, c.cable_id, c.seq))
+    return _spread(ranked, tuning.same_cable_penalty) if tuning.same_cable_penalty else ranked
+
+
+def _spread(ranked: list[Candidate], penalty: float) -> list[Candidate]:
+    """Greedy re-ranking: each pick lowers its cable's remaining paragraphs by `penalty`.
+
+    `score` becomes the lowered score, so the order shown is the order of the scores.
+    A heap with lazy updates keeps it O(n log n) for the few hundred candidates.
+    """
+    heap = [(-c.score, c.cable_id, c.seq, 0, i) for i, c in enumerate(ranked)]
+    heapq.heapify(heap)
+    picked: dict[str, int] = defaultdict(int)
+    out: list[Candidate] = []
+    while heap:
+        neg, cable, seq, seen, i = heapq.heappop(heap)
+        if seen != picked[cable]:  # its cable gained a pick since: re-file it lower
+            drop = (picked[cable] - seen) * penalty
+            heapq.heappush(heap, (neg + drop, cable, seq, picked[cable], i))
+            continue
+        c = ranked[i]
+        c.score = -neg
+        picked[cable] += 1
+        out.append(c)
+    return out
 
 
 def answered(
@@ -135,11 +169,11 @@ def answered(
 ) -> bool:
     """Whether the best candidates are strong enough to present as an answer.
 
-    Beyond a weak best cosine, two signs that the store cannot answer: the
+    Beyond a weak best cosine or fused score, two signs that the store cannot answer: the
     question names something no paragraph mentions (`unknown_names`), or a
     date, place or other filter it states matched nothing (`relaxed`).
     """
     if not ranked or unknown_names > 0 or relaxed:
         return False
     best_cos = max(c.cos for c in ranked[:3])
-    return best_cos >= tuning.min_cos
+    return best_cos >= tuning.min_cos and ranked[0].score >= tuning.min_score

@@ -134,7 +134,9 @@ def test_cable_lookup(hand_engine: Engine) -> None:
 
 
 def test_a_name_the_store_never_mentions_is_not_answered(hand_engine: Engine) -> None:
-    engine = Engine(hand_engine.settings, tuning=Tuning(min_cos=-1.0), encoder=BagEncoder())
+    engine = Engine(
+        hand_engine.settings, tuning=Tuning(min_cos=-1.0, min_score=-9.0), encoder=BagEncoder()
+    )
     try:
         known = engine.ask("What did the president say about Iran and Moscow?")
         assert known.answered

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.rescore import Candidate, Tuning, coverage, rescore
+from qa.rescore import Candidate, Tuning, answered, coverage, rescore
 
 
 def _cands(*texts: str) -> list[Candidate]:
@@ -87,3 +87,37 @@ def test_a_follow_up_leans_towards_the_cables_the_conversation_found() -> None:
     assert ranked[0].cable_id == "09ASTANA95"
     half = rescore(cands, Tuning(conversation_weight=0.04), prior={"09ASTANA95": 0.5})
     assert half[0].cable_id == "09KUWAIT760", "a weak prior does not override a clear lead"
+
+
+def test_answered_needs_a_strong_cosine_and_a_strong_fused_score() -> None:
+    tuning = Tuning(min_cos=0.45, min_score=0.70)
+
+    def ranked(cos: float, score: float) -> list[Candidate]:
+        return [Candidate(1, cos=cos, score=score), Candidate(2, cos=cos - 0.1, score=score - 0.1)]
+
+    assert answered(ranked(0.62, 0.85), tuning)
+    assert not answered(ranked(0.62, 0.66), tuning)  # topical: no rare question word held
+    assert not answered(ranked(0.40, 0.90), tuning)  # words match, meaning does not
+    assert not answered(ranked(0.62, 0.85), tuning, unknown_names=1)
+    assert not answered(ranked(0.62, 0.85), tuning, relaxed=True)
+    assert not answered([], tuning)
+
+
+def test_near_ties_go_to_another_cable() -> None:
+    cands = [
+        Candidate(1, cos=0.800, cable_id="A", para="1", seq=0),
+        Candidate(2, cos=0.795, cable_id="A", para="2", seq=1),
+        Candidate(3, cos=0.790, cable_id="B", para="1", seq=0),
+        Candidate(4, cos=0.700, cable_id="C", para="1", seq=0),
+    ]
+    plain = Tuning(cable_weight=0.0, coverage_weight=0.0, same_cable_penalty=0.0)
+    assert [c.pid for c in rescore(cands, plain)] == [1, 2, 3, 4]
+    spread = rescore(cands, Tuning(cable_weight=0.0, coverage_weight=0.0))
+    assert [c.pid for c in spread] == [1, 3, 2, 4]  # A's second paragraph lost 0.01
+    assert [round(c.score, 3) for c in spread] == [0.8, 0.79, 0.785, 0.7]
+    far = [Candidate(5, cos=0.9, cable_id="A", seq=0), Candidate(6, cos=0.85, cable_id="A", seq=1)]
+    assert [c.pid for c in rescore([*far, Candidate(7, cos=0.6, cable_id="B")], Tuning())] == [
+        5,
+        6,
+        7,
+    ]  # a clear lead is kept

@@ -1,0 +1,37 @@
+"""The development set itself: every gold paragraph exists in the cable as the reader reads it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import corpus
+from qa.evaluate import read_questions
+from tests.conftest import cable_html
+
+DEV = Path(__file__).resolve().parents[2] / "eval" / "dev.jsonl"
+KINDS = {"paraphrase", "name", "filtered", "followup", "multi", "unanswerable"}
+
+
+def test_every_gold_paragraph_is_a_paragraph_of_its_cable() -> None:
+    questions = list(read_questions(DEV))
+    ids = Counter(q.id for q in questions)
+    assert not [i for i, n in ids.items() if n > 1], "question ids repeat"
+    kinds = Counter(q.kind for q in questions)
+    assert set(kinds) == KINDS
+    missing: list[str] = []
+    numbers: dict[str, set[str]] = {}
+    for q in questions:
+        assert bool(q.gold) == (q.kind != "unanswerable"), q.id
+        for cable_id, para in q.gold:
+            if cable_id not in numbers:
+                cables = [
+                    c
+                    for c in corpus.read(cable_html(cable_id))
+                    if not isinstance(c, corpus.ReadError)
+                ]
+                numbers[cable_id] = {p.number for c in cables for p in c.paragraphs}
+            if para not in numbers[cable_id]:
+                missing.append(f"{q.id}: {cable_id} ¶{para}")
+    assert not missing
+    assert len(questions) >= 150 and len(numbers) >= 100
