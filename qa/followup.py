@@ -1,8 +1,10 @@
 """Follow-up questions: "and what did Mexico say?" means the previous question, re-aimed.
 
 A question leans on the previous one when it opens with a continuation ("and",
-"what about", "how about") or has too few words of its own to search with once
-its filter phrases are gone ("what about 2009?"). The search text is then the
+"what about", "how about"), points back with a pronoun ("did he agree?"), ends
+on a reaction without its object ("how did the president respond?") or has too
+few words of its own to search with once its filter phrases are gone ("what
+about 2009?"). The search text is then the
 previous topic followed by the new words, and the previous question's inferred
 filters carry over unless the new question states its own.
 """
@@ -25,6 +27,13 @@ _PRONOUN = re.compile(
     r"|\b(?:in|at|to|with|about|on|of|from|after|during|answer|by)\s+(?:that|this|those|these)\b",
     re.IGNORECASE,
 )
+# A reaction with no object ("how did the Colombian president respond?"): to what,
+# the earlier question says.
+_BARE_REACTION = re.compile(
+    r"\b(?:respond|react|reply|answer|agree|disagree|refuse|retaliate|decide|say|think)"
+    r"(?:s|ed|d)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 MIN_OWN_TERMS = 3
 
 
@@ -35,7 +44,7 @@ def leans_on_history(question: str, own_text: str) -> bool:
         return True
     if len(own) < MIN_OWN_TERMS:
         return True
-    return bool(_PRONOUN.search(question))
+    return bool(_PRONOUN.search(question) or _BARE_REACTION.search(question))
 
 
 def previous_topic(history: Sequence[str]) -> str | None:
