@@ -124,8 +124,13 @@ class Engine:
         return self._index
 
     def _use_exact(self, filters: Filters) -> bool:
-        if self.settings.chroma_url is not None:
-            return False
+        """Scan the ledger's own vectors (on this machine in server mode too) when the
+        store is small or a filter applies; Chroma's HNSW only for big unfiltered asks.
+
+        Through a Chroma server at 100k records, `where` filters cost p50 490 ms for a
+        year and 460 ms for a year and a post (p95 up to 2 s): the masked scan of the
+        local vectors takes a fraction of that.
+        """
         return self._records <= retrieve.EXACT_SCAN_MAX or not filters.is_empty()
 
     def _chroma(self) -> Any:

@@ -7,7 +7,8 @@ scores as its best window.
 Dense search scans the ledger's vectors exactly whenever it can: at up to
 `EXACT_SCAN_MAX` records, and always with filters, where Chroma's `where` takes
 seconds at a million records while a masked scan takes ~80 ms. Chroma's HNSW
-serves large unfiltered local stores and every query in server mode.
+serves large unfiltered stores, local or through a server (the ledger, vectors
+included, is on the querying machine in both modes).
 """
 
 from __future__ import annotations

@@ -83,3 +83,43 @@ def test_ingest_through_a_chroma_server(tmp_path: Path, chroma_url: str) -> None
     assert (again.new, again.unchanged) == (0, 2)
     with pytest.raises(ModelMismatchError):
         chroma_client.open_collection(store, chroma_url, "other-model", 64, create=False)
+
+
+def test_engine_through_a_chroma_server(
+    tmp_path: Path, chroma_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unfiltered asks past the exact-scan size go to the server's HNSW index; filtered
+    ones scan the ledger's vectors here; both find what a local store finds."""
+    from qa import retrieve
+    from qa.answer import Filters
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    store = tmp_path / "store"
+    cables = [
+        make_cable("06MEXICO3305", ["border violence in Nuevo Laredo", "migration reform"]),
+        make_cable("05PARIS104", ["the trial of Djamel Beghal"], origin="Embassy Paris"),
+        make_cable("09MADRID11", ["the trial of ETA suspects"], origin="Embassy Madrid"),
+    ]
+    enc = HashEncoder()
+    ingest_cables(
+        cables, store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower
+    )
+    monkeypatch.setattr(retrieve, "EXACT_SCAN_MAX", 0)
+    searched: list[str] = []
+    real_search = retrieve.chroma_search
+    monkeypatch.setattr(
+        retrieve,
+        "chroma_search",
+        lambda *a, **kw: searched.append("server") or real_search(*a, **kw),
+    )
+    engine = Engine(Settings(store=store, chroma_url=chroma_url, model=enc.name), encoder=enc)
+    try:
+        hit = engine.ask("the trial of Djamel Beghal", k=2, mode="dense").hits[0]
+        assert hit.citation == "05PARIS104 ¶1" and searched == ["server"]
+        only = engine.ask("the trial", k=3, filters=Filters(origin="Madrid"), mode="dense")
+        assert [h.citation for h in only.hits] == ["09MADRID11 ¶1"] and searched == ["server"]
+        hybrid = engine.ask("trial of Djamel Beghal", k=3)
+        assert hybrid.hits[0].citation == "05PARIS104 ¶1"
+    finally:
+        engine.close()
