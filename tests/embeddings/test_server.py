@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,11 +109,12 @@ def test_engine_through_a_chroma_server(
     monkeypatch.setattr(retrieve, "EXACT_SCAN_MAX", 0)
     searched: list[str] = []
     real_search = retrieve.chroma_search
-    monkeypatch.setattr(
-        retrieve,
-        "chroma_search",
-        lambda *a, **kw: searched.append("server") or real_search(*a, **kw),
-    )
+
+    def spy(*args: Any, **kwargs: Any) -> retrieve.Scored:
+        searched.append("server")
+        return real_search(*args, **kwargs)
+
+    monkeypatch.setattr(retrieve, "chroma_search", spy)
     engine = Engine(Settings(store=store, chroma_url=chroma_url, model=enc.name), encoder=enc)
     try:
         hit = engine.ask("the trial of Djamel Beghal", k=2, mode="dense").hits[0]
