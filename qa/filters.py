@@ -46,10 +46,16 @@ _RANGE = re.compile(
     rf"|\b(?P<y3>{_YEAR})\s*[-–]\s*(?P<y4>{_YEAR})\b",
     re.IGNORECASE,
 )
+# A capitalised month right before a year is a date wherever it stands ("the May 2010
+# election", "the announcement of September 2010"); lower-case "may 2010" is not.
+_MONTH_CAPITAL = (
+    "(?-i:" + "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True)) + ")"
+)
 _MONTH_YEAR = re.compile(
     rf"\b(?:in|during|from|about)\s+(?:early\s+|late\s+|mid-)?(?P<month>{_MONTH})\.?\s+"
     rf"(?:of\s+)?(?P<year>{_YEAR})\b"
-    rf"|^\s*(?P<month2>{_MONTH})\.?\s+(?P<year2>{_YEAR})\b",
+    rf"|^\s*(?P<month2>{_MONTH})\.?\s+(?P<year2>{_YEAR})\b"
+    rf"|\b(?P<month3>{_MONTH_CAPITAL})\.?\s+(?P<year3>{_YEAR})\b",
     re.IGNORECASE,
 )
 _OPEN_YEAR = re.compile(
@@ -141,8 +147,8 @@ def parse_dates(text: str) -> DateRange | None:
         a, b = sorted(int(y) for y in (m["y1"] or m["y3"], m["y2"] or m["y4"]))
         return DateRange(_year_bounds(a)[0], _year_bounds(b)[1], m.span())
     if m := _MONTH_YEAR.search(text):
-        month = _MONTHS[(m["month"] or m["month2"]).lower()]
-        year = int(m["year"] or m["year2"])
+        month = _MONTHS[(m["month"] or m["month2"] or m["month3"]).lower()]
+        year = int(m["year"] or m["year2"] or m["year3"])
         last = calendar.monthrange(year, month)[1]
         return DateRange(
             f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}", m.span()

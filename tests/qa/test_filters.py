@@ -32,6 +32,11 @@ DATES = [
     ("90CAPETOWN97", "apartheid talks before 1991", (None, "1990-12-31")),
     ("05PARIS104", "what about Sept. 2005?", ("2005-09-01", "2005-09-30")),
     ("09RIYADH651", "2009 cables on Saudi succession", ("2009-01-01", "2009-12-31")),
+    # A capitalised month before a year is a date anywhere; an inferred date only ranks
+    # (candidates outside it are demoted, not dropped), so an event's date may name it.
+    ("10VATICAN13", "the accord of the December 2009 climate summit", ("2009-12-01", "2009-12-31")),
+    ("10ADDISABABA163", "the May 2010 parliamentary election", ("2010-05-01", "2010-05-31")),
+    ("06MADRID766", "ETA's ceasefire announcement of March 2006", ("2006-03-01", "2006-03-31")),
 ]
 
 
@@ -46,7 +51,7 @@ NO_DATES = [
     ("06MADRID293", "Who replaced the chief prosecutor of the National Court?"),
     ("09STATE80163", "What does resolution 1701 require?"),
     ("06MADRID293_event", "What happened after the 2004 Madrid train bombing investigation?"),
-    ("10VATICAN13", "Why not sign the accord that came out of the December 2009 climate summit?"),
+    ("may_the_verb", "Which officials may 2010 budget cuts affect?"),
 ]
 
 
