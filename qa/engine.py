@@ -22,7 +22,7 @@ from qa.answer import Answer, Filters, Hit
 from qa.config import Settings
 from qa.highlight import best_sentence, term_weights
 from qa.rescore import Candidate, Tuning, answered, rescore
-from qa.terms import content_terms, names
+from qa.terms import content_terms, name_runs
 
 MODES = ("hybrid", "dense", "lexical")
 _RELAX_ORDER = (("tag",), ("classification",), ("since", "until"), ("origin",), ("cable_ids",))
@@ -197,9 +197,14 @@ class Engine:
         return Answer(question, applied, ok, self._hits(ranked[:k], text))
 
     def _unknown_names(self, question: str) -> list[str]:
-        """Names in the question that no paragraph of the store contains."""
+        """Names in the question that no paragraph of the store contains.
+
+        A name of several words counts by its last ("Lakhdar Boumediene" is known
+        when "Boumediene" is): first names and titles vary in spelling and wording.
+        """
         unknown = []
-        for name in names(question):
+        for run in name_runs(question):
+            name = run[-1]
             if name.lower() in self._places:  # a post's city is known even when unwritten
                 continue
             parts = [p for p in name.split("-") if len(p) > 2] or [name]

@@ -220,11 +220,33 @@ _NAME = re.compile(
 def names(text: str) -> list[str]:
     """Proper names a question mentions ("Icesave", "Nazarbayev"), possessives dropped."""
     found: list[str] = []
-    for m in _NAME.findall(text):
-        name = m.removesuffix("'s")
-        if len(name) >= 4 and name.lower() not in STOPWORDS and name not in found:
-            found.append(name)
+    for run in name_runs(text):
+        for name in run:
+            if name not in found:
+                found.append(name)
     return found
+
+
+# What may stand between two words of one name: a space, initials ("George W. Bush").
+_SAME_NAME = re.compile(r"\s+(?:[A-Z]\.\s*)*")
+
+
+def name_runs(text: str) -> list[tuple[str, ...]]:
+    """`names` grouped into the names they spell: "Lakhdar Boumediene" is one person,
+    whose last word (the surname) is the part spelt the same in every transliteration."""
+    runs: list[list[str]] = []
+    end = -1
+    for m in _NAME.finditer(text):
+        name = m.group().removesuffix("'s")
+        if len(name) < 4 or name.lower() in STOPWORDS:
+            end = -1
+            continue
+        if end >= 0 and runs and _SAME_NAME.fullmatch(text, end, m.start()):
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+        end = -1 if m.group().endswith("'s") else m.end()
+    return [tuple(r) for r in runs]
 
 
 def words(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.terms import content_terms, names
+from qa.terms import content_terms, name_runs, names
 
 NAMES = [
     (
@@ -26,6 +26,29 @@ NAMES = [
 @pytest.mark.parametrize(("case", "question", "expected"), NAMES, ids=[c[0] for c in NAMES])
 def test_names(case: str, question: str, expected: list[str]) -> None:
     assert names(question) == expected
+
+
+RUNS = [
+    (
+        "09PARIS933",
+        "Why did the French want Lakhdar Boumediene's file shared?",
+        [("French",), ("Lakhdar", "Boumediene")],
+    ),
+    (
+        "initials",
+        "Did George W. Bush meet Putin's aide Sechin?",
+        [("George", "Bush"), ("Putin",), ("Sechin",)],
+    ),
+    ("possessive ends a name", "Was Spain's Zapatero told?", [("Spain",), ("Zapatero",)]),
+    ("title and name", "What did Prime Minister Ansip say?", [("Prime", "Minister", "Ansip")]),
+]
+
+
+@pytest.mark.parametrize(("case", "question", "expected"), RUNS, ids=[c[0] for c in RUNS])
+def test_name_runs_group_the_words_of_one_name(
+    case: str, question: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert name_runs(question) == expected
 
 
 def test_content_terms_drop_question_words_and_repeats() -> None:
