@@ -193,6 +193,7 @@ class Engine:
             self.tuning,
             unknown_names=len(self._unknown_names(question)),
             relaxed=own is None and any(n.endswith(":ignored") for n in applied.inferred),
+            filtered=not applied.is_empty(),
         )
         return Answer(question, applied, ok, self._hits(ranked[:k], text))
 

@@ -101,6 +101,10 @@ def test_answered_needs_a_strong_cosine_and_a_strong_fused_score() -> None:
     assert not answered(ranked(0.62, 0.85), tuning, unknown_names=1)
     assert not answered(ranked(0.62, 0.85), tuning, relaxed=True)
     assert not answered([], tuning)
+    assert answered(ranked(0.62, 0.66), tuning, filtered=True)  # the filter speaks for it
+    outside = ranked(0.62, 0.66)
+    outside[0].outside = True
+    assert not answered(outside, tuning, filtered=True)
 
 
 def test_near_ties_go_to_another_cable() -> None:
