@@ -52,6 +52,7 @@ class Engine:
             self._check_model()
         self._generation = -1
         self._encoder: Any = encoder
+        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
         self._index: retrieve.VectorIndex | None = None
         self._collection: Any = None
         self._places: dict[str, str] = {}
@@ -102,6 +103,10 @@ class Engine:
         self._records = int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
 
     def _encode(self, text: str) -> npt.NDArray[np.float32]:
+        """The query vector, remembered for the last few texts: one question searches
+        its text up to three times (dates as a filter and not, the conversation's topic)."""
+        if (vec := self._vectors.get(text)) is not None:
+            return vec
         if self._encoder is None:
             from embeddings.encoder import load_query_encoder
 
@@ -109,6 +114,10 @@ class Engine:
                 self.settings.model, cache_dir=self.settings.store / "onnx"
             )
         vec = np.asarray(self._encoder.encode([text])[0], dtype=np.float32)
+        vec.setflags(write=False)
+        if len(self._vectors) >= 16:
+            self._vectors.pop(next(iter(self._vectors)))
+        self._vectors[text] = vec
         return vec
 
     def warm(self) -> None:
