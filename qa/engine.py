@@ -101,6 +101,8 @@ class Engine:
             tags.update((row or "").split())
         self._tags = frozenset(tags)
         self._records = int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
+        if self.settings.chroma_url is not None:
+            self._chroma()  # a server named but down is an error, even when this ask scans here
 
     def _encode(self, text: str) -> npt.NDArray[np.float32]:
         """The query vector, remembered for the last few texts: one question searches
