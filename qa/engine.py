@@ -53,6 +53,8 @@ class Engine:
         self._generation = -1
         self._encoder: Any = encoder
         self._vectors: dict[str, npt.NDArray[np.float32]] = {}
+        self._stats: retrieve.TermStats | None = None
+        self._paragraphs = 0
         self._index: retrieve.VectorIndex | None = None
         self._collection: Any = None
         self._places: dict[str, str] = {}
@@ -101,6 +103,9 @@ class Engine:
             tags.update((row or "").split())
         self._tags = frozenset(tags)
         self._records = int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
+        self._paragraphs = int(  # the newest paragraph's id: a free measure of growth
+            self.conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0]
+        )
         if self.settings.chroma_url is not None:
             self._chroma()  # a server named but down is an error, even when this ask scans here
 
@@ -172,8 +177,24 @@ class Engine:
         where = retrieve.chroma_where(self.conn, filters)
         return retrieve.chroma_search(self._chroma(), self.conn, query, n, where), query
 
-    def _lexical(self, text: str, filters: Filters, n: int) -> retrieve.Scored:
-        return retrieve.lexical(self.conn, retrieve.lexical_terms(self.conn, text), filters, n)
+    def _lexical(
+        self, text: str, filters: Filters, n: int, exact: int | None = None
+    ) -> retrieve.Scored:
+        """BM25 candidates; with filters the vector index (loaded for the dense side
+        anyway) says which paragraphs pass, so the FTS5 matches need no SQL join."""
+        terms = retrieve.lexical_terms(self.conn, text, self._term_stats())
+        keep = None
+        if not filters.is_empty() and self._use_exact(filters):
+            keep = self._vector_index().paragraph_filter(self.conn, filters)
+        return retrieve.lexical(self.conn, terms, filters, n, keep=keep, exact=exact)
+
+    def _term_stats(self) -> retrieve.TermStats:
+        """Sampled word frequencies, taken again once the store has grown by a tenth."""
+        stats = self._stats
+        paragraphs = self._paragraphs
+        if stats is None or abs(paragraphs - stats.paragraphs) > 0.1 * max(stats.paragraphs, 1):
+            stats = self._stats = retrieve.TermStats(self.conn)
+        return stats
 
     def ask(
         self,
@@ -321,7 +342,7 @@ class Engine:
 
     def _retrieve(self, text: str, filters: Filters, n: int, own: str | None) -> list[Candidate]:
         dense, query = self._dense(text, filters, n, own)
-        pool = self._lexical(text, filters, LEXICAL_POOL)
+        pool = self._lexical(text, filters, LEXICAL_POOL, exact=n)
         return self._candidates(dense, pool[:n], query, dict(pool))
 
     def _candidates(

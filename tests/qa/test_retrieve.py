@@ -1,0 +1,107 @@
+"""The lexical retriever at its edges: term budget, and filters applied here or in SQL."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from embeddings.ledger import Ledger
+from qa import retrieve
+from qa.answer import Filters
+from tests.qa.conftest import BagEncoder, hand_cable, whole_paragraph
+
+COMMON = ["government", "minister", "officials", "said", "meeting", "week"]
+RARE = ["fungairino", "taheri", "icesave", "gripen", "marange", "otunbayeva", "alakrana", "tomcat"]
+POSTS = ("Embassy Madrid", "Embassy Paris", "Embassy Oslo", "Embassy Astana")
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    """120 invented cables over four posts and 2005-2009: common words everywhere,
+    each rare word in a few paragraphs."""
+    from embeddings.ingest import ingest_cables
+
+    rng = random.Random(7)
+    cables = []
+    for i in range(120):
+        paras = []
+        for j in range(4):
+            words = rng.sample(COMMON, 4) + ([RARE[(i + j) % len(RARE)]] if j == 0 else [])
+            paras.append(" ".join(words) + f" item {i} {j}.")
+        cables.append(
+            hand_cable(
+                f"0{5 + i % 5}TEST{i}",
+                paras,
+                subject=f"TEST {i}",
+                created=datetime(2005 + i % 5, 1 + i % 12, 1 + i % 28),
+                origin=POSTS[i % 4],
+            )
+        )
+    store = tmp_path_factory.mktemp("lexical-store")
+    ingest_cables(iter(cables), store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
+    led = Ledger.open(store)
+    yield led
+    led.close()
+
+
+FILTERS = [
+    ("year", Filters(since="2007-01-01", until="2007-12-31")),
+    ("origin", Filters(origin="Paris")),
+    ("year and origin", Filters(since="2006-01-01", until="2006-12-31", origin="Oslo")),
+    ("nothing passes", Filters(origin="Tegucigalpa")),
+]
+
+
+@pytest.mark.parametrize("overfetch", [20, 1], ids=["filtered-here", "sql-fallback"])
+@pytest.mark.parametrize(("case", "filters"), FILTERS, ids=[c[0] for c in FILTERS])
+def test_filtering_matches_here_equals_the_sql_join(
+    ledger: Ledger,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+    filters: Filters,
+    overfetch: int,
+) -> None:
+    monkeypatch.setattr(retrieve, "OVERFETCH", overfetch)
+    index = retrieve.VectorIndex.load(ledger)
+    keep = index.paragraph_filter(ledger.conn, filters)
+    for terms in (["minister", "gripen"], ["taheri"], ["minister", "week", "border"]):
+        joined = retrieve.lexical(ledger.conn, terms, filters, 20)
+        here = retrieve.lexical(ledger.conn, terms, filters, 20, keep=keep)
+        assert [p for p, _ in here] == [p for p, _ in joined], (case, terms)
+        assert here == pytest.approx(joined)
+
+
+def test_term_stats_estimate_how_common_words_are(ledger: Ledger) -> None:
+    stats = retrieve.TermStats(ledger.conn)
+    assert stats.sampled == 480  # fewer paragraphs than the sample: all of them
+    assert stats.postings("minister") > 200
+    assert 10 <= stats.postings("gripen") <= 20
+    assert stats.postings("nowhere") == pytest.approx(0.5)
+
+
+def test_lexical_terms_keep_the_rarest_within_the_budget(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stats = retrieve.TermStats(ledger.conn)
+    question = "What did the minister say in a meeting about the Gripen and Taheri?"
+    everything = ["minister", "meeting", "gripen", "taheri"]
+    assert retrieve.lexical_terms(ledger.conn, question, stats) == everything
+    monkeypatch.setattr(retrieve, "LEXICAL_POSTINGS", 100)
+    assert retrieve.lexical_terms(ledger.conn, question, stats) == ["gripen", "taheri"]
+    monkeypatch.setattr(retrieve, "LEXICAL_POSTINGS", 1)
+    assert retrieve.lexical_terms(ledger.conn, "minister meeting", stats) in (
+        ["minister"],
+        ["meeting"],
+    )  # the rarer of two common words, at least one term
+    assert retrieve.lexical_terms(ledger.conn, question, None) == everything
+
+
+def test_paragraph_filter_refuses_paragraphs_newer_than_the_index(ledger: Ledger) -> None:
+    index = retrieve.VectorIndex.load(ledger)
+    keep = index.paragraph_filter(ledger.conn, Filters(origin="Paris"))
+    top = int(index.pids.max())
+    assert not keep(np.array([top + 1, top + 1000], dtype=np.int64)).any()
