@@ -193,7 +193,8 @@ class Engine:
         stats = self._stats
         paragraphs = self._paragraphs
         if stats is None or abs(paragraphs - stats.paragraphs) > 0.1 * max(stats.paragraphs, 1):
-            stats = self._stats = retrieve.TermStats(self.conn)
+            cache = self.settings.store / "cache" / "qa-terms.json"
+            stats = self._stats = retrieve.TermStats.load(self.conn, cache)
         return stats
 
     def ask(

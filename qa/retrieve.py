@@ -13,6 +13,7 @@ included, is on the querying machine in both modes).
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from collections import Counter
@@ -92,20 +93,47 @@ class TermStats:
     every word's share to within a percent or so.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, paragraphs: int, sampled: int, docs: Counter[str]) -> None:
+        self.paragraphs, self.sampled, self.docs = paragraphs, sampled, docs
+
+    @classmethod
+    def sample(cls, conn: sqlite3.Connection) -> TermStats:
         top = int(conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0])
-        self.paragraphs = top
         pids = random.Random(top).sample(range(1, top + 1), min(top, SAMPLE_PARAGRAPHS))
-        self.sampled = 0
-        self.docs: Counter[str] = Counter()
+        sampled = 0
+        docs: Counter[str] = Counter()
         for at in range(0, len(pids), 900):  # SQLite's bound-variable limit
             chunk = pids[at : at + 900]
             marks = ",".join("?" * len(chunk))
-            for (text,) in conn.execute(
-                f"SELECT text FROM paragraphs WHERE pid IN ({marks})", chunk
-            ):
-                self.sampled += 1
-                self.docs.update(set(words(text)))
+            sql = f"SELECT text FROM paragraphs WHERE pid IN ({marks})"
+            for (text,) in conn.execute(sql, chunk):
+                sampled += 1
+                docs.update(set(words(text)))
+        return cls(top, sampled, docs)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, cache: Path) -> TermStats:
+        """From `cache` (a JSON file) while the store is within a tenth of the size it was
+        sampled at, else sampled again and saved there: a cold sample of a million-
+        paragraph store reads 3,000 scattered rows, ~0.4 s."""
+        top = int(conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0])
+        try:
+            raw = json.loads(cache.read_text(encoding="utf-8"))
+            stats = cls(int(raw["paragraphs"]), int(raw["sampled"]), Counter(raw["docs"]))
+            if abs(top - stats.paragraphs) <= 0.1 * max(stats.paragraphs, 1):
+                return stats
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        stats = cls.sample(conn)
+        try:
+            cache.parent.mkdir(exist_ok=True)
+            tmp = cache.with_name(f".{cache.name}.tmp")
+            data = {"paragraphs": stats.paragraphs, "sampled": stats.sampled, "docs": stats.docs}
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            tmp.replace(cache)
+        except OSError:  # a read-only store samples each time
+            pass
+        return stats
 
     def postings(self, term: str) -> float:
         """Estimated paragraphs holding `term` (half a sample's worth when none did)."""

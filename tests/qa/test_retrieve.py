@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -76,7 +77,7 @@ def test_filtering_matches_here_equals_the_sql_join(
 
 
 def test_term_stats_estimate_how_common_words_are(ledger: Ledger) -> None:
-    stats = retrieve.TermStats(ledger.conn)
+    stats = retrieve.TermStats.sample(ledger.conn)
     assert stats.sampled == 480  # fewer paragraphs than the sample: all of them
     assert stats.postings("minister") > 200
     assert 10 <= stats.postings("gripen") <= 20
@@ -86,7 +87,7 @@ def test_term_stats_estimate_how_common_words_are(ledger: Ledger) -> None:
 def test_lexical_terms_keep_the_rarest_within_the_budget(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stats = retrieve.TermStats(ledger.conn)
+    stats = retrieve.TermStats.sample(ledger.conn)
     question = "What did the minister say in a meeting about the Gripen and Taheri?"
     everything = ["minister", "meeting", "gripen", "taheri"]
     assert retrieve.lexical_terms(ledger.conn, question, stats) == everything
@@ -105,3 +106,15 @@ def test_paragraph_filter_refuses_paragraphs_newer_than_the_index(ledger: Ledger
     keep = index.paragraph_filter(ledger.conn, Filters(origin="Paris"))
     top = int(index.pids.max())
     assert not keep(np.array([top + 1, top + 1000], dtype=np.int64)).any()
+
+
+def test_term_stats_are_cached_until_the_store_grows(ledger: Ledger, tmp_path: Path) -> None:
+    cache = tmp_path / "cache" / "qa-terms.json"
+    first = retrieve.TermStats.load(ledger.conn, cache)
+    assert cache.exists() and first.sampled == 480
+    cache.write_text(cache.read_text().replace('"sampled": 480', '"sampled": 479'))
+    assert retrieve.TermStats.load(ledger.conn, cache).sampled == 479  # read back, not sampled
+    cache.write_text(cache.read_text().replace('"paragraphs": 480', '"paragraphs": 100'))
+    assert retrieve.TermStats.load(ledger.conn, cache).sampled == 480  # grown: sampled again
+    cache.write_text("not json")
+    assert retrieve.TermStats.load(ledger.conn, cache).sampled == 480
