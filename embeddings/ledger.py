@@ -344,14 +344,16 @@ class Ledger:
         return list(seen.items())
 
     def matrix(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """All record vectors, cached as ``.npy`` files keyed by generation."""
+        """All record vectors, cached as ``.npy`` files keyed by generation; the vectors
+        come back memory-mapped (read-only), so opening costs nothing and only the rows a
+        query touches are read (at 1M records a full load read 1.5 GB first)."""
         gen = self.generation()
         dim = self.dimension() or 0
         cache = self.store_dir / CACHE_DIR
         rids_path, vecs_path = cache / f"rids-{gen}.npy", cache / f"vectors-{gen}.npy"
         if rids_path.exists() and vecs_path.exists():
             try:
-                return np.load(rids_path), np.load(vecs_path)
+                return np.load(rids_path), np.load(vecs_path, mmap_mode="r")
             except (OSError, ValueError):
                 pass
         rows = self.conn.execute("SELECT rid, embedding FROM records ORDER BY rid").fetchall()
