@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from embeddings.errors import ModelMismatchError, StoreError
@@ -98,18 +99,59 @@ def test_cable_round_trip_and_referencing(ledger: Ledger) -> None:
     assert ledger.cable("99NOWHERE1") is None
 
 
-def test_matrix_matches_blobs_and_is_cached_by_generation(ledger: Ledger) -> None:
+def blob_matrix(ledger: Ledger) -> tuple[list[int], npt.NDArray[np.float32]]:
+    rows = ledger.conn.execute("SELECT rid, embedding FROM records ORDER BY rid").fetchall()
+    return [r[0] for r in rows], np.stack([np.frombuffer(r[1], dtype="<f4") for r in rows])
+
+
+def test_matrix_matches_blobs_and_is_cached_by_state(ledger: Ledger) -> None:
     one = prepared("06MEXICO3305", ["border violence", "migration talks"])
     ledger.write([one])
     rids, vecs = ledger.matrix()
     assert vecs.dtype == np.float32 and vecs.shape == (2, 64)
     np.testing.assert_array_equal(vecs, one.vectors)
+    key = ledger.cache_key()
     cached = sorted(p.name for p in (ledger.store_dir / "cache").iterdir())
-    assert cached == [f"rids-{ledger.generation()}.npy", f"vectors-{ledger.generation()}.npy"]
+    assert cached == [f"rids-{key}.npy", f"vectors-{key}.npy"]
     ledger.write([prepared("05PARIS104", ["trial"])])
     rids2, _ = ledger.matrix()
     assert len(rids2) == 3 and set(rids) < set(rids2.tolist())
     assert len(list((ledger.store_dir / "cache").iterdir())) == 2
+
+
+def test_matrix_after_an_add_extends_the_cache(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.write([prepared("06MEXICO3305", ["border violence", "migration talks"])])
+    ledger.matrix()
+    ledger.write([prepared("05PARIS104", ["trial", "verdict"]), prepared("09OSLO1", ["jets"])])
+
+    def refuse() -> None:
+        raise AssertionError("read every record again")
+
+    monkeypatch.setattr(ledger, "_all_vectors", refuse)
+    rids, vecs = ledger.matrix()
+    want_rids, want = blob_matrix(ledger)
+    assert rids.tolist() == want_rids
+    np.testing.assert_array_equal(vecs, want)
+
+
+def test_matrix_after_a_replacement_is_rebuilt(ledger: Ledger) -> None:
+    """Replacing the newest cable frees its record ids and SQLite hands them out again,
+    with other vectors: an extended cache would keep the stale ones."""
+    ledger.write([prepared("06MEXICO3305", ["border violence"])])
+    ledger.write([prepared("05PARIS104", ["trial", "verdict"])])
+    before = ledger.cache_key()
+    ledger.matrix()
+    ledger.write([prepared("05PARIS104", ["acquittal", "appeal"], version="2")])
+    assert ledger.cache_key().split("-")[1] != before.split("-")[1]
+    rids, vecs = ledger.matrix()
+    want_rids, want = blob_matrix(ledger)
+    assert rids.tolist() == want_rids
+    np.testing.assert_array_equal(vecs, want)
+    new_cable = prepared("09OSLO1", ["jets"])
+    ledger.write([new_cable])  # a plain add does not move the deletion count
+    assert ledger.cache_key().split("-")[1] == "1"
 
 
 def test_failed_write_rolls_back_whole_batch(ledger: Ledger) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpus.models import Cable
 from embeddings.ledger import Ledger
 from qa import retrieve
 from qa.answer import Filters
@@ -118,3 +119,41 @@ def test_term_stats_are_cached_until_the_store_grows(ledger: Ledger, tmp_path: P
     assert retrieve.TermStats.load(ledger.conn, cache).sampled == 480  # grown: sampled again
     cache.write_text("not json")
     assert retrieve.TermStats.load(ledger.conn, cache).sampled == 480
+
+
+def test_row_metadata_is_extended_after_an_add_and_matches_a_rebuild(tmp_path: Path) -> None:
+    from embeddings.ingest import ingest_cables
+
+    def cables(first: int, count: int) -> list[Cable]:
+        return [
+            hand_cable(
+                f"09TEST{i}",
+                [f"paragraph one of {i}", f"paragraph two of {i}"],
+                subject=f"TEST {i}",
+                created=datetime(2009, 1, 1 + i % 28),
+                origin=POSTS[i % 4],
+            )
+            for i in range(first, first + count)
+        ]
+
+    def add(items: list[Cable]) -> None:
+        ingest_cables(
+            iter(items), store_dir=tmp_path, encoder=BagEncoder(), windower=whole_paragraph
+        )
+
+    add(cables(0, 6))
+    led = Ledger.open(tmp_path)
+    try:
+        first = retrieve.VectorIndex.load(led)
+        add(cables(6, 4))
+        extended = retrieve.VectorIndex.load(led)
+        assert extended.pids.size == first.pids.size + 8
+        assert np.array_equal(extended.pids[: first.pids.size], first.pids)
+        for path in (tmp_path / "cache").iterdir():
+            path.unlink()
+        rebuilt = retrieve.VectorIndex.load(led)
+        assert np.array_equal(extended.pids, rebuilt.pids)
+        assert np.array_equal(extended.cables, rebuilt.cables)
+        assert np.array_equal(np.asarray(extended.vectors), np.asarray(rebuilt.vectors))
+    finally:
+        led.close()
