@@ -89,8 +89,9 @@ def test_ingest_through_a_chroma_server(tmp_path: Path, chroma_url: str) -> None
 def test_engine_through_a_chroma_server(
     tmp_path: Path, chroma_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Unfiltered asks past the exact-scan size go to the server's HNSW index; filtered
-    ones scan the ledger's vectors here; both find what a local store finds."""
+    """Unfiltered asks past the exact-scan size go to the server's HNSW index once the
+    engine is long-lived (warm); filtered ones, and a one-shot engine's, scan the
+    ledger's vectors here; all find what a local store finds."""
     from qa import retrieve
     from qa.answer import Filters
     from qa.config import Settings
@@ -117,6 +118,10 @@ def test_engine_through_a_chroma_server(
     monkeypatch.setattr(retrieve, "chroma_search", spy)
     engine = Engine(Settings(store=store, chroma_url=chroma_url, model=enc.name), encoder=enc)
     try:
+        one_shot = engine.ask("the trial of Djamel Beghal", k=2, mode="dense").hits[0]
+        assert one_shot.citation == "05PARIS104 ¶1" and searched == []  # scanned here
+        engine.warm()  # long-lived now: big unfiltered questions go to the server's index
+        searched.clear()
         hit = engine.ask("the trial of Djamel Beghal", k=2, mode="dense").hits[0]
         assert hit.citation == "05PARIS104 ¶1" and searched == ["server"]
         only = engine.ask("the trial", k=3, filters=Filters(origin="Madrid"), mode="dense")

@@ -97,6 +97,8 @@ def test_engine_reads_while_another_process_ingests(
     if dense_from == "chroma":  # what a store past the exact-scan size does
         monkeypatch.setattr(retrieve, "EXACT_SCAN_MAX", 0)
     engine = Engine(Settings(store=store, model=HashEncoder.name), encoder=HashEncoder())
+    if dense_from == "chroma":
+        engine.warm()  # a long-lived engine, as the TUI's: unfiltered asks go to HNSW
     last = TOTAL - 1
     target = f"06MEXICO{4000 + last}"
     asks, seen_during = 0, False
