@@ -348,6 +348,7 @@ def evaluate(
         _check_store_model(settings)
         engine = Engine(settings)
         try:
+            engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
             report = run_eval(engine, file, mode=mode, k=k)
         finally:
             engine.close()
