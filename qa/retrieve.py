@@ -76,11 +76,13 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-LEXICAL_POSTINGS = 20_000
+LEXICAL_POSTINGS = 10_000
 """Matches the FTS5 query may score, estimated: FTS5 scores every paragraph holding
-any of the terms before it sorts, so a question's common words cost the most at
-scale (a million paragraphs) and weigh least in BM25. Rarest terms first, within
-this budget; on a store of tens of thousands of paragraphs it keeps every term."""
+any of the terms before it sorts (about 5 µs each at a million paragraphs), so a
+question's common words cost the most at scale and weigh least in BM25. Rarest
+terms first, within this budget. On the shared corpus (13,620 paragraphs) the
+development set scores the same with 10,000 or 20,000, and within 0.004 of no
+budget at all (R@1 0.633 against 0.629, R@5 0.884 against 0.888)."""
 
 SAMPLE_PARAGRAPHS = 3000
 
@@ -160,6 +162,10 @@ def lexical_terms(
         keep.add(term)
     return [t for t in terms if t in keep]
 
+
+GATHER_ROWS = 16_384
+"""A filtered scan gathers the passing rows in chunks of this many: at 1M records and
+a year's 13% (200 MB of vectors) it took 62 ms against 82 ms in one piece."""
 
 OVERFETCH = 20
 """A filtered lexical query first takes this many times the results it needs from the
@@ -291,7 +297,10 @@ class VectorIndex:
             rows = np.flatnonzero(mask)
             if rows.size == 0:
                 return []
-            scores = self.vectors[rows] @ query
+            scores = np.empty(rows.size, dtype=np.float32)
+            for at in range(0, rows.size, GATHER_ROWS):  # the gathered rows stay in cache
+                part = rows[at : at + GATHER_ROWS]
+                scores[at : at + part.size] = self.vectors[part] @ query
         else:
             rows = None
             scores = self.vectors @ query
