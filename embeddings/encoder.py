@@ -220,9 +220,13 @@ def load_query_encoder(model: str = DEFAULT_MODEL, *, cache_dir: Path) -> Encode
     """A cold `qa ask` must answer within 2 s, and importing torch alone eats most of
     that: use the ONNX export (made now if missing, about 10 s once), and torch only
     for a model the export cannot reproduce or an export that cannot be written."""
+    env = os.environ.get("QA_THREADS")
+    # One short question per call: a second thread costs more than it brings. Warm
+    # `bench/query.py` on the 2-core machine: p50 34 ms with 1 thread, 55 ms with 2.
+    threads = int(env) if env and env.isdigit() and int(env) > 0 else 1
     try:
         return _load_onnx(
-            model, cache_dir, quantized=False, threads=None, device="cpu", quick_start=True
+            model, cache_dir, quantized=False, threads=threads, device="cpu", quick_start=True
         )
     except EncoderError:
         return load_encoder(model, backend="torch")
