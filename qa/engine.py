@@ -206,8 +206,7 @@ class Engine:
     def _term_stats(self) -> retrieve.TermStats:
         """Sampled word frequencies, taken again once the store has grown by a tenth."""
         stats = self._stats
-        paragraphs = self._paragraphs
-        if stats is None or abs(paragraphs - stats.paragraphs) > 0.1 * max(stats.paragraphs, 1):
+        if stats is None or not stats.covers(self._paragraphs):
             cache = self.settings.store / "cache" / "qa-terms.json"
             stats = self._stats = retrieve.TermStats.load(self.conn, cache)
         return stats

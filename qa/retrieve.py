@@ -114,16 +114,21 @@ class TermStats:
                 docs.update(set(words(text)))
         return cls(top, sampled, docs)
 
+    def covers(self, paragraphs: int) -> bool:
+        """Whether these figures still hold for a store of `paragraphs` (its newest
+        paragraph id): within a tenth of the size they were sampled at."""
+        return abs(paragraphs - self.paragraphs) <= 0.1 * max(self.paragraphs, 1)
+
     @classmethod
     def load(cls, conn: sqlite3.Connection, cache: Path) -> TermStats:
-        """From `cache` (a JSON file) while the store is within a tenth of the size it was
-        sampled at, else sampled again and saved there: a cold sample of a million-
-        paragraph store reads 3,000 scattered rows, ~0.4 s."""
+        """From `cache` (a JSON file) while it `covers` the store, else sampled again and
+        saved there: a cold sample of a million-paragraph store reads 3,000 scattered
+        rows, ~0.4 s."""
         top = int(conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0])
         try:
             raw = json.loads(cache.read_text(encoding="utf-8"))
             stats = cls(int(raw["paragraphs"]), int(raw["sampled"]), Counter(raw["docs"]))
-            if abs(top - stats.paragraphs) <= 0.1 * max(stats.paragraphs, 1):
+            if stats.covers(top):
                 return stats
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -195,19 +200,24 @@ def lexical(
     match = fts_query(terms)
     sql = "SELECT rowid, bm25(fts, 1.0, 0.4) FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?"
     if filters.is_empty():
-        rows = conn.execute(sql, (match, n)).fetchall()
-    elif keep is not None and (
-        found := _filtered_here(conn.execute(sql, (match, OVERFETCH * n)).fetchall(), keep, n)
-    )[1] >= (n if exact is None else min(exact, n)):
-        rows = found[0]
-    else:
-        where, params = cable_where(filters)
-        sql = (
-            "SELECT fts.rowid, bm25(fts, 1.0, 0.4) AS s FROM fts"
-            " JOIN paragraphs p ON p.pid = fts.rowid JOIN cables c ON c.id = p.cable_id"
-            f" WHERE fts MATCH ? AND {where} ORDER BY s LIMIT ?"
+        return _scored(conn.execute(sql, (match, n)).fetchall())
+    if keep is not None:
+        rows, certain = _filtered_here(
+            conn.execute(sql, (match, OVERFETCH * n)).fetchall(), keep, n
         )
-        rows = conn.execute(sql, (match, *params, n)).fetchall()
+        if certain >= min(n if exact is None else exact, n):
+            return _scored(rows)
+    where, params = cable_where(filters)
+    sql = (
+        "SELECT fts.rowid, bm25(fts, 1.0, 0.4) AS s FROM fts"
+        " JOIN paragraphs p ON p.pid = fts.rowid JOIN cables c ON c.id = p.cable_id"
+        f" WHERE fts MATCH ? AND {where} ORDER BY s LIMIT ?"
+    )
+    return _scored(conn.execute(sql, (match, *params, n)).fetchall())
+
+
+def _scored(rows: list[tuple[int, float]]) -> Scored:
+    """FTS5's bm25() is lower-better: negated, so higher is better as everywhere else."""
     return [(int(pid), -float(score)) for pid, score in rows]
 
 
