@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,17 @@ __all__ = ["Ledger", "RecordRow", "StoredCable", "StoredParagraph"]
 LEDGER_NAME = "ledger.sqlite3"
 SCHEMA_VERSION = "1"
 CACHE_DIR = "cache"
+
+
+class RecordMatrix(NamedTuple):
+    """Every record of the store, in record-id order: what the exact vector scan reads."""
+
+    rids: npt.NDArray[np.int64]
+    vectors: npt.NDArray[np.float32]
+    pids: npt.NDArray[np.int64]
+    cables: npt.NDArray[np.int64]
+    """`cables.rowid` of each record's cable."""
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -357,58 +369,53 @@ class Ledger:
         seen: dict[str, bytes] = {str(a): bytes(b) for a, b in newest + spread}
         return list(seen.items())
 
-    def matrix(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """All record vectors, cached as ``.npy`` files keyed by `cache_key`.
+    def matrix(self) -> RecordMatrix:
+        """Every record's vector, id, paragraph and cable, cached in the store's `cache`
+        folder under `cache_key` (the vectors as ``.npy``, the ids as ``.npz``).
 
         The vectors come back memory-mapped (read-only): opening costs nothing and
         only the rows a query touches are read (at 1M records a full load read 1.5 GB
         first). After an ingest that only added cables, the previous cache is
         extended with the new records: rebuilding it at 1M records read every blob
-        again (14 s of the 34 s a first question took).
+        and joined every record again (17 s of the 34 s a first question took).
         """
         key = self.cache_key()
         cache = self.store_dir / CACHE_DIR
-        rids_path, vecs_path = cache / f"rids-{key}.npy", cache / f"vectors-{key}.npy"
-        if rids_path.exists() and vecs_path.exists():
-            try:
-                return np.load(rids_path), np.load(vecs_path, mmap_mode="r")
-            except (OSError, ValueError):
-                pass
-        rids, vecs = self._extended(cache, key) or self._all_vectors()
+        found = _load_cache(cache, key)
+        if found is not None:
+            return found
+        matrix = self._extended(cache, key) or self._all_vectors()
         if self.cache_key() == key:
-            _save_cache(cache, key, rids, vecs)
-        return rids, vecs
+            _save_cache(cache, key, matrix)
+        return matrix
 
-    def _all_vectors(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        return self._vectors_after(0)
+    def _all_vectors(self) -> RecordMatrix:
+        return self._records_after(0)
 
-    def _vectors_after(self, rid: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    def _records_after(self, rid: int) -> RecordMatrix:
         rows = self.conn.execute(
-            "SELECT rid, embedding FROM records WHERE rid > ? ORDER BY rid", (rid,)
+            "SELECT r.rid, r.pid, c.rowid, r.embedding FROM records r"
+            " JOIN paragraphs p ON p.pid = r.pid JOIN cables c ON c.id = p.cable_id"
+            " WHERE r.rid > ? ORDER BY r.rid",
+            (rid,),
         ).fetchall()
-        rids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4").astype(np.float32)
-        return rids, vecs.reshape(len(rows), self.dimension() or 0)
+        ids = np.array([r[:3] for r in rows], dtype=np.int64).reshape(len(rows), 3)
+        vecs = np.frombuffer(b"".join(r[3] for r in rows), dtype="<f4").astype(np.float32)
+        vecs = vecs.reshape(len(rows), self.dimension() or 0)
+        return RecordMatrix(ids[:, 0].copy(), vecs, ids[:, 1].copy(), ids[:, 2].copy())
 
-    def _extended(
-        self, cache: Path, key: str
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]] | None:
+    def _extended(self, cache: Path, key: str) -> RecordMatrix | None:
         """An older cache of the same deletion count plus the records added since, or None."""
-        older = previous_cache(cache, "rids-", ".npy", key)
-        if older is None:
+        older = _previous_key(cache, key)
+        old = None if older is None else _load_cache(cache, older)
+        if old is None:
             return None
-        try:
-            old_rids = np.load(cache / f"rids-{older}.npy")
-            old_vecs = np.load(cache / f"vectors-{older}.npy", mmap_mode="r")
-        except (OSError, ValueError):
-            return None
-        top = int(old_rids[-1]) if old_rids.size else 0
-        new_rids, new_vecs = self._vectors_after(top)
-        if old_rids.size + new_rids.size != self.count("records") or (
-            new_vecs.size and new_vecs.shape[1] != old_vecs.shape[1]
+        new = self._records_after(int(old.rids[-1]) if old.rids.size else 0)
+        if old.rids.size + new.rids.size != self.count("records") or (
+            new.vectors.size and new.vectors.shape[1] != old.vectors.shape[1]
         ):
             return None
-        return np.concatenate([old_rids, new_rids]), np.concatenate([old_vecs, new_vecs])
+        return RecordMatrix(*(np.concatenate([a, b]) for a, b in zip(old, new, strict=True)))
 
     def cable(self, cable_id: str) -> StoredCable | None:
         row = self.conn.execute("SELECT * FROM cables WHERE id=?", (cable_id,)).fetchone()
@@ -447,13 +454,13 @@ class Ledger:
         return [str(r[0]) for r in rows]
 
 
-def previous_cache(cache: Path, prefix: str, suffix: str, key: str) -> str | None:
-    """The key of the newest cache file `prefix<key>suffix` older than `key` with the same
-    deletion count (see `Ledger.cache_key`), or None."""
+def _previous_key(cache: Path, key: str) -> str | None:
+    """The newest cache key older than `key` with the same deletion count (see
+    `Ledger.cache_key`), or None."""
     gen, deletions = (int(x) for x in key.split("-"))
     best: tuple[int, str] | None = None
-    for path in cache.glob(f"{prefix}*-{deletions}{suffix}"):
-        middle = path.name[len(prefix) : -len(suffix)]
+    for path in cache.glob(f"rows-*-{deletions}.npz"):
+        middle = path.name[len("rows-") : -len(".npz")]
         head, _, tail = middle.partition("-")
         older = head.isdigit() and tail == str(deletions) and int(head) < gen
         if older and (best is None or int(head) > best[0]):
@@ -461,18 +468,31 @@ def previous_cache(cache: Path, prefix: str, suffix: str, key: str) -> str | Non
     return None if best is None else best[1]
 
 
-def _save_cache(
-    cache: Path, key: str, rids: npt.NDArray[np.int64], vecs: npt.NDArray[np.float32]
-) -> None:
-    """Write atomically and drop older keys; a read-only store just skips it."""
+def _load_cache(cache: Path, key: str) -> RecordMatrix | None:
+    try:
+        with np.load(cache / f"rows-{key}.npz") as rows:
+            rids, pids, cables = rows["rids"], rows["pids"], rows["cables"]
+        vectors = np.load(cache / f"vectors-{key}.npy", mmap_mode="r")
+    except (OSError, ValueError, KeyError):
+        return None
+    if not rids.size == pids.size == cables.size == len(vectors):
+        return None
+    return RecordMatrix(rids, vectors, pids, cables)
+
+
+def _save_cache(cache: Path, key: str, matrix: RecordMatrix) -> None:
+    """Write atomically and drop every other key; a read-only store just skips it."""
     try:
         cache.mkdir(exist_ok=True)
-        for name, arr in (("rids", rids), ("vectors", vecs)):
-            tmp = cache / f".{name}-{key}.{os.getpid()}.npy"
-            np.save(tmp, arr)
-            os.replace(tmp, cache / f"{name}-{key}.npy")
-        for old in cache.glob("*.npy"):
-            if not old.name.endswith(f"-{key}.npy"):
+        tmp = cache / f".vectors-{key}.{os.getpid()}.npy"
+        np.save(tmp, matrix.vectors)
+        os.replace(tmp, cache / f"vectors-{key}.npy")
+        tmp = cache / f".rows-{key}.{os.getpid()}.npz"
+        np.savez(tmp, rids=matrix.rids, pids=matrix.pids, cables=matrix.cables)
+        os.replace(tmp, cache / f"rows-{key}.npz")
+        keep = {f"vectors-{key}.npy", f"rows-{key}.npz"}
+        for old in [*cache.glob("*.npy"), *cache.glob("*.npz")]:
+            if old.name not in keep:
                 old.unlink(missing_ok=True)
     except OSError:
         pass

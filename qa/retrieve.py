@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.ledger import previous_cache
 from qa.answer import Filters
 from qa.terms import content_terms, words
 
@@ -249,12 +248,11 @@ class VectorIndex:
 
     @classmethod
     def load(cls, ledger: Any) -> VectorIndex:
-        """Vectors from `Ledger.matrix()`, row metadata cached beside them by generation."""
+        """Vectors, paragraphs and cables from `Ledger.matrix()` (cached there)."""
         gen = int(ledger.generation())
-        key = str(ledger.cache_key())
-        rids, vectors = ledger.matrix()
-        pids, cables = _row_meta(ledger.conn, Path(ledger.store_dir) / "cache", key, rids)
-        return cls(np.asarray(vectors, dtype=np.float32), pids, cables, gen)
+        matrix = ledger.matrix()
+        vectors = np.asarray(matrix.vectors, dtype=np.float32)
+        return cls(vectors, matrix.pids, matrix.cables, gen)
 
     def allowed(self, conn: sqlite3.Connection, filters: Filters) -> npt.NDArray[np.bool_] | None:
         """Boolean row mask for `filters`, built per cable then broadcast to rows."""
@@ -333,64 +331,6 @@ def _best_per_pid(pids: npt.NDArray[np.int64], scores: npt.NDArray[Any], n: int)
             if len(out) == n:
                 break
     return out
-
-
-def _row_meta(
-    conn: sqlite3.Connection, cache: Path, key: str, rids: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Each record's paragraph and cable (cables.rowid), aligned with `rids`.
-
-    Cached by the ledger's `cache_key`; after an ingest that only added cables the
-    previous file is extended with the new records (the join over every record
-    took 3.2 s at 1M).
-    """
-    path = cache / f"qa-rows-{key}.npz"
-    start = 0
-    pids = cables = np.zeros(0, dtype=np.int64)
-    for candidate in (key, previous_cache(cache, "qa-rows-", ".npz", key)):
-        if candidate is None:
-            continue
-        try:
-            with np.load(cache / f"qa-rows-{candidate}.npz") as data:
-                old_rids, old_pids, old_cables = data["rids"], data["pids"], data["cables"]
-        except (OSError, ValueError, KeyError):
-            continue
-        if old_rids.size <= rids.size and np.array_equal(old_rids, rids[: old_rids.size]):
-            if old_rids.size == rids.size:
-                return old_pids, old_cables
-            start, pids, cables = old_rids.size, old_pids, old_cables
-            break
-    rest = rids[start:]
-    rows = conn.execute(
-        "SELECT r.rid, r.pid, c.rowid FROM records r JOIN paragraphs p ON p.pid = r.pid"
-        " JOIN cables c ON c.id = p.cable_id WHERE r.rid >= ?",
-        (int(rest[0]) if rest.size else 0,),
-    ).fetchall()
-    by_rid = {rid: (pid, cable) for rid, pid, cable in rows}
-    new_pids = np.fromiter((by_rid[r][0] for r in rest.tolist()), dtype=np.int64, count=rest.size)
-    new_cables = np.fromiter((by_rid[r][1] for r in rest.tolist()), dtype=np.int64, count=rest.size)
-    pids, cables = np.concatenate([pids, new_pids]), np.concatenate([cables, new_cables])
-    _save_rows(path, rids, pids, cables)
-    return pids, cables
-
-
-def _save_rows(
-    cache: Path,
-    rids: npt.NDArray[np.int64],
-    pids: npt.NDArray[np.int64],
-    cables: npt.NDArray[np.int64],
-) -> None:
-    """Atomic write; older keys removed; a read-only store simply skips it."""
-    try:
-        cache.parent.mkdir(exist_ok=True)
-        tmp = cache.with_name(f".{cache.stem}.tmp.npz")
-        np.savez(tmp, rids=rids, pids=pids, cables=cables)
-        tmp.replace(cache)
-        for old in cache.parent.glob("qa-rows-*.npz"):
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def chroma_where(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any] | None:

@@ -107,14 +107,14 @@ def blob_matrix(ledger: Ledger) -> tuple[list[int], npt.NDArray[np.float32]]:
 def test_matrix_matches_blobs_and_is_cached_by_state(ledger: Ledger) -> None:
     one = prepared("06MEXICO3305", ["border violence", "migration talks"])
     ledger.write([one])
-    rids, vecs = ledger.matrix()
+    rids, vecs, *_ = ledger.matrix()
     assert vecs.dtype == np.float32 and vecs.shape == (2, 64)
     np.testing.assert_array_equal(vecs, one.vectors)
     key = ledger.cache_key()
     cached = sorted(p.name for p in (ledger.store_dir / "cache").iterdir())
-    assert cached == [f"rids-{key}.npy", f"vectors-{key}.npy"]
+    assert cached == [f"rows-{key}.npz", f"vectors-{key}.npy"]
     ledger.write([prepared("05PARIS104", ["trial"])])
-    rids2, _ = ledger.matrix()
+    rids2, *_ = ledger.matrix()
     assert len(rids2) == 3 and set(rids) < set(rids2.tolist())
     assert len(list((ledger.store_dir / "cache").iterdir())) == 2
 
@@ -130,10 +130,21 @@ def test_matrix_after_an_add_extends_the_cache(
         raise AssertionError("read every record again")
 
     monkeypatch.setattr(ledger, "_all_vectors", refuse)
-    rids, vecs = ledger.matrix()
+    rids, vecs, *_ = ledger.matrix()
     want_rids, want = blob_matrix(ledger)
     assert rids.tolist() == want_rids
     np.testing.assert_array_equal(vecs, want)
+    matrix = ledger.matrix()  # read back from the extended cache, ids included
+    want_pids = [r[0] for r in ledger.conn.execute("SELECT pid FROM records ORDER BY rid")]
+    assert matrix.pids.tolist() == want_pids
+    cable_ids = dict(ledger.conn.execute("SELECT rowid, id FROM cables"))
+    assert [cable_ids[c] for c in matrix.cables.tolist()] == [
+        "06MEXICO3305",
+        "06MEXICO3305",
+        "05PARIS104",
+        "05PARIS104",
+        "09OSLO1",
+    ]
 
 
 def test_matrix_after_a_replacement_is_rebuilt(ledger: Ledger) -> None:
@@ -145,7 +156,7 @@ def test_matrix_after_a_replacement_is_rebuilt(ledger: Ledger) -> None:
     ledger.matrix()
     ledger.write([prepared("05PARIS104", ["acquittal", "appeal"], version="2")])
     assert ledger.cache_key().split("-")[1] != before.split("-")[1]
-    rids, vecs = ledger.matrix()
+    rids, vecs, *_ = ledger.matrix()
     want_rids, want = blob_matrix(ledger)
     assert rids.tolist() == want_rids
     np.testing.assert_array_equal(vecs, want)
