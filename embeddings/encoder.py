@@ -87,11 +87,16 @@ def resolve_model(model: str) -> str:
     return model
 
 
+def _threads_asked() -> int | None:
+    """``QA_THREADS`` when it is a positive whole number."""
+    env = os.environ.get("QA_THREADS")
+    return int(env) if env and env.isdigit() and int(env) > 0 else None
+
+
 def default_threads() -> int:
     """See the module docstring for the measurements behind this rule."""
-    env = os.environ.get("QA_THREADS")
-    if env and env.isdigit() and int(env) > 0:
-        return int(env)
+    if (asked := _threads_asked()) is not None:
+        return asked
     cores = os.cpu_count() or 1
     if cores >= 8:
         return cores - 1
@@ -220,10 +225,9 @@ def load_query_encoder(model: str = DEFAULT_MODEL, *, cache_dir: Path) -> Encode
     """A cold `qa ask` must answer within 2 s, and importing torch alone eats most of
     that: use the ONNX export (made now if missing, about 10 s once), and torch only
     for a model the export cannot reproduce or an export that cannot be written."""
-    env = os.environ.get("QA_THREADS")
     # One short question per call: a second thread costs more than it brings. Warm
     # `bench/query.py` on the 2-core machine: p50 34 ms with 1 thread, 55 ms with 2.
-    threads = int(env) if env and env.isdigit() and int(env) > 0 else 1
+    threads = _threads_asked() or 1
     try:
         return _load_onnx(
             model, cache_dir, quantized=False, threads=threads, device="cpu", quick_start=True
