@@ -8,6 +8,7 @@ through the ledger's generation counter and reload.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,12 +23,15 @@ from qa.answer import Answer, Filters, Hit
 from qa.config import Settings
 from qa.highlight import best_sentence, term_weights
 from qa.rescore import Candidate, Tuning, answered, rescore
-from qa.terms import content_terms, name_runs
+from qa.terms import abbreviations, content_terms, fold, name_key, name_parts, name_runs
 
 MODES = ("hybrid", "dense", "lexical")
 _RELAX_ORDER = (("tag",), ("classification",), ("since", "until"), ("origin",), ("cable_ids",))
 CANDIDATES = 100
 """Candidates drawn from each retriever before fusion."""
+RARE_NAME_MIN = 20
+"""`_stray_names`: in a small store every name is in a few paragraphs; below this
+count a name is rare whatever the store's size."""
 LEXICAL_POOL = 1000
 """BM25 scores fetched per query: the first CANDIDATES are candidates, the rest give
 dense candidates their BM25 (FTS5 matches everything anyway; a wider LIMIT is ~free)."""
@@ -235,33 +239,78 @@ class Engine:
             cands, applied = self._relax(text, applied, k, own)
         prior = self._conversation_cables(history, applied) if own is not None else {}
         ranked = rescore(cands, self.tuning, text, prior=prior)
+        names = self._names(question)
         ok = answered(
             ranked,
             self.tuning,
-            unknown_names=len(self._unknown_names(question)),
+            unknown_names=len(self._unknown_names(names)),
+            stray_names=len(self._stray_names(names, ranked)),
             relaxed=own is None and any(n.endswith(":ignored") for n in applied.inferred),
             filtered=not applied.is_empty(),
         )
         return Answer(question, applied, ok, self._hits(ranked[:k], text))
 
-    def _unknown_names(self, question: str) -> list[str]:
-        """Names in the question that no paragraph of the store contains.
-
-        A name of several words counts by its last ("Lakhdar Boumediene" is known
-        when "Boumediene" is): first names and titles vary in spelling and wording.
-        """
-        unknown = []
+    def _names(self, question: str) -> list[str]:
+        """The question's names, each by its last word ("Lakhdar Boumediene" by
+        "Boumediene", the part spelt the same in every transliteration), less the
+        cities of posts: those are known even where no paragraph writes them."""
+        out: list[str] = []
         for run in name_runs(question):
             name = run[-1]
-            if name.lower() in self._places:  # a post's city is known even when unwritten
-                continue
-            parts = [p for p in name.split("-") if len(p) > 2] or [name]
+            if name.lower() not in self._places and name not in out:
+                out.append(name)
+        return out
+
+    def _unknown_names(self, names: Sequence[str]) -> list[str]:
+        """The names no paragraph of the store contains."""
+        unknown = []
+        for name in names:
             row = self.conn.execute(
-                "SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (retrieve.fts_query(parts),)
+                "SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1",
+                (retrieve.fts_query(name_parts(name)),),
             ).fetchone()
             if row is None:
                 unknown.append(name)
         return unknown
+
+    def _stray_names(self, names: Sequence[str], ranked: Sequence[Candidate]) -> list[str]:
+        """Rare names of the question that no one of the best cables holds with the others.
+
+        A question that joins things the store only knows apart (Portugal's prime
+        minister Socrates on CIA flights through the Azores, where no cable names
+        both) asks about a matter the store does not hold, and its best candidates
+        are about one of the two. Only rare names count (`Tuning.rare_name_share` of
+        paragraphs at most): a common one ("American", "Iraq") often goes unwritten
+        in the cable that answers. A name matches by its stem-like prefix
+        (`name_key`), so "Hungary" finds "Hungarian" and "Scuds" finds "Scud".
+        Names no paragraph holds are `_unknown_names`' business, not counted here.
+
+        The best cables' text is read and searched here: asking FTS5 which of them
+        hold a name joins every match to its cable, 20-75 ms for a name in a few
+        thousand paragraphs at a million.
+        """
+        cables = list(dict.fromkeys(c.cable_id for c in ranked))[: self.tuning.name_cables]
+        if not names or not cables:
+            return []
+        cap = max(RARE_NAME_MIN, int(self._paragraphs * self.tuning.rare_name_share))
+        stats = self._term_stats()
+        rare: list[str] = []
+        for name in names:
+            for part in name_parts(name):
+                if stats.postings(part.lower()) > 2 * cap:
+                    continue  # common in the sample: no need to count it
+                found = self.conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
+                    (_name_match(part), cap + 1),
+                ).fetchone()[0]
+                if 0 < found <= cap:
+                    rare.append(part)
+        if not rare:
+            return []
+        held = {cable_id: cable_words(self.conn, cable_id) for cable_id in cables}
+        keys = {part: re.compile(r"\b" + re.escape(fold(name_key(part)))) for part in rare}
+        best = max(cables, key=lambda c: sum(bool(k.search(held[c])) for k in keys.values()))
+        return [part for part, key in keys.items() if not key.search(held[best])]
 
     def _relax(
         self, text: str, applied: Filters, k: int, own: str | None
@@ -357,7 +406,8 @@ class Engine:
 
     def _retrieve(self, text: str, filters: Filters, n: int, own: str | None) -> list[Candidate]:
         dense, query = self._dense(text, filters, n, own)
-        pool = self._lexical(text, filters, LEXICAL_POOL, exact=n)
+        words = " ".join([text, *abbreviations(text)])  # "GOR" for "the Russian government"
+        pool = self._lexical(words, filters, LEXICAL_POOL, exact=n)
         return self._candidates(dense, pool[:n], query, dict(pool))
 
     def _candidates(
@@ -446,6 +496,27 @@ class Engine:
                 )
             )
         return tuple(hits)
+
+
+def cable_words(conn: sqlite3.Connection, cable_id: str) -> str:
+    """A cable's subject, headings and paragraphs, folded (`fold`) into one string."""
+    row = conn.execute("SELECT subject FROM cables WHERE id = ?", (cable_id,)).fetchone()
+    parts = [row[0] or ""] if row else []
+    for heading, text in conn.execute(
+        "SELECT heading, text FROM paragraphs WHERE cable_id = ? ORDER BY seq", (cable_id,)
+    ):
+        parts += [heading or "", text]
+    return fold(" ".join(parts))
+
+
+def _name_match(name: str) -> str:
+    """An FTS5 query for a name in any of its forms: its prefix (`name_key`), or the
+    word itself, which FTS5 stems as it stemmed the paragraphs ("Conservative" and
+    "conserv"; the prefix "conserva" alone would miss them)."""
+    key, word = name_key(name), name.lower()
+    return " OR ".join(
+        '"' + t.replace('"', '""') + '"' + star for t, star in ((key, "*"), (word, ""))
+    )
 
 
 def _without_inferred_dates(filters: Filters) -> Filters | None:

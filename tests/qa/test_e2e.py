@@ -42,6 +42,14 @@ def test_off_topic_question_is_not_answered(real_engine: Engine) -> None:
     assert answer.hits
 
 
+def test_a_question_joining_what_no_cable_joins_is_not_answered(real_engine: Engine) -> None:
+    # Nazarbayev is in 09ASTANA95, Norway's fighter choice in 08OSLO522; no cable has both.
+    answer = real_engine.ask("What did Nazarbayev tell Norway about its choice of fighter jet?")
+    assert not answer.answered
+    assert answer.hits
+    assert real_engine.ask("What did Nazarbayev tell Petraeus about Iran?").answered
+
+
 def test_inferred_cable_and_year(real_engine: Engine) -> None:
     answer = real_engine.ask("What does 09ASTANA95 say about Yeltsin?")
     assert answer.filters.cable_ids == ("09ASTANA95",)

@@ -147,6 +147,20 @@ def test_a_name_the_store_never_mentions_is_not_answered(hand_engine: Engine) ->
         engine.close()
 
 
+def test_rare_names_no_one_cable_holds_together_are_not_answered(hand_engine: Engine) -> None:
+    engine = Engine(
+        hand_engine.settings, tuning=Tuning(min_cos=-1.0, min_score=-9.0), encoder=BagEncoder()
+    )
+    try:
+        together = engine.ask("What did the president say about Iran and Moscow?")
+        assert together.answered  # both in 09ASTANA95 ¶1
+        apart = engine.ask("What did the president say about Moscow and the Atlantic?")
+        assert not apart.answered  # Moscow in 09ASTANA95, the Atlantic only in 06MADRID293
+        assert engine._stray_names(["Moscow", "Atlantic"], []) == []  # nothing ranked
+    finally:
+        engine.close()
+
+
 def test_an_inferred_year_ranks_but_does_not_exclude(hand_engine: Engine) -> None:
     # "in 2006" may date the event rather than the cable: a 2009 report still answers.
     answer = hand_engine.ask("What did the president tell the commander about wheat in 2006?")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.terms import content_terms, name_runs, names
+from qa.terms import abbreviations, content_terms, fold, name_key, name_parts, name_runs, names
 
 NAMES = [
     (
@@ -53,3 +53,51 @@ def test_name_runs_group_the_words_of_one_name(
 
 def test_content_terms_drop_question_words_and_repeats() -> None:
     assert content_terms("What did the embassy say about ETA and eta in 2006?") == ["eta", "2006"]
+
+
+KEYS = [
+    ("country and adjective", "Hungary", "hunga", ["hungarian", "hungary"]),
+    ("plural", "Scuds", "scud", ["scud"]),
+    ("people and country", "Malaysian", "malaysi", ["malaysia"]),
+    ("possessive", "Noriega's", "norie", ["noriega"]),
+    ("short name kept whole", "Kong", "kong", ["kong"]),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "key", "forms"), KEYS, ids=[c[0] for c in KEYS])
+def test_name_key_is_a_prefix_of_the_names_other_forms(
+    case: str, name: str, key: str, forms: list[str]
+) -> None:
+    assert name_key(name) == key
+    assert all(f.startswith(key) for f in forms)
+
+
+def test_name_parts_split_hyphenated_names() -> None:
+    assert name_parts("Afghanistan-Pakistan") == ["Afghanistan", "Pakistan"]
+    assert name_parts("Gulf-based") == ["Gulf", "based"]
+    assert name_parts("al-Maliki") == ["Maliki"]
+    assert name_parts("Kong") == ["Kong"]
+
+
+ABBREVIATIONS = [
+    ("adjective government", "What was the Russian government trying to learn?", ["gor"]),
+    ("possessive government", "Did Sweden's government object?", ["gos"]),
+    ("government of", "What did the Government of Georgia ask?", ["gog"]),
+    ("ministries", "Did the foreign ministry or the defence ministry object?", ["mfa", "mod"]),
+    ("ministers", "What did the Prime Minister and the foreign minister say?", ["pm", "fm"]),
+    ("Washington", "How did Washington respond to the US government's critics?", ["usg"]),
+    ("the American government is the USG", "Did the American government agree?", ["usg"]),
+    ("nothing to abbreviate", "Why did the president resign?", []),
+    ("a question word is no country", "Which government fell? The Government did.", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "question", "expected"), ABBREVIATIONS, ids=[c[0] for c in ABBREVIATIONS]
+)
+def test_abbreviations_cables_use(case: str, question: str, expected: list[str]) -> None:
+    assert abbreviations(question) == expected
+
+
+def test_fold_drops_case_and_diacritics() -> None:
+    assert fold("Céline Ségolène ÇA") == "celine segolene ca"
