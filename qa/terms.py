@@ -292,10 +292,15 @@ def abbreviations(question: str) -> list[str]:
     return found
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f]+")
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics ("Céline" is "celine"), as the FTS5 index folds words."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case without diacritics ("Céline" is "celine"), as the FTS5 index folds words.
+
+    One regex over the decomposed text: a Python loop over its characters took
+    10 ms for the five cables `Engine._stray_names` reads."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 def name_parts(name: str) -> list[str]:
