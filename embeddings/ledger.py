@@ -384,13 +384,10 @@ class Ledger:
         found = _load_cache(cache, key)
         if found is not None:
             return found
-        matrix = self._extended(cache, key) or self._all_vectors()
+        matrix = self._extended(cache, key) or self._records_after(0)
         if self.cache_key() == key:
             _save_cache(cache, key, matrix)
         return matrix
-
-    def _all_vectors(self) -> RecordMatrix:
-        return self._records_after(0)
 
     def _records_after(self, rid: int) -> RecordMatrix:
         rows = self.conn.execute(

@@ -29,9 +29,6 @@ MODES = ("hybrid", "dense", "lexical")
 _RELAX_ORDER = (("tag",), ("classification",), ("since", "until"), ("origin",), ("cable_ids",))
 CANDIDATES = 100
 """Candidates drawn from each retriever before fusion."""
-RARE_NAME_MIN = 20
-"""`_stray_names`: in a small store every name is in a few paragraphs; below this
-count a name is rare whatever the store's size."""
 LEXICAL_POOL = 1000
 """BM25 scores fetched per query: the first CANDIDATES are candidates, the rest give
 dense candidates their BM25 (FTS5 matches everything anyway; a wider LIMIT is ~free)."""
@@ -239,12 +236,12 @@ class Engine:
             cands, applied = self._relax(text, applied, k, own)
         prior = self._conversation_cables(history, applied) if own is not None else {}
         ranked = rescore(cands, self.tuning, text, prior=prior)
-        names = self._names(question)
+        unknown, stray = self._name_signs(question, ranked)
         ok = answered(
             ranked,
             self.tuning,
-            unknown_names=len(self._unknown_names(names)),
-            stray_names=len(self._stray_names(names, ranked)),
+            unknown_names=len(unknown),
+            stray_names=len(stray),
             relaxed=own is None and any(n.endswith(":ignored") for n in applied.inferred),
             filtered=not applied.is_empty(),
         )
@@ -261,56 +258,67 @@ class Engine:
                 out.append(name)
         return out
 
-    def _unknown_names(self, names: Sequence[str]) -> list[str]:
-        """The names no paragraph of the store contains."""
-        unknown = []
-        for name in names:
-            row = self.conn.execute(
-                "SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1",
-                (retrieve.fts_query(name_parts(name)),),
-            ).fetchone()
-            if row is None:
+    def _name_signs(
+        self, question: str, ranked: Sequence[Candidate]
+    ) -> tuple[list[str], list[str]]:
+        """Two signs in the question's names that the store cannot answer it.
+
+        Unknown names: no paragraph holds them. Stray names: rare names that no one
+        of the best cables holds with the others. A question that joins things the
+        store only knows apart (Portugal's prime minister Socrates on CIA flights
+        through the Azores, where no cable names both) asks about a matter the store
+        does not hold, and its best candidates are about one of the two. Only rare
+        names count there (`Tuning.rare_name_share` of paragraphs at most): a common
+        one ("American", "Iraq") often goes unwritten in the cable that answers.
+
+        A name matches in any of its forms (`_name_match`): "Hungary" finds
+        "Hungarian", "Scuds" finds "Scud". One FTS5 count per name, capped at the
+        rarity bar, serves both signs; a name the word sample already shows to be
+        common is not counted at all.
+        """
+        cap = max(self.tuning.rare_name_floor, int(self._paragraphs * self.tuning.rare_name_share))
+        stats = self._term_stats()
+        unknown: list[str] = []
+        rare: list[str] = []
+        for name in self._names(question):
+            counts: dict[str, int] = {}
+            for part in name_parts(name):
+                if stats.postings(part.lower()) > 2 * cap:
+                    counts[part] = cap + 1  # common in the sample, so known and not rare
+                    continue
+                counts[part] = self.conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
+                    (_name_match(part), cap + 1),
+                ).fetchone()[0]
+            if not any(counts.values()):
                 unknown.append(name)
-        return unknown
+            rare += [part for part, n in counts.items() if 0 < n <= cap]
+        return unknown, self._stray(rare, ranked)
 
-    def _stray_names(self, names: Sequence[str], ranked: Sequence[Candidate]) -> list[str]:
-        """Rare names of the question that no one of the best cables holds with the others.
-
-        A question that joins things the store only knows apart (Portugal's prime
-        minister Socrates on CIA flights through the Azores, where no cable names
-        both) asks about a matter the store does not hold, and its best candidates
-        are about one of the two. Only rare names count (`Tuning.rare_name_share` of
-        paragraphs at most): a common one ("American", "Iraq") often goes unwritten
-        in the cable that answers. A name matches by its stem-like prefix
-        (`name_key`), so "Hungary" finds "Hungarian" and "Scuds" finds "Scud".
-        Names no paragraph holds are `_unknown_names`' business, not counted here.
+    def _stray(self, rare: Sequence[str], ranked: Sequence[Candidate]) -> list[str]:
+        """The `rare` names that the best cable for them does not hold (see `_name_signs`).
 
         The best cables' text is read and searched here: asking FTS5 which of them
         hold a name joins every match to its cable, 20-75 ms for a name in a few
         thousand paragraphs at a million.
         """
         cables = list(dict.fromkeys(c.cable_id for c in ranked))[: self.tuning.name_cables]
-        if not names or not cables:
+        if not rare or not cables:
             return []
-        cap = max(RARE_NAME_MIN, int(self._paragraphs * self.tuning.rare_name_share))
-        stats = self._term_stats()
-        rare: list[str] = []
-        for name in names:
-            for part in name_parts(name):
-                if stats.postings(part.lower()) > 2 * cap:
-                    continue  # common in the sample: no need to count it
-                found = self.conn.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
-                    (_name_match(part), cap + 1),
-                ).fetchone()[0]
-                if 0 < found <= cap:
-                    rare.append(part)
-        if not rare:
-            return []
-        held = {cable_id: cable_words(self.conn, cable_id) for cable_id in cables}
+        held = {cable_id: self._cable_text(cable_id) for cable_id in cables}
         keys = {part: re.compile(r"\b" + re.escape(fold(name_key(part)))) for part in rare}
         best = max(cables, key=lambda c: sum(bool(k.search(held[c])) for k in keys.values()))
         return [part for part, key in keys.items() if not key.search(held[best])]
+
+    def _cable_text(self, cable_id: str) -> str:
+        """A cable's subject, headings and paragraphs, folded (`fold`) into one string."""
+        cable = self._ledger.cable(cable_id)
+        if cable is None:
+            return ""
+        parts = [cable.subject or ""]
+        for p in cable.paragraphs:
+            parts += [p.heading or "", p.text]
+        return fold(" ".join(parts))
 
     def _relax(
         self, text: str, applied: Filters, k: int, own: str | None
@@ -498,25 +506,11 @@ class Engine:
         return tuple(hits)
 
 
-def cable_words(conn: sqlite3.Connection, cable_id: str) -> str:
-    """A cable's subject, headings and paragraphs, folded (`fold`) into one string."""
-    row = conn.execute("SELECT subject FROM cables WHERE id = ?", (cable_id,)).fetchone()
-    parts = [row[0] or ""] if row else []
-    for heading, text in conn.execute(
-        "SELECT heading, text FROM paragraphs WHERE cable_id = ? ORDER BY seq", (cable_id,)
-    ):
-        parts += [heading or "", text]
-    return fold(" ".join(parts))
-
-
 def _name_match(name: str) -> str:
     """An FTS5 query for a name in any of its forms: its prefix (`name_key`), or the
     word itself, which FTS5 stems as it stemmed the paragraphs ("Conservative" and
     "conserv"; the prefix "conserva" alone would miss them)."""
-    key, word = name_key(name), name.lower()
-    return " OR ".join(
-        '"' + t.replace('"', '""') + '"' + star for t, star in ((key, "*"), (word, ""))
-    )
+    return retrieve.fts_query([name.lower()], prefixes=[name_key(name)])
 
 
 def _without_inferred_dates(filters: Filters) -> Filters | None:

@@ -76,6 +76,9 @@ class Tuning:
     0.67, 19 and 6. It moves with `cable_weight`, which adds to the fused score."""
     rare_name_share: float = 0.005
     """A name in at most this share of paragraphs is rare (see `answered`'s `stray_names`)."""
+    rare_name_floor: int = 20
+    """...or in at most this many, whatever the store's size: in a small store every
+    name is in a few paragraphs."""
     name_cables: int = 5
     """The best candidates' first cables, of which one must hold all the rare names."""
 

@@ -17,7 +17,7 @@ import json
 import random
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,9 +70,14 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def fts_query(terms: list[str]) -> str:
-    """Quoted terms OR-ed: quoting keeps FTS5 syntax in a question from being parsed."""
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def fts_query(terms: Sequence[str], prefixes: Sequence[str] = ()) -> str:
+    """Quoted terms OR-ed (quoting keeps FTS5 syntax in a question from being parsed),
+    then `prefixes`, which match every word they begin."""
+    return " OR ".join([*map(_quoted, terms), *(_quoted(p) + "*" for p in prefixes)])
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 LEXICAL_POSTINGS = 10_000
@@ -99,8 +104,10 @@ class TermStats:
         self.paragraphs, self.sampled, self.docs = paragraphs, sampled, docs
 
     @classmethod
-    def sample(cls, conn: sqlite3.Connection) -> TermStats:
-        top = int(conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0])
+    def sample(cls, conn: sqlite3.Connection, top: int | None = None) -> TermStats:
+        """`top`: the newest paragraph id, when the caller has it."""
+        if top is None:
+            top = _newest_paragraph(conn)
         pids = random.Random(top).sample(range(1, top + 1), min(top, SAMPLE_PARAGRAPHS))
         sampled = 0
         docs: Counter[str] = Counter()
@@ -123,7 +130,7 @@ class TermStats:
         """From `cache` (a JSON file) while it `covers` the store, else sampled again and
         saved there: a cold sample of a million-paragraph store reads 3,000 scattered
         rows, ~0.4 s."""
-        top = int(conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0])
+        top = _newest_paragraph(conn)
         try:
             raw = json.loads(cache.read_text(encoding="utf-8"))
             stats = cls(int(raw["paragraphs"]), int(raw["sampled"]), Counter(raw["docs"]))
@@ -131,7 +138,7 @@ class TermStats:
                 return stats
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        stats = cls.sample(conn)
+        stats = cls.sample(conn, top)
         try:
             cache.parent.mkdir(exist_ok=True)
             tmp = cache.with_name(f".{cache.name}.tmp")
@@ -147,6 +154,10 @@ class TermStats:
         if not self.sampled:
             return 0.0
         return max(self.docs[term], 0.5) / self.sampled * self.paragraphs
+
+
+def _newest_paragraph(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0])
 
 
 def lexical_terms(

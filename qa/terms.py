@@ -219,23 +219,14 @@ _NAME = re.compile(
 )
 
 
-def names(text: str) -> list[str]:
-    """Proper names a question mentions ("Icesave", "Nazarbayev"), possessives dropped."""
-    found: list[str] = []
-    for run in name_runs(text):
-        for name in run:
-            if name not in found:
-                found.append(name)
-    return found
-
-
 # What may stand between two words of one name: a space, initials ("George W. Bush").
 _SAME_NAME = re.compile(r"\s+(?:[A-Z]\.\s*)*")
 
 
 def name_runs(text: str) -> list[tuple[str, ...]]:
-    """`names` grouped into the names they spell: "Lakhdar Boumediene" is one person,
-    whose last word (the surname) is the part spelt the same in every transliteration."""
+    """Proper names a question mentions ("Icesave", "Nazarbayev"), possessives dropped,
+    grouped into the names they spell: "Lakhdar Boumediene" is one person, whose last
+    word (the surname) is the part spelt the same in every transliteration."""
     runs: list[list[str]] = []
     end = -1
     for m in _NAME.finditer(text):
@@ -299,7 +290,7 @@ def fold(text: str) -> str:
     """Lower case without diacritics ("Céline" is "celine"), as the FTS5 index folds words.
 
     One regex over the decomposed text: a Python loop over its characters took
-    10 ms for the five cables `Engine._stray_names` reads."""
+    10 ms for the five cables `Engine._stray` reads."""
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 

@@ -9,7 +9,7 @@ import numpy.typing as npt
 import pytest
 
 from embeddings.errors import ModelMismatchError, StoreError
-from embeddings.ledger import Ledger
+from embeddings.ledger import Ledger, RecordMatrix
 from embeddings.records import PreparedCable, Window, record_id
 from tests.embeddings.conftest import HashEncoder, make_cable
 
@@ -126,10 +126,14 @@ def test_matrix_after_an_add_extends_the_cache(
     ledger.matrix()
     ledger.write([prepared("05PARIS104", ["trial", "verdict"]), prepared("09OSLO1", ["jets"])])
 
-    def refuse() -> None:
-        raise AssertionError("read every record again")
+    read_after = ledger._records_after
 
-    monkeypatch.setattr(ledger, "_all_vectors", refuse)
+    def refuse(rid: int) -> RecordMatrix:
+        if rid == 0:
+            raise AssertionError("read every record again")
+        return read_after(rid)
+
+    monkeypatch.setattr(ledger, "_records_after", refuse)
     rids, vecs, *_ = ledger.matrix()
     want_rids, want = blob_matrix(ledger)
     assert rids.tolist() == want_rids

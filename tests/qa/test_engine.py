@@ -156,7 +156,7 @@ def test_rare_names_no_one_cable_holds_together_are_not_answered(hand_engine: En
         assert together.answered  # both in 09ASTANA95 ¶1
         apart = engine.ask("What did the president say about Moscow and the Atlantic?")
         assert not apart.answered  # Moscow in 09ASTANA95, the Atlantic only in 06MADRID293
-        assert engine._stray_names(["Moscow", "Atlantic"], []) == []  # nothing ranked
+        assert engine._name_signs("About Moscow and the Atlantic?", [])[1] == []  # nothing ranked
     finally:
         engine.close()
 

@@ -157,3 +157,9 @@ def test_row_metadata_is_extended_after_an_add_and_matches_a_rebuild(tmp_path: P
         assert np.array_equal(np.asarray(extended.vectors), np.asarray(rebuilt.vectors))
     finally:
         led.close()
+
+
+def test_fts_query_quotes_terms_and_stars_prefixes() -> None:
+    assert retrieve.fts_query(['say "no"', "AND"], prefixes=["hunga"]) == (
+        '"say ""no""" OR "AND" OR "hunga"*'
+    )

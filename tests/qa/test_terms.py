@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.terms import abbreviations, content_terms, fold, name_key, name_parts, name_runs, names
+from qa.terms import abbreviations, content_terms, fold, name_key, name_parts, name_runs
 
 NAMES = [
     (
@@ -25,7 +25,7 @@ NAMES = [
 
 @pytest.mark.parametrize(("case", "question", "expected"), NAMES, ids=[c[0] for c in NAMES])
 def test_names(case: str, question: str, expected: list[str]) -> None:
-    assert names(question) == expected
+    assert [name for run in name_runs(question) for name in run] == expected
 
 
 RUNS = [
