@@ -8,7 +8,6 @@ through the ledger's generation counter and reload.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
@@ -23,7 +22,15 @@ from qa.answer import Answer, Filters, Hit
 from qa.config import Settings
 from qa.highlight import best_sentence, term_weights
 from qa.rescore import Candidate, Tuning, answered, rescore
-from qa.terms import abbreviations, content_terms, fold, name_key, name_parts, name_runs
+from qa.terms import (
+    abbreviations,
+    content_terms,
+    fold,
+    name_key,
+    name_parts,
+    name_runs,
+    starts_a_word,
+)
 
 MODES = ("hybrid", "dense", "lexical")
 _RELAX_ORDER = (("tag",), ("classification",), ("since", "until"), ("origin",), ("cable_ids",))
@@ -305,10 +312,12 @@ class Engine:
         cables = list(dict.fromkeys(c.cable_id for c in ranked))[: self.tuning.name_cables]
         if not rare or not cables:
             return []
-        held = {cable_id: self._cable_text(cable_id) for cable_id in cables}
-        keys = {part: re.compile(r"\b" + re.escape(fold(name_key(part)))) for part in rare}
-        best = max(cables, key=lambda c: sum(bool(k.search(held[c])) for k in keys.values()))
-        return [part for part, key in keys.items() if not key.search(held[best])]
+        keys = {part: fold(name_key(part)) for part in rare}
+        held = []
+        for cable_id in cables:
+            text = self._cable_text(cable_id)
+            held.append({part for part, key in keys.items() if starts_a_word(key, text)})
+        return [part for part in rare if part not in max(held, key=len)]
 
     def _cable_text(self, cable_id: str) -> str:
         """A cable's subject, headings and paragraphs, folded (`fold`) into one string."""

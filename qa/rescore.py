@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qa.terms import content_terms, stem
+from qa.terms import content_terms, starts_a_word, stem
 
 
 @dataclass(slots=True)
@@ -101,14 +100,13 @@ def coverage(query: str, cands: Sequence[Candidate]) -> None:
         for c in cands:
             c.coverage = 0.0
         return
-    # A word holds a stem when it starts with it ("negotiations" holds "negoti"). A
-    # substring test first: stemming every word of 200 paragraphs, or one regex
-    # scan of each, cost 13 ms; short stems ("oil" in "turmoil") then need a word start.
-    starts = {s: re.compile(r"\b" + re.escape(s)) for s in wanted if len(s) < 6}
+    # A word holds a stem when it starts with it ("negotiations" holds "negoti").
+    # Stemming every word of 200 paragraphs cost 13 ms; a substring test does for long
+    # stems, short ones ("oil" in "turmoil") need a word start.
     held = []
     for c in cands:
         low = c.text.lower()
-        held.append({s for s in wanted if s in low and (s not in starts or starts[s].search(low))})
+        held.append({s for s in wanted if (s in low if len(s) >= 6 else starts_a_word(s, low))})
     n = len(cands)
     weight = {s: math.log(1 + n / (1 + sum(s in h for h in held))) for s in wanted}
     total = sum(weight.values())

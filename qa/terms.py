@@ -294,6 +294,18 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
+def starts_a_word(prefix: str, text: str) -> bool:
+    """Whether a word of `text` begins with `prefix` ("oil" in "oil price", not in
+    "turmoil"). `str.find` and a look at the character before: a regex starting with
+    \\b scanned 4 KB in 120 µs against 4 µs, since it cannot skip ahead to the prefix."""
+    at = text.find(prefix)
+    while at >= 0:
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            return True
+        at = text.find(prefix, at + 1)
+    return False
+
+
 def name_parts(name: str) -> list[str]:
     """The parts of a hyphenated name that name something ("Afghanistan-Pakistan",
     "Gulf-based"): the store indexes them as separate words."""

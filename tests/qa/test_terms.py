@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from qa.terms import abbreviations, content_terms, fold, name_key, name_parts, name_runs
+from qa.terms import (
+    abbreviations,
+    content_terms,
+    fold,
+    name_key,
+    name_parts,
+    name_runs,
+    starts_a_word,
+)
 
 NAMES = [
     (
@@ -101,3 +109,19 @@ def test_abbreviations_cables_use(case: str, question: str, expected: list[str])
 
 def test_fold_drops_case_and_diacritics() -> None:
     assert fold("Céline Ségolène ÇA") == "celine segolene ca"
+
+
+STARTS = [
+    ("at the start", "oil", "oil prices rose", True),
+    ("after a space", "oil", "the oil price", True),
+    ("after punctuation", "oil", "(oil) prices", True),
+    ("inside a word only", "oil", "turmoil and toil", False),
+    ("inside, then at a start", "oil", "turmoil, then oil", True),
+    ("after an underscore", "oil", "snake_oil", False),
+    ("absent", "oil", "gas prices", False),
+]
+
+
+@pytest.mark.parametrize(("case", "prefix", "text", "expected"), STARTS, ids=[c[0] for c in STARTS])
+def test_starts_a_word(case: str, prefix: str, text: str, expected: bool) -> None:
+    assert starts_a_word(prefix, text) is expected
