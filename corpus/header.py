@@ -41,6 +41,7 @@ CAVEAT_LINE = re.compile(
 )
 # `SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT ACCORDINGLY.`: a handling caveat, not text.
 SBU_LINE = re.compile(r"^[ \t]*SENSITIVE[ \t]+BUT[ \t]+UNCLASSIFIED\b.{0,60}$", re.IGNORECASE)
+DATE_FIELD = re.compile(r"^[ \t]*(?:DATE|CREATED)[ \t]*:", re.IGNORECASE)
 DTG = re.compile(
     r"^[ \t]*[OPRZ]{1,2}[ \t]+(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z[ \t]+"
     r"(?P<month>[A-Z]{3})[ \t]+(?P<year>\d{2,4})[ \t]*$"
@@ -218,8 +219,17 @@ def _identity(line: str, found: dict[str, object]) -> None:
         found["from"] = match["origin"]
     elif "id" not in found and (match := STATED_ID.match(line)):
         found["id"] = match["id"].upper()
-    elif "sent" not in found and (stamp := parse_date_line(line)):
+    elif "sent" not in found and (stamp := parse_date_line(line)) and _dated(line, found):
         found["sent"] = stamp
+
+
+def _dated(line: str, found: dict[str, object]) -> bool:
+    """A date line is the cable's own above the classification line or labelled `Date:`.
+
+    Below it, an unlabelled date belongs to something else (`Date of source:` on the line
+    before, 08STATE116943).
+    """
+    return "class" not in found or DATE_FIELD.match(line) is not None
 
 
 def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) -> Header:

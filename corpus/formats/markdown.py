@@ -34,6 +34,6 @@ def to_text(text: str) -> str:
     return ATX_HEADING.sub(_heading, text)
 
 
-def parse_markdown(text: str, source: str) -> Cable:
+def parse_markdown(text: str, source: str, year: int | None = None) -> Cable:
     # The renderer wrote ¶1…¶5 as `11.`…`15.`: the sequence decides which reading is right.
-    return build_cable(to_text(text), Known(), source, one_prefix=True)
+    return build_cable(to_text(text), Known(), source, one_prefix=True, year=year)
