@@ -16,6 +16,7 @@ from datetime import datetime
 from corpus.dates import MONTHS, parse_date_line
 from corpus.paragraphs import DASHES, PARA_START
 from corpus.subject import stops_subject
+from corpus.tags import parse_tags
 
 FIELD = re.compile(
     r"^[ \t]*(?:\(U\)[ \t]*)?(?P<key>E\.?[ \t]?O\.?(?=[ \t]*1\d{4})|TAGS?\b|SUBJECT\b|SUBJ\b"
@@ -59,8 +60,6 @@ REF_ITEM_LINE = re.compile(r"^[ \t]*(?:\(?[A-Za-z][.)][ \t]|\d{2}[ \t]+[A-Za-z]|
 TAG_LINE = re.compile(
     r"^[ \t]*(?:[A-Za-z]{2,6}(?![A-Za-z])(?:[ \t]*\([^)]*\))?[ \t]*(?:,[ \t]*)?)+$"
 )
-TAG = re.compile(r"\b[A-Za-z]{2,6}\b")
-PAREN = re.compile(r"[()]")
 # Identity lines (classification, DTG, FM, ID) are short; longer lines are not tried, which
 # keeps the quadratic worst case of their patterns off giant lines.
 MAX_IDENTITY_LINE = 300
@@ -264,20 +263,6 @@ def _subject(first: str, repeated: str) -> str:
     if len(repeated) > len(first) and repeated.casefold().startswith(first.casefold()):
         return repeated
     return first
-
-
-def parse_tags(text: str) -> tuple[str, ...]:
-    """`PREL, PGOV, MX` and `ovip (steinberg, james b.), prel` → upper-case codes."""
-    tags: dict[str, None] = {}
-    # Words whose next parenthesis closes one are inside it (a name, not a code). Splitting at
-    # parentheses decides that in one pass; a look-ahead per word was quadratic.
-    pieces = PAREN.split(text)
-    closers = [match.group() for match in PAREN.finditer(text)]
-    for index, piece in enumerate(pieces):
-        if index < len(closers) and closers[index] == ")":
-            continue
-        tags.update(dict.fromkeys(tag.upper() for tag in TAG.findall(piece)))
-    return tuple(tags)
 
 
 def normalise_classification(word: str, caveats: list[str]) -> str:
