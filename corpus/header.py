@@ -20,7 +20,7 @@ from corpus.tags import parse_tags
 
 FIELD = re.compile(
     r"^[ \t]*(?:\(U\)[ \t]*)?(?P<key>E\.?[ \t]?O\.?(?=[ \t]*1\d{4})|TAGS?\b|SUBJECT\b|SUBJ\b"
-    r"|UBJECT(?=[ \t]*:)|REFS?\b|REFTEL\b|REFERENCES?\b|CLASSIFIED[ \t]+BY\b)"
+    r"|UBJECT(?=[ \t]*:)|REFS?\b|REFTEL\b|REFERENCES?\b(?![ \t]+ID)|CLASSIFIED[ \t]+BY\b)"
     r"[ \t]*:?[ \t]*(?P<value>.*)$",
     re.IGNORECASE,
 )
