@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 OVIP = "OVIP"
@@ -71,6 +71,7 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+@lru_cache(maxsize=4096)
 def corrected(word: str) -> tuple[str, ...]:
     """The code(s) an unknown word stands for: a glued pair, one typo away, or itself."""
     codes = dictionary()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from corpus.assemble import Known, build_cable
+from corpus.clean import decode_entities
 from corpus.models import Cable
 
 LINK = re.compile(r"\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)")
@@ -28,7 +29,7 @@ def _heading(match: re.Match[str]) -> str:
 
 def to_text(text: str) -> str:
     """Markdown syntax removed; headings become the cable's own dash-underlined form."""
-    text = LINK.sub(lambda m: m["label"], text)
+    text = LINK.sub(lambda m: m["label"], decode_entities(text))
     text = AUTOLINK.sub(lambda m: m["url"], text)
     text = EMPHASIS.sub(lambda m: m["inner"], text)
     return ATX_HEADING.sub(_heading, text)
