@@ -104,12 +104,11 @@ class Ledger:
                     (SCHEMA_VERSION,),
                 )
             row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is not None and row[0] in MIGRATIONS:
-                _migrate(conn, str(row[0]))
+            if row is not None and row[0] in MIGRATIONS and _migrate(conn, str(row[0])):
                 row = (SCHEMA_VERSION,)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"store ledger {path} is unreadable: {exc}") from None
-        if row is None or row[0] != SCHEMA_VERSION:
+        if row is None or (row[0] != SCHEMA_VERSION and row[0] not in MIGRATIONS):
             conn.close()
             raise StoreError(f"store ledger {path} has an unknown schema")
         return cls(store_dir, conn)
@@ -451,7 +450,16 @@ class Ledger:
             source=row[11],
             content_hash=row[12],
             paragraphs=paras,
-            date_approximate=bool(row[13]),
+            date_approximate=len(row) > 13 and bool(row[13]),
+        )
+
+    def approximate_dates(self) -> int:
+        """Cables whose date only has its year certain (0 in a read-only schema-1 store)."""
+        columns = {str(r[1]) for r in self.conn.execute("PRAGMA table_info(cables)")}
+        if "date_approximate" not in columns:
+            return 0
+        return int(
+            self.conn.execute("SELECT count(*) FROM cables WHERE date_approximate").fetchone()[0]
         )
 
     def referencing(self, cable_id: str) -> list[str]:
@@ -462,22 +470,27 @@ class Ledger:
         return [str(r[0]) for r in rows]
 
 
-def _migrate(conn: sqlite3.Connection, version: str) -> None:
-    """Bring a ledger of an older schema up to `SCHEMA_VERSION`, all or nothing.
-
-    A store that cannot be written (a read-only copy) cannot be migrated: that is an
-    error naming the store, since its rows would not match what the code reads.
-    """
-    conn.execute("BEGIN IMMEDIATE")
+def _migrate(conn: sqlite3.Connection, version: str) -> bool:
+    """Bring a ledger of an older schema up to `SCHEMA_VERSION`, all or nothing; whether
+    it was. A store that cannot be written (a read-only copy) is left as it is and read
+    as it is: what it lacks reads as the default (no approximate dates)."""
     try:
+        conn.execute("BEGIN IMMEDIATE")
         for statement in MIGRATIONS[version]:
             conn.execute(statement)
         conn.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+            return False
+        raise
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    return True
 
 
 def _previous_key(cache: Path, key: str) -> str | None:

@@ -38,9 +38,7 @@ def stats(store_dir: Path, chroma_url: str | None = None) -> dict[str, Any]:
 
         return {
             "cables": ledger.count("cables"),
-            "approximate_dates": int(
-                conn.execute("SELECT count(*) FROM cables WHERE date_approximate").fetchone()[0]
-            ),
+            "approximate_dates": ledger.approximate_dates(),
             "paragraphs": ledger.count("paragraphs"),
             "records": ledger.count("records"),
             "model": ledger.model(),

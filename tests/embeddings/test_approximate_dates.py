@@ -6,6 +6,9 @@ import dataclasses
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from embeddings import ledger as ledger_module
 from embeddings.ledger import LEDGER_NAME, SCHEMA_VERSION, Ledger
 from embeddings.records import PreparedCable, Window
 from embeddings.stats import format_stats, stats
@@ -34,15 +37,7 @@ def test_flag_round_trips_and_is_counted(tmp_path: Path) -> None:
 
 
 def test_schema_1_store_is_migrated_and_stays_readable(tmp_path: Path) -> None:
-    ledger = Ledger.open(tmp_path, create=True)
-    ledger.claim_model("hash-bow-64", 64)
-    ledger.write([prepared("06MEXICO3305", approximate=False)])
-    ledger.close()
-    conn = sqlite3.connect(tmp_path / LEDGER_NAME)  # as schema 1 left it: no such column
-    conn.execute("ALTER TABLE cables DROP COLUMN date_approximate")
-    conn.execute("UPDATE meta SET value='1' WHERE key='schema'")
-    conn.commit()
-    conn.close()
+    schema_1_store(tmp_path)
     ledger = Ledger.open(tmp_path)
     stored = ledger.cable("06MEXICO3305")
     assert stored is not None
@@ -51,3 +46,33 @@ def test_schema_1_store_is_migrated_and_stays_readable(tmp_path: Path) -> None:
     ledger.write([prepared("04ANKARA7211", approximate=True)])
     ledger.close()
     assert stats(tmp_path)["approximate_dates"] == 1
+
+
+def schema_1_store(tmp_path: Path) -> None:
+    """A store as schema 1 left it: no `date_approximate` column."""
+    ledger = Ledger.open(tmp_path, create=True)
+    ledger.claim_model("hash-bow-64", 64)
+    ledger.write([prepared("06MEXICO3305", approximate=False)])
+    ledger.close()
+    conn = sqlite3.connect(tmp_path / LEDGER_NAME)
+    conn.execute("ALTER TABLE cables DROP COLUMN date_approximate")
+    conn.execute("UPDATE meta SET value='1' WHERE key='schema'")
+    conn.commit()
+    conn.close()
+
+
+def test_read_only_schema_1_store_is_read_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema_1_store(tmp_path)
+
+    def read_only(path: Path) -> sqlite3.Connection:  # a copy on read-only media
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+
+    monkeypatch.setattr(ledger_module, "_connect", read_only)
+    ledger = Ledger.open(tmp_path)
+    stored = ledger.cable("06MEXICO3305")
+    assert stored is not None and stored.date_approximate is False
+    assert ledger._meta("schema") == "1" and ledger.approximate_dates() == 0
+    ledger.close()
+    assert stats(tmp_path)["approximate_dates"] == 0
