@@ -63,6 +63,7 @@ TAG_LINE = re.compile(
 # Identity lines (classification, DTG, FM, ID) are short; longer lines are not tried, which
 # keeps the quadratic worst case of their patterns off giant lines.
 MAX_IDENTITY_LINE = 300
+MAX_SUBJECT_LINE = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,18 @@ def _continues(key: str, lines: list[str], index: int) -> bool:
             or _identity_line(line)
         )
     return key == "CLASSIFIED"
+
+
+def _words_below(lines: list[str], blank: int, subject: list[str]) -> bool:
+    """After an empty `SUBJECT:` and a blank line, a short line standing alone (a blank line
+    or the next field after it) is the subject; a line of running text is the body."""
+    if any(subject):
+        return False
+    below = next((i for i in range(blank + 1, len(lines)) if lines[i].strip()), None)
+    if below is None or len(lines[below]) > MAX_SUBJECT_LINE:
+        return False
+    after = lines[below + 1] if below + 1 < len(lines) else ""
+    return not after.strip() or FIELD.match(after) is not None
 
 
 def _framed(lines: list[str], rule: int) -> bool:
@@ -180,7 +193,7 @@ def parse_header(lines: list[str]) -> Header:
             values[key].append(line.strip())
             end = index + 1
             continue
-        if key == "SUBJ" and not line.strip() and not any(values["SUBJ"]):
+        if key == "SUBJ" and not line.strip() and _words_below(lines, index, values["SUBJ"]):
             continue  # `SUBJECT:` on its own line, the words below a blank line
         key = None
         field = FIELD.match(line)

@@ -203,6 +203,29 @@ CASES = [
         lambda: "08BEIJING812\n2008-03-19\n\n" + TELEGRAM + "1. (C) The MFA said little.\n",
         {"subject": "", "origin": "Beijing", "classification": "CONFIDENTIAL"},
     ),
+    Case(
+        "hand-no-classification-line-no-origin",
+        lambda: "08BEIJING812\n2008-03-19\n\nTAGS: PREL CH\n\n1. (C) The MFA said little.\n",
+        {"subject": "", "origin": "Unknown", "classification": "UNKNOWN", "tags": ("PREL", "CH")},
+    ),
+    Case(
+        "hand-empty-subject-not-filled-from-next-line",
+        lambda: (
+            "08BEIJING812\n2008-03-19\n\n"
+            + TELEGRAM
+            + "SUBJECT:\nClassified By: Ambassador, reasons 1.4 (b)\n\n1. (C) Little.\n"
+        ),
+        {"subject": ""},
+    ),
+    Case(
+        "hand-empty-subject-then-running-text-is-no-subject",
+        lambda: (
+            "08BEIJING812\n2008-03-19\n\n"
+            + TELEGRAM
+            + "SUBJECT:\n\nThe MFA said little about the talks today,\nand less about the visit.\n"
+        ),
+        {"subject": "", "numbers": "1"},
+    ),
     Case("hand-one-stray-line-is-no-block", lambda: "CONFIDENTIAL\n" + HAND, {"error": "no date"}),
     Case(
         "09ISLAMABAD3037-guardian-date-above-the-telegram",
