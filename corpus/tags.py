@@ -20,6 +20,10 @@ PAREN = re.compile(r"\((?P<inside>[^()]*)\)")
 SEGMENT = re.compile(r"[,;]")
 WORD = re.compile(r"[A-Z][A-Z0-9.'&/]*")
 MAX_PHRASE = 3
+# The longest TAGS lines of the release hold a few dozen codes; past this a value is no TAGS
+# line as the cable system wrote one, and its words are kept as written without correction
+# (correcting each costs a dictionary scan: 20,000 words took seconds).
+MAX_TAGS_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,8 @@ def corrected(word: str) -> tuple[str, ...]:
 
 def parse_tags(text: str) -> tuple[str, ...]:
     """`PREL, PGOV, MX`, `ovip (steinberg, james b.), prel`, `OVIP BIDEN JOSEPH PREL` → tags."""
+    if len(text) > MAX_TAGS_CHARS:
+        return tuple(dict.fromkeys(WORD.findall(text.upper())))
     tags: dict[str, None] = {}
     position = 0
     for match in PAREN.finditer(text):
