@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -211,7 +212,16 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     show_default=True,
     help="How the model runs: torch, or ONNX (fp32, or int8 on CPU for speed).",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1024),
+    default=None,
+    help="CPU threads for the model (env QA_THREADS; default: every core).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress; errors and the summary still print."
+)
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -219,16 +229,24 @@ def ingest(
     paths: tuple[Path, ...],
     batch_size: int | None,
     backend: str,
+    threads: int | None,
     as_json: bool,
+    quiet: bool,
     **options: Any,
 ) -> None:
-    """Read cables (files or folders, any format) into the store. Idempotent."""
+    """Read cables (files or folders, any format) into the store. Idempotent.
+
+    Files already ingested and unchanged since are skipped unread, and the model
+    loads only when a cable needs encoding. Progress goes to stderr: a line
+    rewritten in place on a terminal, a plain line every 10 s otherwise.
+    """
+    started = time.monotonic()
     settings = _settings(ctx, batch_size=batch_size, **options)
     with _one_line_errors():
         from embeddings.ingest import ingest as run_ingest
-        from embeddings.progress import TerminalProgress
+        from embeddings.progress import progress_for
 
-        progress = None if as_json else TerminalProgress()
+        progress = None if as_json or quiet else progress_for()
         try:
             summary = run_ingest(
                 list(paths),
@@ -238,7 +256,9 @@ def ingest(
                 device=settings.device,
                 batch_size=settings.batch_size,
                 backend=backend,
+                threads=threads,
                 progress=progress,
+                started=started,
             )
         finally:  # an error message must not land on the end of a progress line
             if progress is not None:

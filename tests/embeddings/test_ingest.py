@@ -190,8 +190,8 @@ def test_ctrl_c_keeps_committed_cables(tmp_path: Path) -> None:
     cables = [
         make_cable(f"06MEXICO{3300 + i}", [f"cable {i} paragraph {j}" for j in range(10)])
         for i in range(60)
-    ]  # 600 windows: three chunks of the encoder
-    summary = run(tmp_path, cables, InterruptingEncoder(at=3), batch_size=32)
+    ]  # 600 windows: ten buffers of 64, two model calls each
+    summary = run(tmp_path, cables, InterruptingEncoder(at=5), batch_size=32, buffer=64)
     assert summary.interrupted and 0 < summary.new < 60
     assert summary.line().startswith("interrupted after")
     assert len(ledger_ids(tmp_path)) == summary.records
@@ -256,10 +256,11 @@ def test_fast_encoder_in_front_of_a_slow_store_finishes(
     cables = [
         make_cable(f"06MEXICO{4000 + i}", [f"cable {i} paragraph {j}" for j in range(40)])
         for i in range(32)
-    ]  # 1,280 windows: five encoder chunks, one more than the queue holds
+    ]  # 1,280 windows: five encoder buffers, one more than the queue holds
     out: list[IngestSummary] = []
     worker = threading.Thread(
-        target=lambda: out.append(run(tmp_path, cables, encoder, batch_size=32)), daemon=True
+        target=lambda: out.append(run(tmp_path, cables, encoder, batch_size=32, buffer=256)),
+        daemon=True,
     )
     worker.start()
     worker.join(timeout=120)
