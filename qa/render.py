@@ -9,11 +9,12 @@ restyle the output.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 
-from qa.answer import Answer, Hit
+from qa.answer import Answer, Filters, Hit
 
 # C0 controls except \t and \n, DEL, and C1 controls (ESC included in C0).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -44,11 +45,82 @@ def render_hit(hit: Hit, out: Text) -> None:
     out.append(clean(hit.text[end:]) + "\n")
 
 
+_LABELS = {
+    "since": "since",
+    "until": "until",
+    "origin": "origin",
+    "classification": "classification",
+    "tag": "tag",
+    "cable_ids": "cables",
+}
+_DROPPED = {
+    "since": "the dates",
+    "until": "the dates",
+    "origin": "the origin",
+    "classification": "the classification",
+    "tag": "the TAG",
+    "cable_ids": "the cable IDs",
+}
+
+
+def _value(filters: Filters, name: str) -> str:
+    value = getattr(filters, name)
+    return " ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _values(filters: Filters, names: list[str]) -> str:
+    return " · ".join(f"{_LABELS[n]} {_value(filters, n)}" for n in names)
+
+
+def _period(since: str | None, until: str | None) -> str:
+    if since and until:
+        if since[4:] == "-01-01" and until[4:] == "-12-31" and since[:4] == until[:4]:
+            return f"in {since[:4]}"
+        return f"from {since} to {until}"
+    return f"since {since}" if since else f"until {until}" if until else ""
+
+
+def dropped_reason(filters: Filters) -> str | None:
+    """Why inferred filters were let go: "no SECRET cable from Embassy Madrid in 2004:
+    shown without the classification"."""
+    if not filters.dropped:
+        return None
+    whole = replace(filters, **dict(filters.dropped))  # type: ignore[arg-type]
+    words = ["no"]
+    if whole.classification:
+        words.append(whole.classification)
+    words.append("cable")
+    if whole.cable_ids:
+        words.append(f"among {_value(whole, 'cable_ids')}")
+    if whole.origin:
+        words.append(f"from {whole.origin}")
+    if whole.tag:
+        words.append(f"tagged {whole.tag}")
+    if period := _period(whole.since, whole.until):
+        words.append(period)
+    gone = list(dict.fromkeys(_DROPPED[name] for name, _ in filters.dropped))
+    return f"{' '.join(words)}: shown without {' and '.join(gone)}"
+
+
+def filter_lines(filters: Filters) -> list[str]:
+    """The filters applied, with their values: given ones, then those read from the question,
+    then why any read from the question were dropped."""
+    inferred = [n for n in _LABELS if n in filters.inferred and getattr(filters, n)]
+    given = [n for n in _LABELS if n not in filters.inferred and getattr(filters, n)]
+    lines = []
+    if given:
+        lines.append(f"filters: {_values(filters, given)}")
+    if inferred:
+        lines.append(f"filters read from the question: {_values(filters, inferred)}")
+    if reason := dropped_reason(filters):
+        lines.append(reason)
+    return lines
+
+
 def render_text(answer: Answer) -> Text:
     out = Text()
-    inferred = [n for n in answer.filters.inferred]
-    if inferred:
-        out.append(f"filters read from the question: {', '.join(inferred)}\n", style="dim")
+    for line in filter_lines(answer.filters):
+        out.append(clean(line) + "\n", style="dim")
     if not answer.hits:
         out.append("Nothing found.\n", style="yellow")
         return out
@@ -86,6 +158,8 @@ def _marked_markdown(text: str, span: tuple[int, int]) -> str:
 def render_markdown(answer: Answer) -> str:
     """Blockquotes with citations, ready to paste into notes or an article."""
     lines = [f"**Q:** {_md_escape(answer.question)}", ""]
+    if notes := filter_lines(answer.filters):
+        lines += [f"_{_md_escape(line)}_" for line in notes] + [""]
     if not answer.answered:
         lines += ["_Nothing strong found; the closest paragraphs:_", ""]
     for hit in answer.hits:

@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 
 from qa.answer import Answer, Filters, Hit
-from qa.render import clean, render_markdown, render_text
+from qa.render import clean, filter_lines, render_markdown, render_text
 
 
 def hit(text: str, highlight: tuple[int, int], **kw: str) -> Hit:
@@ -67,10 +67,11 @@ def test_markup_in_cable_text_stays_literal() -> None:
 
 
 def test_unanswered_says_so_then_lists_candidates() -> None:
-    answer = Answer("q", Filters(inferred=("since",)), False, (hit("Some text.", (0, 10)),))
+    filters = Filters(since="2008-03-01", inferred=("since",))
+    answer = Answer("q", filters, False, (hit("Some text.", (0, 10)),))
     rendered = plain(render_text(answer))
     lines = rendered.splitlines()
-    assert lines[0] == "filters read from the question: since"
+    assert lines[0] == "filters read from the question: since 2008-03-01"
     assert lines[1].startswith("Nothing strong found")
     assert "06MEXICO3305 ¶4" in lines[2]
 
@@ -85,3 +86,60 @@ def test_markdown_quotes_and_cites() -> None:
 def test_markdown_bold_spans_lines_and_hugs_words() -> None:
     md = render_markdown(Answer("q", Filters(), True, (hit("One. Two\nthree. Four.", (5, 16)),)))
     assert "> One. **Two**\n> **three.** Four." in md
+
+
+FILTER_LINES = [
+    (
+        "05PARIS104_read",
+        Filters(since="2008-03-01", origin="Embassy Paris", inferred=("since", "origin")),
+        ["filters read from the question: since 2008-03-01 · origin Embassy Paris"],
+    ),
+    (
+        "given_and_read",
+        Filters(tag="PREL", until="2005-12-31", inferred=("until",)),
+        ["filters: tag PREL", "filters read from the question: until 2005-12-31"],
+    ),
+    (
+        "04MADRID4687_classification_dropped",
+        Filters(
+            since="2004-01-01",
+            until="2004-12-31",
+            origin="Embassy Madrid",
+            inferred=("since", "until", "origin", "classification:ignored"),
+            dropped=(("classification", "SECRET"),),
+        ),
+        [
+            "filters read from the question: since 2004-01-01 · until 2004-12-31 · "
+            "origin Embassy Madrid",
+            "no SECRET cable from Embassy Madrid in 2004: shown without the classification",
+        ],
+    ),
+    (
+        "08OSLO522_dates_and_tag_dropped",
+        Filters(
+            origin="Embassy Oslo",
+            inferred=("origin", "tag:ignored", "since:ignored", "until:ignored"),
+            dropped=(("tag", "PTER"), ("since", "2008-03-01"), ("until", "2008-06-30")),
+        ),
+        [
+            "filters read from the question: origin Embassy Oslo",
+            "no cable from Embassy Oslo tagged PTER from 2008-03-01 to 2008-06-30: "
+            "shown without the TAG and the dates",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "filters", "expected"), FILTER_LINES, ids=[c[0] for c in FILTER_LINES]
+)
+def test_filter_lines_give_values_and_reasons(
+    case: str, filters: Filters, expected: list[str]
+) -> None:
+    assert filter_lines(filters) == expected
+
+
+def test_markdown_states_the_filters() -> None:
+    filters = Filters(origin="Embassy Paris", inferred=("origin",))
+    md = render_markdown(Answer("q", filters, True, (hit("A.", (0, 2)),)))
+    assert "_filters read from the question: origin Embassy Paris_" in md
