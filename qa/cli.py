@@ -103,10 +103,32 @@ def _check_store_model(settings: Settings) -> None:
         ledger.close()
 
 
-def _ensure_sample(settings: Settings) -> None:
-    """With no store yet, index the built-in sample cable so a first question gets an answer."""
-    if _store_exists(settings) or settings.chroma_url:
+def _require_store(settings: Settings, *, sample: bool = False) -> None:
+    """Refuse a store that is not there before any work, in one line.
+
+    Only the default store is ever created by a question (`sample`: with the
+    built-in sample cable); a store named with --store or QA_STORE that does not
+    exist is a typo or a wrong folder, and answering from a fresh one-cable store
+    there would mislead.
+    """
+    if _store_exists(settings):
         return
+    store = settings.store
+    if settings.store_named and store.exists() and (not store.is_dir() or any(store.iterdir())):
+        raise click.ClickException(
+            f"{store} is not a store: it holds files but no ledger.sqlite3 (name the store "
+            "folder, or create a store with `qa ingest PATH... --store NEW_DIR`)"
+        )
+    if sample and not settings.store_named and not settings.chroma_url:
+        _ensure_sample(settings)
+        return
+    create = f"qa ingest PATH... --store {store}" if settings.store_named else "qa ingest PATH..."
+    raise click.ClickException(f"no store at {store}: create it with `{create}`")
+
+
+def _ensure_sample(settings: Settings) -> None:
+    """With no default store yet, index the built-in sample cable so a first question gets
+    an answer."""
     from importlib.resources import as_file, files
 
     from embeddings.ingest import ingest
@@ -302,7 +324,7 @@ def ask(
             classification=classification,
             tag=tag.upper() if tag else None,
         )
-        _ensure_sample(settings)
+        _require_store(settings, sample=True)
         _check_store_model(settings)
         from qa.engine import Engine
 
@@ -345,6 +367,7 @@ def evaluate(
         from qa.engine import Engine
         from qa.evaluate import run_eval
 
+        _require_store(settings)
         _check_store_model(settings)
         engine = Engine(settings)
         try:
@@ -367,6 +390,7 @@ def show(ctx: click.Context, /, cable_id: str, para: str | None, **options: Any)
         from qa.engine import Engine
         from qa.render import render_cable
 
+        _require_store(settings)
         engine = Engine(settings)
         try:
             cable = engine.cable(cable_id.strip().upper())
@@ -390,6 +414,7 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
         from embeddings.stats import format_stats
         from embeddings.stats import stats as store_stats
 
+        _require_store(settings)
         data = store_stats(settings.store, settings.chroma_url)
         click.echo(json.dumps(data) if as_json else format_stats(data))
 
@@ -401,7 +426,7 @@ def tui(ctx: click.Context, /, **options: Any) -> None:
     """Chat-style questioning with cited paragraphs and a cable viewer."""
     settings = _settings(ctx, **options)
     with _one_line_errors():
-        _ensure_sample(settings)
+        _require_store(settings, sample=True)
         _check_store_model(settings)
         from qa.tui.app import run
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -30,7 +31,7 @@ def qa(monkeypatch: pytest.MonkeyPatch, hand_store: Path) -> Invoke:
 
     monkeypatch.setattr("qa.engine.Engine", engine)
 
-    def invoke(*args: str, **kw: object) -> Result:
+    def invoke(*args: str, **kw: Any) -> Result:
         base = ["--store", str(hand_store), "--model", BagEncoder.name]
         return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False, **kw)
 
