@@ -200,10 +200,24 @@ def _date_option(value: str | None, name: str) -> str | None:
     return day.isoformat()
 
 
-def _echo_rich(renderable: Any) -> None:
+def _to_terminal() -> bool:
+    """Whether stdout is a terminal (as Rich judges it: FORCE_COLOR and TTY_COMPATIBLE count)."""
     from rich.console import Console
 
-    Console(highlight=False, soft_wrap=False).print(renderable)
+    return Console().is_terminal
+
+
+def _echo_rich(renderable: Any) -> None:
+    """Styled and wrapped to the width on a terminal; elsewhere one line per line of text
+    (no wrap, so no padding and nothing split for a script)."""
+    from rich.console import Console
+
+    from rich.text import Text
+
+    if isinstance(renderable, Text):
+        renderable.rstrip()  # print ends the last line itself
+    console = Console(highlight=False)
+    console.print(renderable, soft_wrap=not console.is_terminal)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -342,7 +356,7 @@ def ask(
         else:
             from qa.render import render_text
 
-            _echo_rich(render_text(answer))
+            _echo_rich(render_text(answer, marks=not _to_terminal()))
 
 
 @cli.command(name="eval")
@@ -378,13 +392,38 @@ def evaluate(
         click.echo(json.dumps(report.to_json()) if as_json else report.format())
 
 
+_CITATION = re.compile(r"^(?P<id>.+?)\s*(?:(?:¶|:|#)\s*|\s+)\[?(?P<para>\w+)\]?$")
+_PARA = re.compile(r"^(?:¶|para\.?|paragraph)?\s*\[?(?P<para>\w+)\]?$", re.IGNORECASE)
+
+
+def parse_citation(cable_id: str, para: str | None = None) -> tuple[str, str | None]:
+    """A citation as written anywhere: "06MEXICO3305 ¶4", "06MEXICO3305:4" (a record ID),
+    "06mexico3305" and "¶4", "[2]" for an unnumbered paragraph."""
+    text = cable_id.strip()
+    found = None
+    if any(c.isspace() or c in "¶:#" for c in text) and (m := _CITATION.match(text)):
+        text, found = m["id"], m["para"]
+    if para is not None:
+        if (p := _PARA.match(para.strip())) is None:
+            raise click.BadParameter(f"{para!r} is not a paragraph number", param_hint="PARA")
+        if found is not None and found != p["para"]:
+            raise click.UsageError(f"two paragraphs given: ¶{found} and ¶{p['para']}")
+        found = p["para"]
+    return text.upper(), found
+
+
 @cli.command()
 @click.argument("cable_id")
 @click.argument("para", required=False)
 @common_options
 @click.pass_context
 def show(ctx: click.Context, /, cable_id: str, para: str | None, **options: Any) -> None:
-    """Print a cable from the store, or one of its paragraphs."""
+    """Print a cable from the store, or one of its paragraphs.
+
+    CABLE_ID may be a whole citation, as printed by `qa ask`: "06MEXICO3305 ¶4",
+    06MEXICO3305:4, or 06MEXICO3305 ¶4 in two words; case does not matter.
+    """
+    cable_id, para = parse_citation(cable_id, para)
     settings = _settings(ctx, **options)
     with _one_line_errors():
         from qa.engine import Engine
@@ -393,7 +432,7 @@ def show(ctx: click.Context, /, cable_id: str, para: str | None, **options: Any)
         _require_store(settings)
         engine = Engine(settings)
         try:
-            cable = engine.cable(cable_id.strip().upper())
+            cable = engine.cable(cable_id)
         finally:
             engine.close()
         if cable is None:

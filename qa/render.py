@@ -32,7 +32,12 @@ def _meta_line(hit: Hit) -> str:
     return f"{hit.date} · {hit.origin} · {hit.classification}{tags}"
 
 
-def render_hit(hit: Hit, out: Text) -> None:
+OPEN_MARK, CLOSE_MARK = "»", "«"
+"""Around the answering sentence where styles do not show (a pipe, a file)."""
+
+
+def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:
+    """One result; `marks` puts the answering sentence between » and « as well as in bold."""
     out.append(f"{hit.rank}. ", style="bold")
     out.append(clean(hit.citation), style="bold cyan")
     out.append(f"  {hit.score:.3f}\n", style="dim")
@@ -40,8 +45,11 @@ def render_hit(hit: Hit, out: Text) -> None:
     out.append(clean(_meta_line(hit)) + "\n", style="dim")
     start, end = hit.highlight
     start, end = max(0, min(start, len(hit.text))), max(0, min(end, len(hit.text)))
+    sentence = clean(hit.text[start:end])
+    if marks and sentence:
+        sentence = f"{OPEN_MARK}{sentence}{CLOSE_MARK}"
     out.append(clean(hit.text[:start]))
-    out.append(clean(hit.text[start:end]), style="bold yellow")
+    out.append(sentence, style="bold yellow")
     out.append(clean(hit.text[end:]) + "\n")
 
 
@@ -117,7 +125,7 @@ def filter_lines(filters: Filters) -> list[str]:
     return lines
 
 
-def render_text(answer: Answer) -> Text:
+def render_text(answer: Answer, *, marks: bool = False) -> Text:
     out = Text()
     for line in filter_lines(answer.filters):
         out.append(clean(line) + "\n", style="dim")
@@ -129,7 +137,7 @@ def render_text(answer: Answer) -> Text:
     for i, hit in enumerate(answer.hits):
         if i:
             out.append("\n")
-        render_hit(hit, out)
+        render_hit(hit, out, marks=marks)
     return out
 
 

@@ -70,3 +70,112 @@ def test_dropped_filter_says_why(qa: Invoke) -> None:
     )
     assert data["filters"]["dropped"] == {"classification": "SECRET"}
     assert data["filters"]["origin"] == "Embassy Madrid"
+
+
+# -- off the terminal: marks instead of styles, no hard wrap -----------------------------------
+
+PARIS_1 = "French officials described the trial of the terrorism suspects as a test case."
+
+
+def test_piped_ask_marks_the_answering_sentence(qa: Invoke) -> None:
+    out = qa("ask", "-k", "1", "How did French officials describe the terrorism trial?")
+    assert out.exit_code == 0, out.output
+    assert f"»{PARIS_1}«" in out.output.splitlines()
+
+
+def test_piped_show_does_not_wrap(qa: Invoke) -> None:
+    out = qa("show", "05PARIS104")
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert f"¶1 (C) {PARIS_1}" in lines
+    assert all(line == line.rstrip() for line in lines)
+
+
+# -- citations paste back ------------------------------------------------------------------------
+
+CITATIONS = [
+    ("as printed", ("05PARIS104 ¶2",)),
+    ("two words", ("05PARIS104", "¶2")),
+    ("record id", ("05PARIS104:2",)),
+    ("lower case", ("05paris104 ¶2",)),
+    ("number apart", ("05paris104", "2")),
+    ("no space", ("05PARIS104¶2",)),
+]
+
+
+@pytest.mark.parametrize(("case", "args"), CITATIONS, ids=[c[0] for c in CITATIONS])
+def test_citations_paste_back(qa: Invoke, case: str, args: tuple[str, ...]) -> None:
+    out = qa("show", *args)
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[-1].startswith("¶2 (C) The minister praised wheat farmers")
+    assert "¶1" not in out.output
+
+
+def test_two_paragraphs_are_refused(qa: Invoke) -> None:
+    out = qa("show", "05PARIS104 ¶2", "1")
+    assert out.exit_code == 2
+    assert "two paragraphs given: ¶2 and ¶1" in out.stderr
+
+
+def test_missing_paragraph_is_one_line(qa: Invoke) -> None:
+    out = qa("show", "05PARIS104:9")
+    assert out.exit_code == 1
+    assert out.stderr.strip() == "Error: 05PARIS104 has no paragraph ¶9"
+
+
+def run_in_pty(args: list[str], columns: int) -> str:
+    """`qa ARGS` in a new process whose stdout is a terminal `columns` wide."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    primary, secondary = pty.openpty()
+    env = dict(os.environ, COLUMNS=str(columns), LINES="40", TERM="xterm-256color")
+    env.pop("QA_STORE", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", *args],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        cwd=REPO,
+        env=env,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:  # EIO: the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(primary)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_show_wraps_only_on_a_terminal(hand_store: Path) -> None:
+    import re
+
+    raw = run_in_pty(
+        ["--store", str(hand_store), "--model", BagEncoder.name, "show", "05PARIS104"], 40
+    )
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw).replace("\r", "")
+    lines = [line for line in text.split("\n") if line]
+    assert max(len(line) for line in lines) <= 40, lines
+    assert any(line.startswith("¶1 (C) French officials") for line in lines)
+    assert PARIS_1 not in text, "the paragraph is wrapped on a 40-column terminal"
+    assert "test case." in text
+
+
+def test_terminal_ask_styles_instead_of_marking(
+    qa: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("qa.cli._to_terminal", lambda: True)
+    out = qa("ask", "-k", "1", "How did French officials describe the terrorism trial?")
+    assert out.exit_code == 0, out.output
+    assert "»" not in out.output and PARIS_1 in out.output
