@@ -211,7 +211,6 @@ def _echo_rich(renderable: Any) -> None:
     """Styled and wrapped to the width on a terminal; elsewhere one line per line of text
     (no wrap, so no padding and nothing split for a script)."""
     from rich.console import Console
-
     from rich.text import Text
 
     if isinstance(renderable, Text):
@@ -386,9 +385,13 @@ def evaluate(
         engine = Engine(settings)
         try:
             engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
-            report = run_eval(engine, file, mode=mode, k=k)
+            report = run_eval(
+                engine, file, mode=mode, k=k, has_cable=lambda c: engine.cable(c) is not None
+            )
         finally:
             engine.close()
+        if warning := report.warning():
+            click.echo(warning, err=True)
         click.echo(json.dumps(report.to_json()) if as_json else report.format())
 
 

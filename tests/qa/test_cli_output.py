@@ -179,3 +179,34 @@ def test_terminal_ask_styles_instead_of_marking(
     out = qa("ask", "-k", "1", "How did French officials describe the terrorism trial?")
     assert out.exit_code == 0, out.output
     assert "»" not in out.output and PARIS_1 in out.output
+
+
+# -- qa eval warns instead of misleading ---------------------------------------------------------
+
+
+def test_eval_reports_questions_citing_cables_not_in_the_store(qa: Invoke, tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "question": "terrorism trial in France", "gold": [{"cable_id": "05PARIS104", "para": "1"}]},
+        {"id": "b", "question": "border tunnels", "gold": [{"cable_id": "06MEXICO3305", "para": "4"}]},
+        {"id": "c", "question": "Mars colony plans", "gold": [], "kind": "unanswerable"},
+    ]  # fmt: skip
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    out = qa("eval", str(path))
+    assert out.exit_code == 0, out.output
+    assert out.stderr.strip() == (
+        "1 of 3 questions cite only cables not in this store; scored on the other 2"
+    )
+    row = next(line for line in out.stdout.splitlines() if line.startswith("unanswerable"))
+    assert row.split()[2:7] == ["-"] * 5, row
+    data = json.loads(qa("eval", "--json", str(path)).stdout)
+    assert data["not_in_store"] == ["b"]
+    assert [q["id"] for q in data["questions"]] == ["a", "c"]
+
+
+def test_eval_of_an_empty_file_is_one_line(qa: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text("")
+    out = qa("eval", str(path))
+    assert out.exit_code == 1
+    assert out.stderr.strip() == f"Error: {path} holds no questions (one JSON object a line)"
