@@ -219,17 +219,88 @@ def _echo_rich(renderable: Any) -> None:
     console.print(renderable, soft_wrap=not console.is_terminal)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+EXAMPLES = {
+    "qa": (
+        'qa ask "What did the embassy in Madrid say about ETA in 2006?"',
+        'qa show "06MEXICO3305 ¶4"',
+        "qa ingest --store ~/cables/store ~/cables/cablegate-2010/",
+    ),
+    "ingest": (
+        "qa ingest ~/cables/cablegate-2010/ cables.csv",
+        "qa ingest --json --backend onnx-int8 cables.csv",
+        "qa ingest --store ~/cables/madrid-store cable/2006/02/",
+    ),
+    "ask": (
+        'qa ask "What did the embassy want Mexico to do about its southern border?"',
+        'qa ask -k 5 --json "secret cables about Hezbollah arms since March 2008"',
+        'qa ask --markdown --origin Paris --since 2008-01-01 "nuclear talks with Iran"',
+    ),
+    "eval": (
+        "qa eval questions.jsonl",
+        "qa eval --mode dense --json -k 20 questions.jsonl",
+    ),
+    "show": (
+        'qa show "06MEXICO3305 ¶4"',
+        "qa show 06MEXICO3305",
+        "qa show 06mexico3305:4",
+    ),
+    "stats": ("qa stats", "qa --store ~/cables/madrid-store stats --json"),
+    "tui": ("qa tui", "qa --store ~/cables/madrid-store tui"),
+}
+"""Shown at the end of each command's --help: real command lines, no file that is not shipped."""
+
+
+def _format_examples(name: str | None, formatter: click.HelpFormatter) -> None:
+    examples = EXAMPLES.get(name or "", ())
+    if examples:
+        formatter.write_paragraph()
+        formatter.write_text("Examples:")
+        for line in examples:
+            formatter.write(f"{'':>{formatter.current_indent + 2}}{line}\n")
+
+
+class _Command(click.Command):
+    """A command whose --help ends with examples."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        _format_examples(self.name, formatter)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        _format_examples("qa", formatter)
+
+
+def _interactive() -> bool:
+    """Whether both stdin and stdout are terminals, as the TUI needs."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @common_options
 @click.version_option(package_name="cable-qa", prog_name="qa")
 @click.pass_context
 def cli(ctx: click.Context, /, **options: Any) -> None:
     """Ask plain-language questions of diplomatic cables and get the cited paragraphs.
 
-    With no command, opens the TUI.
+    With no command, opens the TUI on a terminal; with no terminal, prints this help
+    and exits with status 2.
     """
     ctx.obj = {k: v for k, v in options.items() if v is not None}
     if ctx.invoked_subcommand is None:
+        if not _interactive():
+            click.echo(ctx.get_help())
+            ctx.exit(2)
         ctx.invoke(tui)
 
 
@@ -292,7 +363,9 @@ def ingest(
 @click.argument("question")
 @common_options
 @click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object (see DESIGN.md).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: question, filters, answered, results."
+)
 @click.option("--markdown", "as_markdown", is_flag=True, help="Markdown for quoting.")
 @click.option("--since", metavar="YYYY-MM-DD", default=None, help="Only cables from this date on.")
 @click.option("--until", metavar="YYYY-MM-DD", default=None, help="Only cables up to this date.")
@@ -374,7 +447,14 @@ def ask(
 def evaluate(
     ctx: click.Context, /, file: Path, as_json: bool, mode: str, k: int, **options: Any
 ) -> None:
-    """Score retrieval on an evaluation file (JSON lines; format in DESIGN.md)."""
+    """Score retrieval on FILE, a question set in JSON lines.
+
+    \b
+    Each line: {"id": "q1", "question": "...",
+                "gold": [{"cable_id": "06MEXICO3305", "para": "4"}]}
+    gold [] marks a question the cables cannot answer; optional keys:
+    "kind", "history" (earlier questions), "filters" ({"year": 2006, ...}).
+    """
     settings = _settings(ctx, **options)
     with _one_line_errors():
         from qa.engine import Engine
