@@ -200,25 +200,6 @@ def _date_option(value: str | None, name: str) -> str | None:
     return day.isoformat()
 
 
-def _to_terminal() -> bool:
-    """Whether stdout is a terminal (as Rich judges it: FORCE_COLOR and TTY_COMPATIBLE count)."""
-    from rich.console import Console
-
-    return Console().is_terminal
-
-
-def _echo_rich(renderable: Any) -> None:
-    """Styled and wrapped to the width on a terminal; elsewhere one line per line of text
-    (no wrap, so no padding and nothing split for a script)."""
-    from rich.console import Console
-    from rich.text import Text
-
-    if isinstance(renderable, Text):
-        renderable.rstrip()  # print ends the last line itself
-    console = Console(highlight=False)
-    console.print(renderable, soft_wrap=not console.is_terminal)
-
-
 EXAMPLES = {
     "qa": (
         'qa ask "What did the embassy in Madrid say about ETA in 2006?"',
@@ -374,6 +355,14 @@ def ingest(
 @click.option("--tag", default=None, help="A TAG code, e.g. PREL.")
 @click.option("--no-infer", is_flag=True, help="Do not read filters from the question's words.")
 @click.option(
+    "--full",
+    "-v",
+    "full",
+    is_flag=True,
+    help="Whole paragraphs on a terminal too (piped output always has them).",
+)
+@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
+@click.option(
     "--history",
     multiple=True,
     help="An earlier question this one follows up (repeatable, oldest first).",
@@ -392,6 +381,8 @@ def ask(
     classification: str | None,
     tag: str | None,
     no_infer: bool,
+    full: bool,
+    no_pager: bool,
     history: tuple[str, ...],
     **options: Any,
 ) -> None:
@@ -426,9 +417,15 @@ def ask(
 
             click.echo(render_markdown(answer))
         else:
-            from qa.render import render_text
+            from qa import terminal
+            from qa.render import render_compact, render_text
 
-            _echo_rich(render_text(answer, marks=not _to_terminal()))
+            if not terminal.to_terminal():
+                terminal.echo(render_text(answer, marks=True))
+            elif full:
+                terminal.echo(render_text(answer), page=not no_pager)
+            else:
+                terminal.echo(render_compact(answer, terminal.width()), page=not no_pager)
 
 
 @cli.command(name="eval")
@@ -499,8 +496,11 @@ def parse_citation(cable_id: str, para: str | None = None) -> tuple[str, str | N
 @click.argument("cable_id")
 @click.argument("para", required=False)
 @common_options
+@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
 @click.pass_context
-def show(ctx: click.Context, /, cable_id: str, para: str | None, **options: Any) -> None:
+def show(
+    ctx: click.Context, /, cable_id: str, para: str | None, no_pager: bool, **options: Any
+) -> None:
     """Print a cable from the store, or one of its paragraphs.
 
     CABLE_ID may be a whole citation, as printed by `qa ask`: "06MEXICO3305 ¶4",
@@ -522,7 +522,9 @@ def show(ctx: click.Context, /, cable_id: str, para: str | None, **options: Any)
             raise click.ClickException(f"{cable_id} is not in the store {settings.store}")
         if para is not None and para not in {p.number for p in cable.paragraphs}:
             raise click.ClickException(f"{cable.id} has no paragraph ¶{para}")
-        _echo_rich(render_cable(cable, para))
+        from qa import terminal
+
+        terminal.echo(render_cable(cable, para), page=not no_pager)
 
 
 @cli.command()

@@ -141,6 +141,97 @@ def render_text(answer: Answer, *, marks: bool = False) -> Text:
     return out
 
 
+_SPACES = re.compile(r"\s+")
+COMPACT_INDENT = 3
+
+
+def _trim_left(text: str, room: int) -> str:
+    """The end of `text`, at most `room` characters, starting at a word ("…" when cut)."""
+    if len(text) <= room:
+        return text
+    cut = text[len(text) - room + 1 :]
+    space = cut.find(" ")
+    return "…" + (cut[space + 1 :] if 0 <= space < len(cut) - 1 else cut)
+
+
+def _trim_right(text: str, room: int) -> str:
+    """The start of `text`, at most `room` characters, ending at a word ("…" when cut)."""
+    if len(text) <= room:
+        return text
+    cut = text[: max(room - 1, 0)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut) + "…"
+
+
+def snippet(hit: Hit, room: int) -> tuple[str, str, str]:
+    """The answering sentence with as much context either side as `room` characters allow,
+    on one line: (before, sentence, after)."""
+    text = clean(hit.text)
+    start, end = hit.highlight
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    before, sentence, after = (
+        _SPACES.sub(" ", part) for part in (text[:start], text[start:end], text[end:])
+    )
+    before = before.lstrip()
+    after = after.rstrip()
+    if not sentence.strip():  # no sentence marked: the paragraph's opening
+        return "", "", _trim_right((before + sentence + after).strip(), room)
+    if len(sentence) >= room:
+        return "", _trim_right(sentence, room), ""
+    spare = room - len(sentence)
+    before = _trim_left(before, min(len(before), spare // 2))
+    after = _trim_right(after, spare - len(before))
+    return before, sentence, after
+
+
+def _indented(body: Text, width: int) -> Text:
+    """`body` word-wrapped to `width` less the indent, each line indented, none padded."""
+    from rich.console import Console
+
+    out = Text()
+    for line in body.wrap(Console(width=width), max(width - COMPACT_INDENT, 20)):
+        line.rstrip()
+        out.append(" " * COMPACT_INDENT)
+        out.append_text(line)
+        out.append("\n")
+    return out
+
+
+def render_compact(answer: Answer, width: int) -> Text:
+    """For a terminal: each result in one to three lines of the answering sentence with a
+    little context, under its citation, date, origin and subject. Wrapped here, to `width`:
+    the citation line is cut short rather than wrapped, so a citation is never split."""
+    out = Text()
+    for line in filter_lines(answer.filters):
+        out.append(clean(line) + "\n", style="dim")
+    if not answer.hits:
+        out.append("Nothing found.\n", style="yellow")
+    elif not answer.answered:
+        out.append("Nothing strong found; the closest paragraphs:\n", style="yellow")
+    room = max(3 * (width - COMPACT_INDENT) - 15, 40)  # words wrap short of the margin
+    for i, hit in enumerate(answer.hits):
+        top = Text()
+        top.append(f"{hit.rank}. ".ljust(COMPACT_INDENT), style="bold")
+        top.append(clean(hit.citation), style="bold cyan")
+        top.append(clean(f" · {hit.date} · {hit.origin}"), style="dim")
+        top.truncate(width, overflow="ellipsis")
+        body = Text()
+        body.append(clean(hit.subject) + "\n", style="bold")
+        before, sentence, after = snippet(hit, room)
+        body.append(before)
+        body.append(sentence, style="bold yellow")
+        body.append(after)
+        if i or out.plain:
+            out.append("\n")
+        out.append_text(top)
+        out.append("\n")
+        out.append_text(_indented(body, width))
+    if answer.hits:
+        tip = f'whole paragraphs: --full, or qa show "{clean(answer.hits[0].citation)}"'
+        out.append("\n" + (tip if len(tip) <= width else "--full: whole paragraphs"), style="dim")
+    return out
+
+
 def _md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", clean(text))
 

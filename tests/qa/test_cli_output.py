@@ -123,7 +123,7 @@ def test_missing_paragraph_is_one_line(qa: Invoke) -> None:
     assert out.stderr.strip() == "Error: 05PARIS104 has no paragraph ¶9"
 
 
-def run_in_pty(args: list[str], columns: int) -> str:
+def run_in_pty(args: list[str], columns: int, env: dict[str, str] | None = None) -> str:
     """`qa ARGS` in a new process whose stdout is a terminal `columns` wide."""
     import os
     import pty
@@ -133,15 +133,16 @@ def run_in_pty(args: list[str], columns: int) -> str:
     from tests.conftest import REPO
 
     primary, secondary = pty.openpty()
-    env = dict(os.environ, COLUMNS=str(columns), LINES="40", TERM="xterm-256color")
-    env.pop("QA_STORE", None)
+    full = dict(os.environ, COLUMNS=str(columns), LINES="40", TERM="xterm-256color")
+    full.update(env or {})
+    full.pop("QA_STORE", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa.cli", *args],
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
         cwd=REPO,
-        env=env,
+        env=full,
     )
     os.close(secondary)
     chunks = []
@@ -175,21 +176,55 @@ def test_show_wraps_only_on_a_terminal(hand_store: Path) -> None:
 def test_terminal_ask_styles_instead_of_marking(
     qa: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("qa.cli._to_terminal", lambda: True)
-    out = qa("ask", "-k", "1", "How did French officials describe the terrorism trial?")
-    assert out.exit_code == 0, out.output
-    assert "»" not in out.output and PARIS_1 in out.output
+    monkeypatch.setattr("qa.terminal.to_terminal", lambda: True)
+    monkeypatch.setattr("qa.terminal.width", lambda: 200)
+    question = "How did French officials describe the terrorism trial?"
+    compact = qa("ask", "-k", "1", question)
+    assert compact.exit_code == 0, compact.output
+    assert "»" not in compact.output
+    assert compact.output.splitlines()[:3] == [
+        "1. 05PARIS104 ¶1 · 2005-01-07 · Embassy Paris",
+        "   FRANCE: TERRORISM TRIAL OPENS",
+        f"   {PARIS_1}",
+    ]
+    for flag in ("--full", "-v"):
+        full = qa("ask", "-k", "1", flag, question)
+        lines = full.output.splitlines()
+        assert lines[0].startswith("1. 05PARIS104 ¶1  ")
+        assert lines[1:4] == [
+            "FRANCE: TERRORISM TRIAL OPENS",
+            "2005-01-07 · Embassy Paris · SECRET//NOFORN · PTER FR",
+            PARIS_1,
+        ]
+
+
+def test_long_output_goes_through_the_pager_on_a_terminal(hand_store: Path, tmp_path: Path) -> None:
+    paged = tmp_path / "paged.txt"
+    args = ["--store", str(hand_store), "--model", BagEncoder.name, "show", "05PARIS104"]
+    pager = {"PAGER": f"cat > {paged}", "LINES": "4"}
+    shown = run_in_pty(args, 80, pager)
+    assert "French officials" in paged.read_text()
+    assert "French officials" not in shown
+    paged.unlink()
+    shown = run_in_pty([*args, "--no-pager"], 80, pager)
+    assert not paged.exists() and "French officials" in shown
+    shown = run_in_pty(args, 80, {**pager, "LINES": "40"})
+    assert not paged.exists() and "French officials" in shown, "one screen is not paged"
 
 
 # -- qa eval warns instead of misleading ---------------------------------------------------------
 
 
 def test_eval_reports_questions_citing_cables_not_in_the_store(qa: Invoke, tmp_path: Path) -> None:
+    paris, mexico = (
+        {"cable_id": "05PARIS104", "para": "1"},
+        {"cable_id": "06MEXICO3305", "para": "4"},
+    )
     rows = [
-        {"id": "a", "question": "terrorism trial in France", "gold": [{"cable_id": "05PARIS104", "para": "1"}]},
-        {"id": "b", "question": "border tunnels", "gold": [{"cable_id": "06MEXICO3305", "para": "4"}]},
+        {"id": "a", "question": "terrorism trial in France", "gold": [paris]},
+        {"id": "b", "question": "border tunnels", "gold": [mexico]},
         {"id": "c", "question": "Mars colony plans", "gold": [], "kind": "unanswerable"},
-    ]  # fmt: skip
+    ]
     path = tmp_path / "dev.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     out = qa("eval", str(path))

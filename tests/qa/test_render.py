@@ -143,3 +143,52 @@ def test_markdown_states_the_filters() -> None:
     filters = Filters(origin="Embassy Paris", inferred=("origin",))
     md = render_markdown(Answer("q", filters, True, (hit("A.", (0, 2)),)))
     assert "_filters read from the question: origin Embassy Paris_" in md
+
+
+LONG = (
+    "1. (C) Summary: The Government of Mexico has not yet matched its northern border efforts "
+    "in the south. We need Mexico to secure its southern border against smugglers and criminal "
+    "gangs who exploit weak points along the Guatemalan frontier. Officials promised a plan by "
+    "the end of the year, but no funds were assigned in the 2006 budget and several agencies "
+    "dispute who leads."
+)
+SENTENCE = (LONG.index("We need"), LONG.index("frontier.") + len("frontier."))
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_compact_fits_one_to_three_lines_under_the_citation(width: int) -> None:
+    from qa.render import render_compact
+
+    answer = Answer("q", Filters(), True, (hit(LONG, SENTENCE), hit("Short. Two.", (7, 11))))
+    out = render_compact(answer, width)
+    lines = out.plain.splitlines()
+    assert all(len(line) <= width and line == line.rstrip() for line in lines), lines
+    assert lines[0].startswith("1. 06MEXICO3305 ¶4 · 2006-06-15 · Emb"), "cut, not wrapped"
+    assert lines[1] == "   BORDER SECURITY"
+    body = lines[2 : lines.index("", 1)]
+    assert 1 <= len(body) <= 3, body
+    assert all(line.startswith("   ") for line in body)
+    emphasised = " ".join(out.plain[s.start : s.end] for s in out.spans if "yellow" in str(s.style))
+    assert emphasised.startswith("We need Mexico to secure")
+
+
+def test_full_output_never_breaks_a_tag() -> None:
+    tags = ("PREL", "PGOV", "SMIG", "SNAR", "KCRM", "MX", "ASEC", "PTER")
+    wide = Hit(
+        1,
+        "06MEXICO3305",
+        "4",
+        0.5,
+        "Text.",
+        (0, 5),
+        "S",
+        "2006-06-15",
+        "Embassy Mexico",
+        "CONFIDENTIAL",
+        tags,
+    )
+    console = Console(width=24, color_system=None, force_terminal=False)
+    with console.capture() as cap:
+        console.print(render_text(Answer("q", Filters(), True, (wide,))))
+    words = cap.get().split()
+    assert all(tag in words for tag in tags), cap.get()
