@@ -178,26 +178,12 @@ def _date_option(value: str | None, name: str) -> str | None:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD; --until rounds a partial date up to its end."""
     if value is None:
         return None
-    from datetime import date
+    from qa.dates import parse_option
 
-    parts = value.strip().split("-")
     try:
-        numbers = [int(p) for p in parts]
-        if len(numbers) == 1:
-            day = date(numbers[0], 12, 31) if name == "--until" else date(numbers[0], 1, 1)
-        elif len(numbers) == 2:
-            if name == "--until":
-                nxt = date(numbers[0] + numbers[1] // 12, numbers[1] % 12 + 1, 1)
-                day = date.fromordinal(nxt.toordinal() - 1)
-            else:
-                day = date(numbers[0], numbers[1], 1)
-        elif len(numbers) == 3:
-            day = date(numbers[0], numbers[1], numbers[2])
-        else:
-            raise ValueError(value)
+        return parse_option(value, end=name == "--until")
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
-    return day.isoformat()
 
 
 EXAMPLES = {

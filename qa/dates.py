@@ -222,6 +222,21 @@ def _point(text: str, m: re.Match[str], cued: bool) -> _Point | None:
     return _Point(m.start(), m.end(), first, last, None, standalone, event)
 
 
+def parse_option(value: str, *, end: bool = False) -> str:
+    """A date option, YYYY, YYYY-MM or YYYY-MM-DD, as one day: the first of the period,
+    or with `end` its last (`--until 2008-02` is 2008-02-29). ValueError if not a date."""
+    numbers = [int(part) for part in value.strip().split("-")]
+    if len(numbers) == 1:
+        day = date(numbers[0], 12, 31) if end else date(numbers[0], 1, 1)
+    elif len(numbers) == 2:
+        day = _month_end(*numbers) if end else date(numbers[0], numbers[1], 1)
+    elif len(numbers) == 3:
+        day = date(*numbers)
+    else:
+        raise ValueError(value)
+    return day.isoformat()
+
+
 def _cue(text: str, start: int) -> tuple[str | None, int]:
     """The word before a date that says how to read it, and where that word starts."""
     if c := _CUE.search(text, max(0, start - 20), start):

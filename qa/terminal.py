@@ -30,7 +30,7 @@ def echo(renderable: Any, *, page: bool = False) -> None:
     if not console.is_terminal:
         console.print(renderable, soft_wrap=True)
         return
-    if not page:
+    if not page or not sys.stdout.isatty():  # FORCE_COLOR into a pipe: styles, no pager
         console.print(renderable)
         return
     with console.capture() as capture:

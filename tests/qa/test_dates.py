@@ -121,3 +121,28 @@ NOT_DATES = [
 @pytest.mark.parametrize(("case", "question"), NOT_DATES, ids=[c[0] for c in NOT_DATES])
 def test_not_a_date(case: str, question: str) -> None:
     assert parse_dates(question) is None
+
+
+OPTIONS = [
+    ("year", "2008", False, "2008-01-01"),
+    ("year end", "2008", True, "2008-12-31"),
+    ("month", "2008-02", False, "2008-02-01"),
+    ("leap month end", "2008-02", True, "2008-02-29"),
+    ("december end", "2008-12", True, "2008-12-31"),
+    ("day", "2008-03-15", True, "2008-03-15"),
+]
+
+
+@pytest.mark.parametrize(("case", "value", "end", "expected"), OPTIONS, ids=[o[0] for o in OPTIONS])
+def test_date_options(case: str, value: str, end: bool, expected: str) -> None:
+    from qa.dates import parse_option
+
+    assert parse_option(value, end=end) == expected
+
+
+@pytest.mark.parametrize("value", ["2006-13-40", "2008-02-30", "March", "2008-1-2-3", ""])
+def test_bad_date_options(value: str) -> None:
+    from qa.dates import parse_option
+
+    with pytest.raises(ValueError):
+        parse_option(value)
