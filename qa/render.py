@@ -197,13 +197,25 @@ def _indented(body: Text, width: int) -> Text:
     return out
 
 
+def _wrap_at_dots(line: str, width: int) -> str:
+    """A filter line wrapped between its " · " parts, so that a name stays with its value."""
+    parts = line.split(" · ")
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(" " * COMPACT_INDENT + part)
+    return "\n".join(lines)
+
+
 def render_compact(answer: Answer, width: int) -> Text:
     """For a terminal: each result in one to three lines of the answering sentence with a
     little context, under its citation, date, origin and subject. Wrapped here, to `width`:
     the citation line is cut short rather than wrapped, so a citation is never split."""
     out = Text()
     for line in filter_lines(answer.filters):
-        out.append(clean(line) + "\n", style="dim")
+        out.append(_wrap_at_dots(clean(line), width) + "\n", style="dim")
     if not answer.hits:
         out.append("Nothing found.\n", style="yellow")
     elif not answer.answered:

@@ -192,3 +192,19 @@ def test_full_output_never_breaks_a_tag() -> None:
         console.print(render_text(Answer("q", Filters(), True, (wide,))))
     words = cap.get().split()
     assert all(tag in words for tag in tags), cap.get()
+
+
+def test_compact_filter_line_wraps_between_values() -> None:
+    from qa.render import render_compact
+
+    filters = Filters(
+        since="2005-01-01",
+        until="2005-12-31",
+        origin="Embassy Madrid",
+        inferred=("since", "until", "origin"),
+    )
+    lines = render_compact(Answer("q", filters, True, (hit("A.", (0, 2)),)), 80).plain.splitlines()
+    assert lines[:2] == [
+        "filters read from the question: since 2005-01-01 · until 2005-12-31",
+        "   origin Embassy Madrid",
+    ]
