@@ -43,6 +43,12 @@ def test_plain_output_prints_the_values_applied(qa: Invoke) -> None:
     assert out.exit_code == 0, out.output
     first = out.output.splitlines()[0]
     assert first == "filters read from the question: since 2004-03-01 · origin Embassy Paris"
+    data = json.loads(qa("ask", "--json", "cables from Paris since March 2004 on terrorism").output)
+    assert data["filters"] == {
+        "since": "2004-03-01",
+        "origin": "Embassy Paris",
+        "inferred": ["since", "origin"],
+    }
 
 
 def test_given_and_read_filters_are_told_apart(qa: Invoke) -> None:
