@@ -4,17 +4,13 @@ Importing this module stays cheap: torch and sentence-transformers load inside
 `load_encoder(backend="torch")` only, so `qa --help` and a cold `qa ask` (which
 goes through `load_query_encoder`, ONNX Runtime + tokenizers) never pay for them.
 
-CPU threads (`threads=None`, torch and ONNX Runtime alike), measured on the
-2-core development machine with all-MiniLM-L6-v2 on 300 real cable paragraphs
-(bench/encode.py, batch 64) while other jobs kept the load average at 6-9:
-torch 1 thread 3.8 paragraphs/s, 2 threads 3.5/s; ONNX fp32 4.1 and 4.9/s;
-ONNX int8 8.1 and 6.8/s. Earlier runs here saw 2 torch threads fall far
-behind 1 under competing load, while an idle machine gives torch about 44/s.
-Extra threads only pay when cores are free, so the rule counts the cores
-that are free when the model loads: cores minus the 1-minute load average,
-rounded, at least 1 (an idle 2-core machine gets 2, a busy one 1); from 8
-cores up, every core but one. Pass `threads` (or set ``QA_THREADS``) to
-override.
+CPU threads: by default the libraries' own choice (torch and ONNX Runtime use
+every core), which is what a plain ``model.encode`` gets. An earlier rule
+that read the 1-minute load average chose one thread right after other work
+and halved ingest speed on an otherwise idle 2-core machine; the load average
+lags by minutes and says nothing about the cores free now. ``QA_THREADS`` or
+``--threads`` override. The query encoder alone uses one thread (a single
+short question: a second thread costs more than it brings).
 
 Backends: "onnx-int8" runs 2.1x faster than torch (same run: 8.1 against
 3.8/s) with mean cosine 0.9923 (min 0.979) to fp32 and 0.91 top-10
@@ -87,24 +83,10 @@ def resolve_model(model: str) -> str:
     return model
 
 
-def _threads_asked() -> int | None:
-    """``QA_THREADS`` when it is a positive whole number."""
+def threads_asked() -> int | None:
+    """``QA_THREADS`` when it is a positive whole number; None leaves the library's default."""
     env = os.environ.get("QA_THREADS")
     return int(env) if env and env.isdigit() and int(env) > 0 else None
-
-
-def default_threads() -> int:
-    """See the module docstring for the measurements behind this rule."""
-    if (asked := _threads_asked()) is not None:
-        return asked
-    cores = os.cpu_count() or 1
-    if cores >= 8:
-        return cores - 1
-    try:
-        busy = os.getloadavg()[0]
-    except OSError:  # not available on this platform
-        return max(1, cores // 2)
-    return max(1, min(cores, round(cores - busy)))
 
 
 def normalise_rows(vectors: npt.NDArray[Any]) -> Vectors:
@@ -165,8 +147,9 @@ def _load_torch(model: str, device: str, threads: int | None) -> TorchEncoder:
 
     quiet_transformers()
     dev = _torch_device(device)
-    if dev == "cpu":
-        torch.set_num_threads(threads or default_threads())
+    wanted = threads or threads_asked()
+    if dev == "cpu" and wanted:
+        torch.set_num_threads(wanted)
     try:
         st = SentenceTransformer(resolve_model(model), device=dev, local_files_only=True)
     except (OSError, ValueError) as exc:
@@ -227,7 +210,7 @@ def load_query_encoder(model: str = DEFAULT_MODEL, *, cache_dir: Path) -> Encode
     for a model the export cannot reproduce or an export that cannot be written."""
     # One short question per call: a second thread costs more than it brings. Warm
     # `bench/query.py` on the 2-core machine: p50 34 ms with 1 thread, 55 ms with 2.
-    threads = _threads_asked() or 1
+    threads = threads_asked() or 1
     try:
         return _load_onnx(
             model, cache_dir, quantized=False, threads=threads, device="cpu", quick_start=True

@@ -32,10 +32,10 @@ from embeddings.encoder import (
     EncoderError,
     ExportUnsupportedError,
     Vectors,
-    default_threads,
     normalise_rows,
     quiet_transformers,
     resolve_model,
+    threads_asked,
 )
 
 FORMAT_VERSION = 2
@@ -352,7 +352,7 @@ class OnnxEncoder:
         if meta.get("format") != FORMAT_VERSION:
             raise EncoderError(f"{folder}: ONNX export of another format; delete the folder")
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or default_threads()
+        options.intra_op_num_threads = threads or threads_asked() or 0  # 0: every core
         options.inter_op_num_threads = 1
         level = ort.GraphOptimizationLevel
         options.graph_optimization_level = (

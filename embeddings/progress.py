@@ -1,16 +1,19 @@
-"""Ingest progress: the numbers, an input-size estimate for the ETA, and a terminal line.
+"""Ingest progress: the numbers, an input-size estimate for the ETA, and how it is shown.
 
-Plain ``\\r`` lines on stderr: no Rich or Textual here, so the ingest path
-stays light and cable text can never reach a markup parser (only counts are
-printed).
+On a terminal one stderr line is rewritten in place (a status while the model
+loads, then cables, paragraphs, rate and ETA from the first encoded batch);
+off a terminal (a log, CI) a plain line is printed every 10 s. No Rich or
+Textual here, so the ingest path stays light and cable text can never reach a
+markup parser (only counts are printed).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -18,6 +21,8 @@ from typing import TextIO
 CSV_BYTES_PER_CABLE = 6400
 """The 2011 cables.csv: about 1.6 GB for 251,287 rows."""
 _CABLE_SUFFIXES = frozenset({".html", ".htm", ".md", ".txt"})
+LOG_INTERVAL_S = 10.0
+TTY_INTERVAL_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,21 +32,29 @@ class IngestProgress:
     done: int
     written: int
     paragraphs: int
+    """Paragraphs encoded so far (a paragraph split into windows counts by its share)."""
     records: int
+    """Windows encoded so far."""
     elapsed: float
+    """Wall seconds since the ingest started."""
     total: int | None  # estimated cables in the input; None when unknown
+    encode_seconds: float = 0.0
+    remaining_windows: float | None = None
+    """Windows still to encode, estimated from the input read so far."""
+    status: str | None = None
+    """What the ingest is doing when it is not encoding (loading the model)."""
 
     @property
     def rate(self) -> float:
-        """Paragraphs written per second."""
-        return self.paragraphs / self.elapsed if self.elapsed > 0 else 0.0
+        """Paragraphs encoded per second of encoding."""
+        return self.paragraphs / self.encode_seconds if self.encode_seconds > 0 else 0.0
 
     @property
     def eta(self) -> float | None:
-        """Seconds left at the cable rate so far; None before there is a rate."""
-        if self.total is None or self.done == 0 or self.elapsed <= 0:
+        """Seconds of encoding left at the rate so far; None before there is a rate."""
+        if self.remaining_windows is None or self.records == 0 or self.encode_seconds <= 0:
             return None
-        return max(0.0, (self.total - self.done) * self.elapsed / self.done)
+        return max(0.0, self.remaining_windows * self.encode_seconds / self.records)
 
 
 def estimate_cables(paths: Sequence[Path]) -> int | None:
@@ -71,30 +84,33 @@ def format_duration(seconds: float) -> str:
 
 
 def format_progress(p: IngestProgress) -> str:
-    total = f"/{max(p.total, p.done)}" if p.total else ""
-    eta = f", ETA {format_duration(p.eta)}" if p.eta is not None and p.done else ""
+    total = f"/{max(p.total, p.done):,}" if p.total else ""
+    if p.status:
+        return f"{p.status}… {format_duration(p.elapsed)}"
+    eta = f", ETA {format_duration(p.eta)}" if p.eta is not None else ""
+    rate = f" ({p.rate:.1f}/s)" if p.encode_seconds > 0 else ""
     return (
-        f"{p.done}{total} cables, {p.written} written, {p.paragraphs} paragraphs "
-        f"({p.rate:.1f}/s), {format_duration(p.elapsed)}{eta}"
+        f"{p.done:,}{total} cables, {p.written:,} written, {p.paragraphs:,} paragraphs "
+        f"encoded{rate}, {format_duration(p.elapsed)}{eta}"
     )
 
 
 class TerminalProgress:
-    """Rewrites one stderr line at most every ``interval`` seconds; silent off a terminal."""
+    """Rewrites one stderr line, cut to the terminal's width so it never wraps."""
 
-    def __init__(self, stream: TextIO | None = None, *, interval: float = 0.5) -> None:
+    def __init__(self, stream: TextIO | None = None, *, interval: float = TTY_INTERVAL_S) -> None:
         self.stream = stream if stream is not None else sys.stderr
-        self.enabled = self.stream.isatty() and os.environ.get("TERM") != "dumb"
         self.interval = interval
-        self._last = 0.0
+        self._last = -float("inf")
         self._width = 0
 
     def __call__(self, p: IngestProgress) -> None:
         now = time.monotonic()
-        if not self.enabled or now - self._last < self.interval:
+        if now - self._last < self.interval:
             return
         self._last = now
-        line = format_progress(p)
+        room = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        line = format_progress(p)[:room]
         pad = " " * max(0, self._width - len(line))
         self._width = len(line)
         self.stream.write(f"\r{line}{pad}")
@@ -102,7 +118,40 @@ class TerminalProgress:
 
     def close(self) -> None:
         """End the progress line so the summary starts on a clean one."""
-        if self.enabled and self._width:
+        if self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
             self._width = 0
+
+
+class LogProgress:
+    """A plain line every ``interval`` seconds, and each new status once: for logs and CI."""
+
+    def __init__(self, stream: TextIO | None = None, *, interval: float = LOG_INTERVAL_S) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.interval = interval
+        self._last = time.monotonic()
+        self._status: str | None = None
+
+    def __call__(self, p: IngestProgress) -> None:
+        now = time.monotonic()
+        fresh_status = p.status is not None and p.status != self._status
+        self._status = p.status
+        if not fresh_status and now - self._last < self.interval:
+            return
+        self._last = now
+        self.stream.write(format_progress(p) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        return None
+
+
+Progress = Callable[[IngestProgress], None]
+
+
+def progress_for(stream: TextIO | None = None) -> TerminalProgress | LogProgress:
+    """The terminal line on a terminal, timed plain lines anywhere else."""
+    out = stream if stream is not None else sys.stderr
+    on_tty = out.isatty() and os.environ.get("TERM") != "dumb"
+    return TerminalProgress(out) if on_tty else LogProgress(out)

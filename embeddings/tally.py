@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,6 +15,14 @@ from embeddings.progress import IngestProgress
 
 KILL_ENV = "QA_TEST_KILL_AT"
 STAGES = ("encoded", "ledger", "chroma", "synced")
+
+
+STAGE_NAMES = ("model_load", "read", "prepare", "encode", "ledger", "chroma")
+"""Where an ingest's time goes. Reading (parsing and hash checks) and preparing
+(windowing with the tokenizer) run in one thread, encoding in another, the
+ledger and Chroma writes in a third: the stages overlap, and their sum can
+exceed the wall time. ``onnx_export`` (the query side's model, made once after
+the first ingest) is added by `ingest` when it runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,26 +35,39 @@ class IngestSummary:
     paragraphs: int = 0
     records: int = 0
     seconds: float = 0.0
+    """Wall time of the whole command: model loading and the ONNX export included."""
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)  # repairs done at start
+    encode_seconds: float = 0.0
+    """Seconds the model spent encoding: what ``rate`` divides by."""
+    stages: dict[str, float] = field(default_factory=dict)
+    """Busy seconds per stage (see STAGE_NAMES)."""
 
     @property
     def rate(self) -> float:
-        return self.paragraphs / self.seconds if self.seconds > 0 else 0.0
+        """Paragraphs encoded per second of encoding."""
+        return self.paragraphs / self.encode_seconds if self.encode_seconds > 0 else 0.0
 
     def line(self) -> str:
         dup = f", {self.duplicates} duplicate" if self.duplicates else ""
         head = "interrupted after" if self.interrupted else "ingested"
+        speed = (
+            f"encoding {self.rate:.1f} paragraphs/s"
+            if self.encode_seconds > 0
+            else "nothing to encode"
+        )
         return (
             f"{head} {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
             f"{self.failed} failed cables{dup}: {self.paragraphs} paragraphs, "
-            f"{self.records} records in {self.seconds:.1f} s ({self.rate:.1f} paragraphs/s)"
+            f"{self.records} records in {self.seconds:.1f} s ({speed})"
         )
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["seconds"] = round(self.seconds, 3)
+        out["encode_seconds"] = round(self.encode_seconds, 3)
+        out["stages"] = {k: round(v, 3) for k, v in self.stages.items()}
         out["paragraphs_per_s"] = round(self.rate, 2)
         return out
 
@@ -73,15 +94,27 @@ class KillSwitch:
 
 
 class Tally:
-    """Counters shared by the three threads, and the throttled progress callback."""
+    """Counters shared by the three threads, and the progress callback."""
 
-    def __init__(self, total: int | None, progress: Callable[[IngestProgress], None] | None):
+    def __init__(
+        self,
+        total: int | None,
+        progress: Callable[[IngestProgress], None] | None,
+        started: float | None = None,
+    ):
         self.lock = threading.Lock()
-        self.start = time.monotonic()
+        self.start = time.monotonic() if started is None else started
         self.total, self.progress = total, progress
         self.new = self.changed = self.unchanged = self.failed = self.duplicates = 0
         self.paragraphs = self.records = 0
+        self.read_cables = self.read_windows = 0  # settled by the reader, and windows queued
+        self.encoded_windows = 0
+        self.encoded_paragraphs = 0.0
         self.errors: list[str] = []
+        self.stages: dict[str, float] = dict.fromkeys(STAGE_NAMES, 0.0)
+        self.status: str | None = None
+        self.settled: set[str] = set()
+        """Cables stored or found unchanged in this run: what a file needs to be remembered."""
 
     def add(self, **counts: int) -> None:
         with self.lock:
@@ -92,18 +125,64 @@ class Tally:
     def fail(self, error: str) -> None:
         with self.lock:
             self.failed += 1
+            self.read_cables += 1
             self.errors.append(error)
+            self.report()
+
+    def queued(self, windows: int) -> None:
+        """The reader handed one cable of ``windows`` windows to the encoder."""
+        with self.lock:
+            self.read_cables += 1
+            self.read_windows += windows
+
+    def encoded(self, windows: int, paragraphs: float, seconds: float) -> None:
+        with self.lock:
+            self.encoded_windows += windows
+            self.encoded_paragraphs += paragraphs
+            self.stages["encode"] += seconds
+            self.report()
+
+    def timed(self, stage: str, seconds: float) -> None:
+        with self.lock:
+            self.stages[stage] += seconds
+
+    def settle(self, cable_ids: Iterable[str]) -> None:
+        with self.lock:
+            self.settled.update(cable_ids)
+
+    def set_status(self, status: str | None) -> None:
+        with self.lock:
+            self.status = status
             self.report()
 
     def report(self) -> None:
         if self.progress is not None:
             self.progress(self.snapshot())
 
+    def tick(self) -> None:
+        with self.lock:
+            self.report()
+
+    def _remaining_windows(self) -> float | None:
+        queued = self.read_windows - self.encoded_windows
+        if self.total is None or self.read_cables == 0:
+            return None
+        unread = max(0, self.total - self.read_cables)
+        return queued + unread * self.read_windows / self.read_cables
+
     def snapshot(self) -> IngestProgress:
         written = self.new + self.changed
         done = written + self.unchanged + self.failed + self.duplicates
         return IngestProgress(
-            done, written, self.paragraphs, self.records, time.monotonic() - self.start, self.total
+            done,
+            written,
+            round(self.encoded_paragraphs),
+            self.encoded_windows,
+            time.monotonic() - self.start,
+            self.total,
+            self.stages["encode"],
+            self._remaining_windows(),
+            self.status,
         )
 
     def summary(self, interrupted: bool, notes: list[str]) -> IngestSummary:
@@ -119,4 +198,6 @@ class Tally:
             list(self.errors),
             interrupted,
             notes,
+            self.stages["encode"],
+            dict(self.stages),
         )

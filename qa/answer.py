@@ -18,7 +18,9 @@ class Filters:
     (origin: substring of e.g. "Embassy Mexico"; classification: prefix, so
     "SECRET" also admits "SECRET//NOFORN"). ``cable_ids`` restricts to cables
     named in the question. ``inferred`` names the fields the engine read from
-    the question rather than from explicit options.
+    the question rather than from explicit options; ``dropped`` holds the
+    inferred ones the engine let go because no cable matched them all, with
+    their values (cable IDs joined by spaces), so a front end can say why.
     """
 
     since: str | None = None
@@ -28,6 +30,7 @@ class Filters:
     tag: str | None = None
     cable_ids: tuple[str, ...] = ()
     inferred: tuple[str, ...] = ()
+    dropped: tuple[tuple[str, str], ...] = ()
 
     def is_empty(self) -> bool:
         return not (
@@ -41,11 +44,15 @@ class Filters:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            k: v for k, v in asdict(self).items() if v not in (None, ()) and k != "inferred"
+            k: v
+            for k, v in asdict(self).items()
+            if v not in (None, ()) and k not in ("inferred", "dropped")
         }
         if "cable_ids" in out:
             out["cable_ids"] = list(out["cable_ids"])
         out["inferred"] = list(self.inferred)
+        if self.dropped:
+            out["dropped"] = dict(self.dropped)
         return out
 
 

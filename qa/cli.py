@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,10 +104,32 @@ def _check_store_model(settings: Settings) -> None:
         ledger.close()
 
 
-def _ensure_sample(settings: Settings) -> None:
-    """With no store yet, index the built-in sample cable so a first question gets an answer."""
-    if _store_exists(settings) or settings.chroma_url:
+def _require_store(settings: Settings, *, sample: bool = False) -> None:
+    """Refuse a store that is not there before any work, in one line.
+
+    Only the default store is ever created by a question (`sample`: with the
+    built-in sample cable); a store named with --store or QA_STORE that does not
+    exist is a typo or a wrong folder, and answering from a fresh one-cable store
+    there would mislead.
+    """
+    if _store_exists(settings):
         return
+    store = settings.store
+    if settings.store_named and store.exists() and (not store.is_dir() or any(store.iterdir())):
+        raise click.ClickException(
+            f"{store} is not a store: it holds files but no ledger.sqlite3 (name the store "
+            "folder, or create a store with `qa ingest PATH... --store NEW_DIR`)"
+        )
+    if sample and not settings.store_named and not settings.chroma_url:
+        _ensure_sample(settings)
+        return
+    create = f"qa ingest PATH... --store {store}" if settings.store_named else "qa ingest PATH..."
+    raise click.ClickException(f"no store at {store}: create it with `{create}`")
+
+
+def _ensure_sample(settings: Settings) -> None:
+    """With no default store yet, index the built-in sample cable so a first question gets
+    an answer."""
     from importlib.resources import as_file, files
 
     from embeddings.ingest import ingest
@@ -156,45 +179,96 @@ def _date_option(value: str | None, name: str) -> str | None:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD; --until rounds a partial date up to its end."""
     if value is None:
         return None
-    from datetime import date
+    from qa.dates import parse_option
 
-    parts = value.strip().split("-")
     try:
-        numbers = [int(p) for p in parts]
-        if len(numbers) == 1:
-            day = date(numbers[0], 12, 31) if name == "--until" else date(numbers[0], 1, 1)
-        elif len(numbers) == 2:
-            if name == "--until":
-                nxt = date(numbers[0] + numbers[1] // 12, numbers[1] % 12 + 1, 1)
-                day = date.fromordinal(nxt.toordinal() - 1)
-            else:
-                day = date(numbers[0], numbers[1], 1)
-        elif len(numbers) == 3:
-            day = date(numbers[0], numbers[1], numbers[2])
-        else:
-            raise ValueError(value)
+        return parse_option(value, end=name == "--until")
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
-    return day.isoformat()
 
 
-def _echo_rich(renderable: Any) -> None:
-    from rich.console import Console
+EXAMPLES = {
+    "qa": (
+        'qa ask "What did the embassy in Madrid say about ETA in 2006?"',
+        'qa show "06MEXICO3305 ¶4"',
+        "qa ingest --store ~/cables/store ~/cables/cablegate-2010/",
+    ),
+    "ingest": (
+        "qa ingest ~/cables/cablegate-2010/ cables.csv",
+        "qa ingest --json --backend onnx-int8 cables.csv",
+        "qa ingest --store ~/cables/madrid-store cable/2006/02/",
+    ),
+    "ask": (
+        'qa ask "What did the embassy want Mexico to do about its southern border?"',
+        'qa ask -k 5 --json "secret cables about Hezbollah arms since March 2008"',
+        'qa ask --markdown --origin Paris --since 2008-01-01 "nuclear talks with Iran"',
+    ),
+    "eval": (
+        "qa eval questions.jsonl",
+        "qa eval --mode dense --json -k 20 questions.jsonl",
+    ),
+    "show": (
+        'qa show "06MEXICO3305 ¶4"',
+        "qa show 06MEXICO3305",
+        "qa show 06mexico3305:4",
+    ),
+    "stats": ("qa stats", "qa --store ~/cables/madrid-store stats --json"),
+    "tui": ("qa tui", "qa --store ~/cables/madrid-store tui"),
+}
+"""Shown at the end of each command's --help: real command lines, no file that is not shipped."""
 
-    Console(highlight=False, soft_wrap=False).print(renderable)
+
+def _format_examples(name: str | None, formatter: click.HelpFormatter) -> None:
+    examples = EXAMPLES.get(name or "", ())
+    if examples:
+        formatter.write_paragraph()
+        formatter.write_text("Examples:")
+        for line in examples:
+            formatter.write(f"{'':>{formatter.current_indent + 2}}{line}\n")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """A command whose --help ends with examples."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        _format_examples(self.name, formatter)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        _format_examples("qa", formatter)
+
+
+def _interactive() -> bool:
+    """Whether both stdin and stdout are terminals, as the TUI needs."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @common_options
 @click.version_option(package_name="cable-qa", prog_name="qa")
 @click.pass_context
 def cli(ctx: click.Context, /, **options: Any) -> None:
     """Ask plain-language questions of diplomatic cables and get the cited paragraphs.
 
-    With no command, opens the TUI.
+    With no command, opens the TUI on a terminal; with no terminal, prints this help
+    and exits with status 2.
     """
     ctx.obj = {k: v for k, v in options.items() if v is not None}
     if ctx.invoked_subcommand is None:
+        if not _interactive():
+            click.echo(ctx.get_help())
+            ctx.exit(2)
         ctx.invoke(tui)
 
 
@@ -211,7 +285,16 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     show_default=True,
     help="How the model runs: torch, or ONNX (fp32, or int8 on CPU for speed).",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1024),
+    default=None,
+    help="CPU threads for the model (env QA_THREADS; default: every core).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress; errors and the summary still print."
+)
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -219,16 +302,24 @@ def ingest(
     paths: tuple[Path, ...],
     batch_size: int | None,
     backend: str,
+    threads: int | None,
     as_json: bool,
+    quiet: bool,
     **options: Any,
 ) -> None:
-    """Read cables (files or folders, any format) into the store. Idempotent."""
+    """Read cables (files or folders, any format) into the store. Idempotent.
+
+    Files already ingested and unchanged since are skipped unread, and the model
+    loads only when a cable needs encoding. Progress goes to stderr: a line
+    rewritten in place on a terminal, a plain line every 10 s otherwise.
+    """
+    started = time.monotonic()
     settings = _settings(ctx, batch_size=batch_size, **options)
     with _one_line_errors():
         from embeddings.ingest import ingest as run_ingest
-        from embeddings.progress import TerminalProgress
+        from embeddings.progress import progress_for
 
-        progress = None if as_json else TerminalProgress()
+        progress = None if as_json or quiet else progress_for()
         try:
             summary = run_ingest(
                 list(paths),
@@ -238,7 +329,9 @@ def ingest(
                 device=settings.device,
                 batch_size=settings.batch_size,
                 backend=backend,
+                threads=threads,
                 progress=progress,
+                started=started,
             )
         finally:  # an error message must not land on the end of a progress line
             if progress is not None:
@@ -257,7 +350,9 @@ def ingest(
 @click.argument("question")
 @common_options
 @click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object (see DESIGN.md).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: question, filters, answered, results."
+)
 @click.option("--markdown", "as_markdown", is_flag=True, help="Markdown for quoting.")
 @click.option("--since", metavar="YYYY-MM-DD", default=None, help="Only cables from this date on.")
 @click.option("--until", metavar="YYYY-MM-DD", default=None, help="Only cables up to this date.")
@@ -265,6 +360,14 @@ def ingest(
 @click.option("--classification", default=None, help="e.g. SECRET, CONFIDENTIAL.")
 @click.option("--tag", default=None, help="A TAG code, e.g. PREL.")
 @click.option("--no-infer", is_flag=True, help="Do not read filters from the question's words.")
+@click.option(
+    "--full",
+    "-v",
+    "full",
+    is_flag=True,
+    help="Whole paragraphs on a terminal too (piped output always has them).",
+)
+@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
 @click.option(
     "--history",
     multiple=True,
@@ -284,6 +387,8 @@ def ask(
     classification: str | None,
     tag: str | None,
     no_infer: bool,
+    full: bool,
+    no_pager: bool,
     history: tuple[str, ...],
     **options: Any,
 ) -> None:
@@ -302,7 +407,7 @@ def ask(
             classification=classification,
             tag=tag.upper() if tag else None,
         )
-        _ensure_sample(settings)
+        _require_store(settings, sample=True)
         _check_store_model(settings)
         from qa.engine import Engine
 
@@ -318,9 +423,15 @@ def ask(
 
             click.echo(render_markdown(answer))
         else:
-            from qa.render import render_text
+            from qa import terminal
+            from qa.render import render_compact, render_text
 
-            _echo_rich(render_text(answer))
+            if not terminal.to_terminal():
+                terminal.echo(render_text(answer, marks=True))
+            elif full:
+                terminal.echo(render_text(answer), page=not no_pager)
+            else:
+                terminal.echo(render_compact(answer, terminal.width()), page=not no_pager)
 
 
 @cli.command(name="eval")
@@ -339,44 +450,87 @@ def ask(
 def evaluate(
     ctx: click.Context, /, file: Path, as_json: bool, mode: str, k: int, **options: Any
 ) -> None:
-    """Score retrieval on an evaluation file (JSON lines; format in DESIGN.md)."""
+    """Score retrieval on FILE, a question set in JSON lines.
+
+    \b
+    Each line: {"id": "q1", "question": "...",
+                "gold": [{"cable_id": "06MEXICO3305", "para": "4"}]}
+    gold [] marks a question the cables cannot answer; optional keys:
+    "kind", "history" (earlier questions), "filters" ({"year": 2006, ...}).
+    """
     settings = _settings(ctx, **options)
     with _one_line_errors():
         from qa.engine import Engine
         from qa.evaluate import run_eval
 
+        _require_store(settings)
         _check_store_model(settings)
         engine = Engine(settings)
         try:
             engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
-            report = run_eval(engine, file, mode=mode, k=k)
+            report = run_eval(
+                engine, file, mode=mode, k=k, has_cable=lambda c: engine.cable(c) is not None
+            )
         finally:
             engine.close()
+        if warning := report.warning():
+            click.echo(warning, err=True)
         click.echo(json.dumps(report.to_json()) if as_json else report.format())
+
+
+_CITATION = re.compile(r"^(?P<id>.+?)\s*(?:(?:¶|:|#)\s*|\s+)\[?(?P<para>\w+)\]?$")
+_PARA = re.compile(r"^(?:¶|para\.?|paragraph)?\s*\[?(?P<para>\w+)\]?$", re.IGNORECASE)
+
+
+def parse_citation(cable_id: str, para: str | None = None) -> tuple[str, str | None]:
+    """A citation as written anywhere: "06MEXICO3305 ¶4", "06MEXICO3305:4" (a record ID),
+    "06mexico3305" and "¶4", "[2]" for an unnumbered paragraph."""
+    text = cable_id.strip()
+    found = None
+    if any(c.isspace() or c in "¶:#" for c in text) and (m := _CITATION.match(text)):
+        text, found = m["id"], m["para"]
+    if para is not None:
+        if (p := _PARA.match(para.strip())) is None:
+            raise click.BadParameter(f"{para!r} is not a paragraph number", param_hint="PARA")
+        if found is not None and found != p["para"]:
+            raise click.UsageError(f"two paragraphs given: ¶{found} and ¶{p['para']}")
+        found = p["para"]
+    return text.upper(), found
 
 
 @cli.command()
 @click.argument("cable_id")
 @click.argument("para", required=False)
 @common_options
+@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
 @click.pass_context
-def show(ctx: click.Context, /, cable_id: str, para: str | None, **options: Any) -> None:
-    """Print a cable from the store, or one of its paragraphs."""
+def show(
+    ctx: click.Context, /, cable_id: str, para: str | None, no_pager: bool, **options: Any
+) -> None:
+    """Print a cable from the store, or one of its paragraphs.
+
+    CABLE_ID may be a whole citation, as printed by `qa ask`: "06MEXICO3305 ¶4",
+    06MEXICO3305:4, or 06MEXICO3305 ¶4 in two words; case does not matter.
+    """
+    cable_id, para = parse_citation(cable_id, para)
     settings = _settings(ctx, **options)
     with _one_line_errors():
         from qa.engine import Engine
         from qa.render import render_cable
 
+        _require_store(settings)
         engine = Engine(settings)
         try:
-            cable = engine.cable(cable_id.strip().upper())
+            cable = engine.cable(cable_id)
         finally:
             engine.close()
         if cable is None:
             raise click.ClickException(f"{cable_id} is not in the store {settings.store}")
         if para is not None and para not in {p.number for p in cable.paragraphs}:
             raise click.ClickException(f"{cable.id} has no paragraph ¶{para}")
-        _echo_rich(render_cable(cable, para))
+        from qa import terminal
+
+        terminal.echo(render_cable(cable, para), page=not no_pager)
 
 
 @cli.command()
@@ -390,6 +544,7 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
         from embeddings.stats import format_stats
         from embeddings.stats import stats as store_stats
 
+        _require_store(settings)
         data = store_stats(settings.store, settings.chroma_url)
         click.echo(json.dumps(data) if as_json else format_stats(data))
 
@@ -401,7 +556,7 @@ def tui(ctx: click.Context, /, **options: Any) -> None:
     """Chat-style questioning with cited paragraphs and a cable viewer."""
     settings = _settings(ctx, **options)
     with _one_line_errors():
-        _ensure_sample(settings)
+        _require_store(settings, sample=True)
         _check_store_model(settings)
         from qa.tui.app import run
 

@@ -43,6 +43,10 @@ class Settings:
     infer_filters: bool = True
     """Read dates, places, classifications, TAGs and cable IDs from the question."""
 
+    store_named: bool = False
+    """True when ``--store`` or ``QA_STORE`` named the store: only the default store is ever
+    created by a question (with the built-in sample); a named one must exist."""
+
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         """Build settings from ``QA_*`` variables, then apply non-None overrides (flags)."""
@@ -54,8 +58,10 @@ class Settings:
             device=env.get("QA_DEVICE") or "auto",
         )
         given = {k: v for k, v in overrides.items() if v is not None}
+        given.setdefault("store_named", bool(env.get("QA_STORE")))
         if "store" in given:
             given["store"] = Path(given["store"]).expanduser()
+            given["store_named"] = True
         if given.get("device", "auto") not in DEVICES:
             raise ValueError(f"--device must be one of {', '.join(DEVICES)}")
         return replace(base, **given)

@@ -233,7 +233,7 @@ class Engine:
         if mode not in MODES:
             raise EngineError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self._refresh()
-        explicit = replace(filters or Filters(), inferred=())
+        explicit = replace(filters or Filters(), inferred=(), dropped=())
         if mode != "hybrid":
             return self._plain(question, k, explicit, mode)
         infer = self.settings.infer_filters if infer is None else infer
@@ -344,7 +344,10 @@ class Engine:
             dropped += names
             cleared: dict[str, Any] = {n: () if n == "cable_ids" else None for n in names}
             inferred = (*kept, *(f"{n}:ignored" for n in dropped))
-            applied = replace(applied, **cleared, inferred=inferred)
+            values = tuple((n, _shown(getattr(applied, n))) for n in names)
+            applied = replace(
+                applied, **cleared, inferred=inferred, dropped=(*applied.dropped, *values)
+            )
             cands = self._hybrid(text, applied, k, own)
             if cands:
                 break
@@ -520,6 +523,10 @@ def _name_match(name: str) -> str:
     word itself, which FTS5 stems as it stemmed the paragraphs ("Conservative" and
     "conserv"; the prefix "conserva" alone would miss them)."""
     return retrieve.fts_query([name.lower()], prefixes=[name_key(name)])
+
+
+def _shown(value: str | tuple[str, ...]) -> str:
+    return value if isinstance(value, str) else " ".join(value)
 
 
 def _without_inferred_dates(filters: Filters) -> Filters | None:

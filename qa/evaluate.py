@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -81,9 +81,21 @@ def parse_filters(raw: dict[str, Any]) -> Filters:
 
 
 def parse_question(line: str, lineno: int) -> Question:
+    """One line of the file; an EvalError names the line and what is wrong with it."""
     try:
         raw = json.loads(line)
-        gold = tuple((str(g["cable_id"]), str(g["para"])) for g in raw.get("gold", []))
+    except ValueError as exc:
+        raise EvalError(f"line {lineno}: not JSON ({exc})") from None
+    if not isinstance(raw, dict):
+        raise EvalError(f"line {lineno}: not a JSON object")
+    for key in ("id", "question"):
+        if not str(raw.get(key) or "").strip():
+            raise EvalError(f'line {lineno}: no "{key}"')
+    try:
+        gold = tuple((str(g["cable_id"]), str(g["para"])) for g in raw.get("gold") or ())
+    except (KeyError, TypeError):
+        raise EvalError(f'line {lineno}: each "gold" entry needs "cable_id" and "para"') from None
+    try:
         return Question(
             id=str(raw["id"]),
             question=str(raw["question"]),
@@ -92,18 +104,24 @@ def parse_question(line: str, lineno: int) -> Question:
             history=tuple(str(h) for h in raw.get("history") or ()),
             filters=parse_filters(raw["filters"]) if raw.get("filters") else None,
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise EvalError(f"line {lineno}: {type(exc).__name__}: {exc}") from None
 
 
 def read_questions(path: Path) -> Iterator[Question]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvalError(f"cannot read {path}: {exc.strerror}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise EvalError(f"cannot read {path}: {reason}") from None
+    if not any(line.strip() for line in lines):
+        raise EvalError(f"{path} holds no questions (one JSON object a line)")
     for lineno, line in enumerate(lines, 1):
         if line.strip():
-            yield parse_question(line, lineno)
+            try:
+                yield parse_question(line, lineno)
+            except EvalError as exc:
+                raise EvalError(f"{path} {exc}") from None
 
 
 def judge(q: Question, answer: Answer, latency_ms: float) -> Outcome:
@@ -116,11 +134,14 @@ def judge(q: Question, answer: Answer, latency_ms: float) -> Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Figures:
+    """None where no question counts towards a figure (a kind of unanswerable questions
+    has no recall): shown as "-", never as 0."""
+
     questions: int
     answerable: int
-    recall: dict[int, float]
-    mrr10: float
-    cable_recall5: float
+    recall: dict[int, float | None]
+    mrr10: float | None
+    cable_recall5: float | None
     unanswerable_false: float | None
     answerable_false: float | None
     latency_p50_ms: float
@@ -128,9 +149,9 @@ class Figures:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"questions": self.questions, "answerable": self.answerable}
-        out.update({f"recall@{k}": round(v, 4) for k, v in self.recall.items()})
-        out["mrr@10"] = round(self.mrr10, 4)
-        out["cable_recall@5"] = round(self.cable_recall5, 4)
+        out.update({f"recall@{k}": _round(v) for k, v in self.recall.items()})
+        out["mrr@10"] = _round(self.mrr10)
+        out["cable_recall@5"] = _round(self.cable_recall5)
         out["unanswerable_answered_false"] = _round(self.unanswerable_false)
         out["answerable_answered_false"] = _round(self.answerable_false)
         out["latency_p50_ms"] = round(self.latency_p50_ms, 1)
@@ -152,22 +173,32 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
+def _ranked_within(k: int) -> Callable[[Outcome], bool]:
+    return lambda o: o.rank is not None and o.rank <= k
+
+
+def _share(outcomes: Sequence[Outcome], test: Callable[[Outcome], bool]) -> float | None:
+    return sum(map(test, outcomes)) / len(outcomes) if outcomes else None
+
+
 def figures(outcomes: Sequence[Outcome]) -> Figures:
     ans = [o for o in outcomes if o.answerable]
     unans = [o for o in outcomes if not o.answerable]
-    n = max(len(ans), 1)
-    recall = {k: sum(o.rank is not None and o.rank <= k for o in ans) / n for k in KS}
-    mrr = sum(1.0 / o.rank for o in ans if o.rank is not None and o.rank <= 10) / n
-    cable5 = sum(o.cable_rank is not None and o.cable_rank <= 5 for o in ans) / n
+    recall = {k: _share(ans, _ranked_within(k)) for k in KS}
+    mrr = (
+        sum(1.0 / o.rank for o in ans if o.rank is not None and o.rank <= 10) / len(ans)
+        if ans
+        else None
+    )
     lat = [o.latency_ms for o in outcomes]
     return Figures(
         questions=len(outcomes),
         answerable=len(ans),
         recall=recall,
         mrr10=mrr,
-        cable_recall5=cable5,
-        unanswerable_false=(sum(not o.answered for o in unans) / len(unans)) if unans else None,
-        answerable_false=(sum(not o.answered for o in ans) / len(ans)) if ans else None,
+        cable_recall5=_share(ans, lambda o: o.cable_rank is not None and o.cable_rank <= 5),
+        unanswerable_false=_share(unans, lambda o: not o.answered),
+        answerable_false=_share(ans, lambda o: not o.answered),
         latency_p50_ms=_percentile(lat, 0.5),
         latency_p95_ms=_percentile(lat, 0.95),
     )
@@ -180,6 +211,10 @@ class EvalReport:
     overall: Figures
     by_kind: dict[str, Figures]
     outcomes: tuple[Outcome, ...] = field(default=())
+    total: int = 0
+    """Questions in the file, scored or not."""
+    not_in_store: tuple[str, ...] = ()
+    """IDs of the questions left out because the store holds none of their gold cables."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,7 +223,18 @@ class EvalReport:
             "overall": self.overall.to_json(),
             "by_kind": {kind: f.to_json() for kind, f in self.by_kind.items()},
             "questions": [o.to_json() for o in self.outcomes],
+            "not_in_store": list(self.not_in_store),
         }
+
+    def warning(self) -> str | None:
+        """One line when questions were left out, for stderr."""
+        if not self.not_in_store:
+            return None
+        n = len(self.not_in_store)
+        return (
+            f"{n} of {self.total} questions cite only cables not in this store; "
+            f"scored on the other {self.total - n}"
+        )
 
     def format(self) -> str:
         head = (
@@ -199,8 +245,8 @@ class EvalReport:
         rows = [*sorted(self.by_kind.items()), ("overall", self.overall)]
         for kind, f in rows:
             lines.append(
-                f"{kind[:13]:<14}{f.questions:>5}{f.recall[1]:>7.3f}{f.recall[5]:>7.3f}"
-                f"{f.recall[10]:>7.3f}{f.mrr10:>7.3f}{f.cable_recall5:>7.3f}"
+                f"{kind[:13]:<14}{f.questions:>5}{_fig(f.recall[1]):>7}{_fig(f.recall[5]):>7}"
+                f"{_fig(f.recall[10]):>7}{_fig(f.mrr10):>7}{_fig(f.cable_recall5):>7}"
                 f"{_pct(f.unanswerable_false):>9}{_pct(f.answerable_false):>7}"
                 f"{f.latency_p50_ms:>8.1f}{f.latency_p95_ms:>8.1f}"
             )
@@ -211,13 +257,34 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}"
 
 
-def run_eval(engine: Asker, path: Path, *, mode: str = "hybrid", k: int = 10) -> EvalReport:
+def _fig(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def run_eval(
+    engine: Asker,
+    path: Path,
+    *,
+    mode: str = "hybrid",
+    k: int = 10,
+    has_cable: Callable[[str], bool] | None = None,
+) -> EvalReport:
+    """Score every question of the file; with `has_cable`, a question whose gold cables
+    are all missing from the store is left out and listed in `EvalReport.not_in_store`
+    (it would count as a miss the engine could not avoid)."""
     questions = list(read_questions(path))
+    missing: list[str] = []
+    if has_cable is not None:
+        present = {c: has_cable(c) for c in {c for q in questions for c, _ in q.gold}}
+        missing = [q.id for q in questions if q.gold and not any(present[c] for c, _ in q.gold)]
     outcomes: list[Outcome] = []
     for q in questions:
+        if q.id in missing:
+            continue
         start = time.perf_counter()
         answer = engine.ask(q.question, k=k, filters=q.filters, history=q.history, mode=mode)
         outcomes.append(judge(q, answer, (time.perf_counter() - start) * 1000))
     kinds = sorted({o.kind for o in outcomes})
     by_kind = {kind: figures([o for o in outcomes if o.kind == kind]) for kind in kinds}
-    return EvalReport(mode, k, figures(outcomes), by_kind, tuple(outcomes))
+    report = EvalReport(mode, k, figures(outcomes), by_kind, tuple(outcomes))
+    return replace(report, total=len(questions), not_in_store=tuple(missing))

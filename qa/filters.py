@@ -8,65 +8,15 @@ would leave nothing to search.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from qa.answer import Filters
+from qa.dates import DateRange as DateRange
+from qa.dates import parse_dates as parse_dates
 
 Span = tuple[int, int]
-
-_YEAR = r"(?:19[6-9]\d|20[0-2]\d)"
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
-
-_RANGE = re.compile(
-    rf"\b(?:between|from)\s+(?P<y1>{_YEAR})\s+(?:and|to|until|through|till)\s+(?P<y2>{_YEAR})\b"
-    rf"|\b(?P<y3>{_YEAR})\s*[-–]\s*(?P<y4>{_YEAR})\b",
-    re.IGNORECASE,
-)
-# A capitalised month right before a year is a date wherever it stands ("the May 2010
-# election", "the announcement of September 2010"); lower-case "may 2010" is not.
-_MONTH_CAPITAL = (
-    "(?-i:" + "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True)) + ")"
-)
-_MONTH_YEAR = re.compile(
-    rf"\b(?:in|during|from|about)\s+(?:early\s+|late\s+|mid-)?(?P<month>{_MONTH})\.?\s+"
-    rf"(?:of\s+)?(?P<year>{_YEAR})\b"
-    rf"|^\s*(?P<month2>{_MONTH})\.?\s+(?P<year2>{_YEAR})\b"
-    rf"|\b(?P<month3>{_MONTH_CAPITAL})\.?\s+(?P<year3>{_YEAR})\b",
-    re.IGNORECASE,
-)
-_OPEN_YEAR = re.compile(
-    rf"\b(?P<word>since|after|before|until|through|prior\s+to)\s+(?P<year>{_YEAR})\b",
-    re.IGNORECASE,
-)
-_IN_YEAR = re.compile(
-    rf"\b(?:in|during|of|from|about)\s+(?:(?:early|late|mid)[- ]?)?(?P<year>{_YEAR})\b"
-    rf"|\b(?P<year2>{_YEAR})\s+(?:cables?|reporting|telegrams?)\b",
-    re.IGNORECASE,
-)
 
 # Words naming a post; what follows them in an origin ("Embassy Madrid") is its place.
 _POST_PREFIX = re.compile(
@@ -111,13 +61,6 @@ _CABLE_ID = re.compile(r"\b\d{2}[A-Z]{3,}(?:\s[A-Z]{3,})?\d{1,7}\b", re.IGNORECA
 
 
 @dataclass(frozen=True, slots=True)
-class DateRange:
-    since: str | None
-    until: str | None
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
 class Inference:
     """What a question says about which cables may answer, and where it says it."""
 
@@ -135,37 +78,6 @@ class Inference:
             for name in ("since", "until", "origin", "classification", "tag", "cable_ids")
             if getattr(self, name)
         )
-
-
-def _year_bounds(year: int) -> tuple[str, str]:
-    return f"{year:04d}-01-01", f"{year:04d}-12-31"
-
-
-def parse_dates(text: str) -> DateRange | None:
-    """The first date expression, as an inclusive ISO range (open ends as None)."""
-    if m := _RANGE.search(text):
-        a, b = sorted(int(y) for y in (m["y1"] or m["y3"], m["y2"] or m["y4"]))
-        return DateRange(_year_bounds(a)[0], _year_bounds(b)[1], m.span())
-    if m := _MONTH_YEAR.search(text):
-        month = _MONTHS[(m["month"] or m["month2"] or m["month3"]).lower()]
-        year = int(m["year"] or m["year2"] or m["year3"])
-        last = calendar.monthrange(year, month)[1]
-        return DateRange(
-            f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}", m.span()
-        )
-    if m := _OPEN_YEAR.search(text):
-        year, word = int(m["year"]), m["word"].lower()
-        if word == "since":
-            return DateRange(_year_bounds(year)[0], None, m.span())
-        if word == "after":
-            return DateRange(_year_bounds(year + 1)[0], None, m.span())
-        if word == "until" or word == "through":
-            return DateRange(None, _year_bounds(year)[1], m.span())
-        return DateRange(None, _year_bounds(year - 1)[1], m.span())
-    if m := _IN_YEAR.search(text):
-        since, until = _year_bounds(int(m["year"] or m["year2"]))
-        return DateRange(since, until, m.span())
-    return None
 
 
 def post_places(origins: Iterable[str]) -> dict[str, str]:

@@ -9,11 +9,12 @@ restyle the output.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 
-from qa.answer import Answer, Hit
+from qa.answer import Answer, Filters, Hit
 
 # C0 controls except \t and \n, DEL, and C1 controls (ESC included in C0).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -31,7 +32,12 @@ def _meta_line(hit: Hit) -> str:
     return f"{hit.date} · {hit.origin} · {hit.classification}{tags}"
 
 
-def render_hit(hit: Hit, out: Text) -> None:
+OPEN_MARK, CLOSE_MARK = "»", "«"
+"""Around the answering sentence where styles do not show (a pipe, a file)."""
+
+
+def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:
+    """One result; `marks` puts the answering sentence between » and « as well as in bold."""
     out.append(f"{hit.rank}. ", style="bold")
     out.append(clean(hit.citation), style="bold cyan")
     out.append(f"  {hit.score:.3f}\n", style="dim")
@@ -39,16 +45,90 @@ def render_hit(hit: Hit, out: Text) -> None:
     out.append(clean(_meta_line(hit)) + "\n", style="dim")
     start, end = hit.highlight
     start, end = max(0, min(start, len(hit.text))), max(0, min(end, len(hit.text)))
+    sentence = clean(hit.text[start:end])
+    if marks and sentence:
+        sentence = f"{OPEN_MARK}{sentence}{CLOSE_MARK}"
     out.append(clean(hit.text[:start]))
-    out.append(clean(hit.text[start:end]), style="bold yellow")
+    out.append(sentence, style="bold yellow")
     out.append(clean(hit.text[end:]) + "\n")
 
 
-def render_text(answer: Answer) -> Text:
-    out = Text()
-    inferred = [n for n in answer.filters.inferred]
+_LABELS = {
+    "since": "since",
+    "until": "until",
+    "origin": "origin",
+    "classification": "classification",
+    "tag": "tag",
+    "cable_ids": "cables",
+}
+_DROPPED = {
+    "since": "the dates",
+    "until": "the dates",
+    "origin": "the origin",
+    "classification": "the classification",
+    "tag": "the TAG",
+    "cable_ids": "the cable IDs",
+}
+
+
+def _value(filters: Filters, name: str) -> str:
+    value = getattr(filters, name)
+    return " ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _values(filters: Filters, names: list[str]) -> str:
+    return " · ".join(f"{_LABELS[n]} {_value(filters, n)}" for n in names)
+
+
+def _period(since: str | None, until: str | None) -> str:
+    if since and until:
+        if since[4:] == "-01-01" and until[4:] == "-12-31" and since[:4] == until[:4]:
+            return f"in {since[:4]}"
+        return f"from {since} to {until}"
+    return f"since {since}" if since else f"until {until}" if until else ""
+
+
+def dropped_reason(filters: Filters) -> str | None:
+    """Why inferred filters were let go: "no SECRET cable from Embassy Madrid in 2004:
+    shown without the classification"."""
+    if not filters.dropped:
+        return None
+    whole = replace(filters, **dict(filters.dropped))  # type: ignore[arg-type]
+    words = ["no"]
+    if whole.classification:
+        words.append(whole.classification)
+    words.append("cable")
+    if whole.cable_ids:
+        words.append(f"among {_value(whole, 'cable_ids')}")
+    if whole.origin:
+        words.append(f"from {whole.origin}")
+    if whole.tag:
+        words.append(f"tagged {whole.tag}")
+    if period := _period(whole.since, whole.until):
+        words.append(period)
+    gone = list(dict.fromkeys(_DROPPED[name] for name, _ in filters.dropped))
+    return f"{' '.join(words)}: shown without {' and '.join(gone)}"
+
+
+def filter_lines(filters: Filters) -> list[str]:
+    """The filters applied, with their values: given ones, then those read from the question,
+    then why any read from the question were dropped."""
+    inferred = [n for n in _LABELS if n in filters.inferred and getattr(filters, n)]
+    given = [n for n in _LABELS if n not in filters.inferred and getattr(filters, n)]
+    lines = []
+    if given:
+        lines.append(f"filters: {_values(filters, given)}")
     if inferred:
-        out.append(f"filters read from the question: {', '.join(inferred)}\n", style="dim")
+        lines.append(f"filters read from the question: {_values(filters, inferred)}")
+    if reason := dropped_reason(filters):
+        lines.append(reason)
+    return lines
+
+
+def render_text(answer: Answer, *, marks: bool = False) -> Text:
+    out = Text()
+    for line in filter_lines(answer.filters):
+        out.append(clean(line) + "\n", style="dim")
     if not answer.hits:
         out.append("Nothing found.\n", style="yellow")
         return out
@@ -57,7 +137,110 @@ def render_text(answer: Answer) -> Text:
     for i, hit in enumerate(answer.hits):
         if i:
             out.append("\n")
-        render_hit(hit, out)
+        render_hit(hit, out, marks=marks)
+    return out
+
+
+_SPACES = re.compile(r"\s+")
+COMPACT_INDENT = 3
+
+
+def _trim_left(text: str, room: int) -> str:
+    """The end of `text`, at most `room` characters, starting at a word ("…" when cut)."""
+    if len(text) <= room:
+        return text
+    cut = text[len(text) - room + 1 :]
+    space = cut.find(" ")
+    return "…" + (cut[space + 1 :] if 0 <= space < len(cut) - 1 else cut)
+
+
+def _trim_right(text: str, room: int) -> str:
+    """The start of `text`, at most `room` characters, ending at a word ("…" when cut)."""
+    if len(text) <= room:
+        return text
+    cut = text[: max(room - 1, 0)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut) + "…"
+
+
+def snippet(hit: Hit, room: int) -> tuple[str, str, str]:
+    """The answering sentence with as much context either side as `room` characters allow,
+    on one line: (before, sentence, after)."""
+    text = clean(hit.text)
+    start, end = hit.highlight
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    before, sentence, after = (
+        _SPACES.sub(" ", part) for part in (text[:start], text[start:end], text[end:])
+    )
+    before = before.lstrip()
+    after = after.rstrip()
+    if not sentence.strip():  # no sentence marked: the paragraph's opening
+        return "", "", _trim_right((before + sentence + after).strip(), room)
+    if len(sentence) >= room:
+        return "", _trim_right(sentence, room), ""
+    spare = room - len(sentence)
+    before = _trim_left(before, min(len(before), spare // 2))
+    after = _trim_right(after, spare - len(before))
+    return before, sentence, after
+
+
+def _indented(body: Text, width: int) -> Text:
+    """`body` word-wrapped to `width` less the indent, each line indented, none padded."""
+    from rich.console import Console
+
+    out = Text()
+    for line in body.wrap(Console(width=width), max(width - COMPACT_INDENT, 20)):
+        line.rstrip()
+        out.append(" " * COMPACT_INDENT)
+        out.append_text(line)
+        out.append("\n")
+    return out
+
+
+def _wrap_at_dots(line: str, width: int) -> str:
+    """A filter line wrapped between its " · " parts, so that a name stays with its value."""
+    parts = line.split(" · ")
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(" " * COMPACT_INDENT + part)
+    return "\n".join(lines)
+
+
+def render_compact(answer: Answer, width: int) -> Text:
+    """For a terminal: each result in one to three lines of the answering sentence with a
+    little context, under its citation, date, origin and subject. Wrapped here, to `width`:
+    the citation line is cut short rather than wrapped, so a citation is never split."""
+    out = Text()
+    for line in filter_lines(answer.filters):
+        out.append(_wrap_at_dots(clean(line), width) + "\n", style="dim")
+    if not answer.hits:
+        out.append("Nothing found.\n", style="yellow")
+    elif not answer.answered:
+        out.append("Nothing strong found; the closest paragraphs:\n", style="yellow")
+    room = max(3 * (width - COMPACT_INDENT) - 15, 40)  # words wrap short of the margin
+    for i, hit in enumerate(answer.hits):
+        top = Text()
+        top.append(f"{hit.rank}. ".ljust(COMPACT_INDENT), style="bold")
+        top.append(clean(hit.citation), style="bold cyan")
+        top.append(clean(f" · {hit.date} · {hit.origin}"), style="dim")
+        top.truncate(width, overflow="ellipsis")
+        body = Text()
+        body.append(clean(hit.subject) + "\n", style="bold")
+        before, sentence, after = snippet(hit, room)
+        body.append(before)
+        body.append(sentence, style="bold yellow")
+        body.append(after)
+        if i or out.plain:
+            out.append("\n")
+        out.append_text(top)
+        out.append("\n")
+        out.append_text(_indented(body, width))
+    if answer.hits:
+        tip = f'whole paragraphs: --full, or qa show "{clean(answer.hits[0].citation)}"'
+        out.append("\n" + (tip if len(tip) <= width else "--full: whole paragraphs"), style="dim")
     return out
 
 
@@ -86,6 +269,8 @@ def _marked_markdown(text: str, span: tuple[int, int]) -> str:
 def render_markdown(answer: Answer) -> str:
     """Blockquotes with citations, ready to paste into notes or an article."""
     lines = [f"**Q:** {_md_escape(answer.question)}", ""]
+    if notes := filter_lines(answer.filters):
+        lines += [f"_{_md_escape(line)}_" for line in notes] + [""]
     if not answer.answered:
         lines += ["_Nothing strong found; the closest paragraphs:_", ""]
     for hit in answer.hits:

@@ -16,12 +16,16 @@ COMMANDS = ("ingest", "ask", "eval", "show", "stats", "tui")
 
 
 def run_qa(
-    *args: str, store: Path | None = None, timeout: float = 600
+    *args: str, store: Path | None = None, data: Path | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
+    """`qa ARGS` in a new process; `store` names the store, `data` holds the default one."""
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     env.pop("QA_CHROMA_URL", None)
+    env.pop("QA_STORE", None)
     if store is not None:
         env["QA_STORE"] = str(store)
+    if data is not None:
+        env["XDG_DATA_HOME"] = str(data)
     return subprocess.run(
         [sys.executable, "-m", "qa.cli", *args],
         capture_output=True,
@@ -88,15 +92,15 @@ def test_show_without_store_is_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_first_ask_indexes_the_sample_and_cites_it(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    out = run_qa("ask", "What should Mexico do about its southern border?", store=store)
+    """Only the default store (here under XDG_DATA_HOME) is created by a question."""
+    data = tmp_path / "data"
+    out = run_qa("ask", "What should Mexico do about its southern border?", data=data)
     assert out.returncode == 0, out.stderr
     assert "indexing the built-in sample cable 06MEXICO3305" in out.stderr
+    assert f"{data / 'cable-qa'}" in out.stderr
     assert "06MEXICO3305 ¶" in out.stdout
 
-    again = run_qa(
-        "ask", "--json", "-k", "3", "Who is accountable for border violence?", store=store
-    )
+    again = run_qa("ask", "--json", "-k", "3", "Who is accountable for border violence?", data=data)
     assert again.returncode == 0, again.stderr
     assert "indexing" not in again.stderr
     answer = json.loads(again.stdout)

@@ -105,18 +105,36 @@ def decode(data: bytes, encoding: str) -> str:
     return data.decode(encoding, errors="replace")
 
 
+def files(
+    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+) -> Iterator[Path | ReadError]:
+    """The files `read` would read, in its order; a path or folder that cannot be
+    listed is a `ReadError`. Lets a caller skip files it knows before reading them."""
+    if isinstance(path, (str, os.PathLike)):
+        yield from _files(Path(path))
+        return
+    for item in path:
+        yield from _files(Path(item))
+
+
 def _read_path(path: Path, year: int | None) -> Iterator[Cable | ReadError]:
+    for item in _files(path):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield from read_file(item, year=year)
+
+
+def _files(path: Path) -> Iterator[Path | ReadError]:
     if path.is_dir():
-        yield from _walk(path, set(), year)
+        yield from _walk(path, set())
     elif path.exists() or path.is_symlink():
-        yield from _read_file(path, year)
+        yield path
     else:
         yield ReadError(str(path), "no such file or folder")
 
 
-def _walk(
-    folder: Path, seen: set[tuple[int, int]], year: int | None
-) -> Iterator[Cable | ReadError]:
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | ReadError]:
     """Every non-hidden entry is read or reported; a folder reached twice (a link loop) once."""
     try:
         info = folder.stat()
@@ -133,14 +151,16 @@ def _walk(
         try:
             is_dir = stat.S_ISDIR(child.stat().st_mode)
         except OSError:
-            is_dir = False  # a broken link or a link loop: `_read_file` names the problem
+            is_dir = False  # a broken link or a link loop: `read_file` names the problem
         if is_dir:
-            yield from _walk(child, seen, year)
+            yield from _walk(child, seen)
         else:
-            yield from _read_file(child, year)
+            yield child
 
 
-def _read_file(path: Path, year: int | None = None) -> Iterator[Cable | ReadError]:
+def read_file(path: Path, *, year: int | None = None) -> Iterator[Cable | ReadError]:
+    """The cables of one file (a CSV gives many), or why it cannot be read; `year` as
+    for `read`."""
     source = str(path)
     try:
         info = path.stat()

@@ -10,10 +10,12 @@ import pytest
 from embeddings.ingest import ingest_cables
 from embeddings.progress import (
     IngestProgress,
+    LogProgress,
     TerminalProgress,
     estimate_cables,
     format_duration,
     format_progress,
+    progress_for,
 )
 from embeddings.stats import format_stats, stats
 from tests.conftest import CABLEGATE, SAMPLE_CSV, SEED
@@ -29,11 +31,28 @@ def test_format_duration(seconds: float, expected: str) -> None:
     assert format_duration(seconds) == expected
 
 
-def test_eta_and_line() -> None:
-    p = IngestProgress(done=50, written=40, paragraphs=500, records=520, elapsed=10.0, total=200)
-    assert p.rate == 50.0 and p.eta == 30.0
-    assert format_progress(p) == "50/200 cables, 40 written, 500 paragraphs (50.0/s), 10s, ETA 30s"
+def test_rate_is_per_second_of_encoding_and_eta_from_windows_left() -> None:
+    p = IngestProgress(
+        done=50,
+        written=40,
+        paragraphs=500,
+        records=600,
+        elapsed=30.0,
+        total=200,
+        encode_seconds=10.0,
+        remaining_windows=1800.0,
+    )
+    assert p.rate == 50.0  # 500 paragraphs in 10 s of encoding, not 30 s of wall time
+    assert p.eta == 30.0  # 1,800 windows at 60 windows/s
+    assert format_progress(p) == (
+        "50/200 cables, 40 written, 500 paragraphs encoded (50.0/s), 30s, ETA 30s"
+    )
     assert IngestProgress(0, 0, 0, 0, 0.0, None).eta is None
+
+
+def test_status_line_while_the_model_loads() -> None:
+    p = IngestProgress(3, 0, 0, 0, 4.2, 10, status="loading the model all-MiniLM-L6-v2 (torch)")
+    assert format_progress(p) == "loading the model all-MiniLM-L6-v2 (torch)… 4s"
 
 
 def test_estimate_counts_pages_and_csv_rows(shared_corpus: Path) -> None:
@@ -44,12 +63,23 @@ def test_estimate_counts_pages_and_csv_rows(shared_corpus: Path) -> None:
     assert rows is not None and 100 <= rows <= 1000  # 300 rows in the sample
 
 
-def test_terminal_progress_is_silent_off_a_tty() -> None:
+def test_off_a_terminal_a_plain_line_every_interval() -> None:
     out = io.StringIO()
-    bar = TerminalProgress(out, interval=0)
-    bar(IngestProgress(1, 1, 1, 1, 1.0, 2))
-    bar.close()
-    assert out.getvalue() == ""
+    log = progress_for(out)
+    assert isinstance(log, LogProgress)
+    log.interval = 3600.0
+    log(IngestProgress(1, 1, 10, 10, 1.0, 2, 1.0))  # too soon after the start
+    log(IngestProgress(1, 1, 10, 10, 1.0, 2, 1.0, status="loading the model m (torch)"))
+    log(IngestProgress(1, 1, 10, 10, 1.5, 2, 1.0, status="loading the model m (torch)"))
+    log.interval = 0.0
+    log(IngestProgress(2, 2, 20, 20, 2.0, 2, 2.0))
+    log.close()
+    lines = out.getvalue().splitlines()
+    assert "\r" not in out.getvalue()
+    assert lines == [
+        "loading the model m (torch)… 1s",
+        "2/2 cables, 2 written, 20 paragraphs encoded (10.0/s), 2s",
+    ]
 
 
 class FakeTty(io.StringIO):
@@ -60,12 +90,22 @@ class FakeTty(io.StringIO):
 def test_terminal_progress_rewrites_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm")
     out = FakeTty()
-    bar = TerminalProgress(out, interval=0)
-    bar(IngestProgress(1, 1, 10, 10, 1.0, 2))
-    bar(IngestProgress(2, 2, 20, 20, 2.0, 2))
+    bar = progress_for(out)
+    assert isinstance(bar, TerminalProgress)
+    bar.interval = 0
+    bar(IngestProgress(1, 1, 10, 10, 1.0, 2, 1.0))
+    bar(IngestProgress(2, 2, 20, 20, 2.0, 2, 2.0))
     bar.close()
     text = out.getvalue()
     assert text.count("\r") == 4 and "\n" not in text and "2/2 cables" in text
+
+
+def test_terminal_line_never_wraps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    out = FakeTty()
+    bar = TerminalProgress(out, interval=0)
+    bar(IngestProgress(123456, 123456, 1234567, 1234567, 100.0, 251287, 90.0, 9e6))
+    assert max(len(part) for part in out.getvalue().split("\r")) <= 39
 
 
 def test_stats_counts_and_cleans_untrusted_metadata(tmp_path: Path) -> None:

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from qa.answer import Answer, Filters, Hit
-from qa.evaluate import EvalError, Outcome, Question, figures, judge, read_questions
+from qa.evaluate import (
+    EvalError,
+    EvalReport,
+    Outcome,
+    Question,
+    figures,
+    judge,
+    read_questions,
+    run_eval,
+)
 
 
 def _hit(rank: int, cable_id: str, para: str) -> Hit:
@@ -77,3 +86,86 @@ def test_figures_schema_and_values() -> None:
     assert (f["unanswerable_answered_false"], f["answerable_answered_false"]) == (1.0, 0.3333)
     assert f["latency_p50_ms"] == 25.0
     assert outcomes[1].to_json() == {"id": "b", "rank": 4, "cable_rank": 1, "answered": True}
+
+
+BAD_FILES = [
+    ("empty", "", "holds no questions"),
+    ("blank lines", "\n  \n", "holds no questions"),
+    (
+        "no question",
+        '{"id": "a", "question": "Q", "gold": []}\n{"id": "b", "gold": []}\n',
+        'line 2: no "question"',
+    ),
+    ("empty question", '{"id": "a", "question": " ", "gold": []}\n', 'line 1: no "question"'),
+    ("no id", '{"question": "Q", "gold": []}\n', 'line 1: no "id"'),
+    ("not json", '{"id": "a", "question": "Q", "gold": []}\n\n{id: 3}\n', "line 3: not JSON"),
+    ("not an object", '["a", "b"]\n', "line 1: not a JSON object"),
+    (
+        "gold without para",
+        '{"id": "a", "question": "Q", "gold": [{"cable_id": "X"}]}',
+        "line 1: each",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_bad_file_is_one_line_naming_the_line(
+    tmp_path: Path, case: str, text: str, message: str
+) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text(text)
+    with pytest.raises(EvalError) as caught:
+        list(read_questions(path))
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(str(path))
+    assert "\n" not in str(caught.value)
+
+
+def test_kind_without_answerable_questions_shows_dashes() -> None:
+    outcomes = (
+        Outcome("a", "name", True, 1, 1, True, 10.0),
+        Outcome("d", "unanswerable", False, None, None, False, 40.0),
+    )
+    f = figures([outcomes[1]])
+    assert (f.recall[1], f.mrr10, f.cable_recall5, f.answerable_false) == (None, None, None, None)
+    assert f.to_json()["recall@5"] is None
+    report = EvalReport("hybrid", 10, figures(outcomes), {"unanswerable": f}, outcomes)
+    row = next(line for line in report.format().splitlines() if line.startswith("unanswerable"))
+    assert row.split()[2:7] == ["-"] * 5, row
+    assert row.split()[7] == "1.00"
+
+
+class Echo:
+    """An engine that finds the gold paragraph of every question it is asked."""
+
+    def __init__(self, gold: dict[str, tuple[str, str]]) -> None:
+        self.gold = gold
+        self.asked: list[str] = []
+
+    def ask(self, question: str, **kw: object) -> Answer:
+        self.asked.append(question)
+        cable, para = self.gold.get(question, ("00NONE1", "1"))
+        return Answer(question, Filters(), True, (_hit(1, cable, para),))
+
+
+def test_questions_citing_cables_not_in_the_store_are_left_out(tmp_path: Path) -> None:
+    rows = [
+        {"id": "in", "question": "Q1", "gold": [{"cable_id": "06MEXICO3305", "para": "4"}]},
+        {"id": "out", "question": "Q2", "gold": [{"cable_id": "09ASTANA95", "para": "1"}]},
+        {"id": "half", "question": "Q3", "gold": [
+            {"cable_id": "09ASTANA95", "para": "1"}, {"cable_id": "06MEXICO3305", "para": "2"}]},
+        {"id": "none", "question": "Q4", "gold": []},
+    ]  # fmt: skip
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    engine = Echo({"Q1": ("06MEXICO3305", "4"), "Q3": ("06MEXICO3305", "2")})
+    report = run_eval(engine, path, has_cable=lambda c: c == "06MEXICO3305")
+    assert engine.asked == ["Q1", "Q3", "Q4"]
+    assert report.not_in_store == ("out",)
+    assert (
+        report.warning()
+        == "1 of 4 questions cite only cables not in this store; scored on the other 3"
+    )
+    assert report.overall.recall[1] == 1.0
+    assert report.to_json()["not_in_store"] == ["out"]
+    assert run_eval(engine, path).warning() is None

@@ -22,44 +22,6 @@ ORIGINS = (
 PLACES = flt.post_places(ORIGINS)
 TAGS = frozenset({"PREL", "PGOV", "PTER", "SMIG", "MX", "SP", "NATO", "KZ"})
 
-DATES = [
-    ("09ASTANA95", "What did Nazarbayev say about Iran in 2009?", ("2009-01-01", "2009-12-31")),
-    ("06MEXICO3305", "border security cables from June 2006", ("2006-06-01", "2006-06-30")),
-    ("06MADRID293", "prosecutors between 2005 and 2007", ("2005-01-01", "2007-12-31")),
-    ("04MADRID4687", "terror trials from 2003 to 2004", ("2003-01-01", "2004-12-31")),
-    ("08OSLO522", "Norwegian aid since 2008", ("2008-01-01", None)),
-    ("10CARACAS107", "Venezuelan oil after 2009", ("2010-01-01", None)),
-    ("90CAPETOWN97", "apartheid talks before 1991", (None, "1990-12-31")),
-    ("05PARIS104", "what about Sept. 2005?", ("2005-09-01", "2005-09-30")),
-    ("09RIYADH651", "2009 cables on Saudi succession", ("2009-01-01", "2009-12-31")),
-    # A capitalised month before a year is a date anywhere; an inferred date only ranks
-    # (candidates outside it are demoted, not dropped), so an event's date may name it.
-    ("10VATICAN13", "the accord of the December 2009 climate summit", ("2009-12-01", "2009-12-31")),
-    ("10ADDISABABA163", "the May 2010 parliamentary election", ("2010-05-01", "2010-05-31")),
-    ("06MADRID766", "ETA's ceasefire announcement of March 2006", ("2006-03-01", "2006-03-31")),
-]
-
-
-@pytest.mark.parametrize(("case", "question", "expected"), DATES, ids=[c[0] for c in DATES])
-def test_parse_dates(case: str, question: str, expected: tuple[str | None, str | None]) -> None:
-    found = flt.parse_dates(question)
-    assert found is not None
-    assert (found.since, found.until) == expected
-
-
-NO_DATES = [
-    ("06MADRID293", "Who replaced the chief prosecutor of the National Court?"),
-    ("09STATE80163", "What does resolution 1701 require?"),
-    ("06MADRID293_event", "What happened after the 2004 Madrid train bombing investigation?"),
-    ("may_the_verb", "Which officials may 2010 budget cuts affect?"),
-]
-
-
-@pytest.mark.parametrize(("case", "question"), NO_DATES, ids=[c[0] for c in NO_DATES])
-def test_no_dates(case: str, question: str) -> None:
-    assert flt.parse_dates(question) is None
-
-
 ORIGIN_CASES = [
     ("06MADRID293", "What did the embassy in Madrid say about ETA?", "Embassy Madrid"),
     ("05PARIS104", "what did they report from Paris about the trial?", "Embassy Paris"),

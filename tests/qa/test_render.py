@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 
 from qa.answer import Answer, Filters, Hit
-from qa.render import clean, render_markdown, render_text
+from qa.render import clean, filter_lines, render_markdown, render_text
 
 
 def hit(text: str, highlight: tuple[int, int], **kw: str) -> Hit:
@@ -67,10 +67,11 @@ def test_markup_in_cable_text_stays_literal() -> None:
 
 
 def test_unanswered_says_so_then_lists_candidates() -> None:
-    answer = Answer("q", Filters(inferred=("since",)), False, (hit("Some text.", (0, 10)),))
+    filters = Filters(since="2008-03-01", inferred=("since",))
+    answer = Answer("q", filters, False, (hit("Some text.", (0, 10)),))
     rendered = plain(render_text(answer))
     lines = rendered.splitlines()
-    assert lines[0] == "filters read from the question: since"
+    assert lines[0] == "filters read from the question: since 2008-03-01"
     assert lines[1].startswith("Nothing strong found")
     assert "06MEXICO3305 ¶4" in lines[2]
 
@@ -85,3 +86,125 @@ def test_markdown_quotes_and_cites() -> None:
 def test_markdown_bold_spans_lines_and_hugs_words() -> None:
     md = render_markdown(Answer("q", Filters(), True, (hit("One. Two\nthree. Four.", (5, 16)),)))
     assert "> One. **Two**\n> **three.** Four." in md
+
+
+FILTER_LINES = [
+    (
+        "05PARIS104_read",
+        Filters(since="2008-03-01", origin="Embassy Paris", inferred=("since", "origin")),
+        ["filters read from the question: since 2008-03-01 · origin Embassy Paris"],
+    ),
+    (
+        "given_and_read",
+        Filters(tag="PREL", until="2005-12-31", inferred=("until",)),
+        ["filters: tag PREL", "filters read from the question: until 2005-12-31"],
+    ),
+    (
+        "04MADRID4687_classification_dropped",
+        Filters(
+            since="2004-01-01",
+            until="2004-12-31",
+            origin="Embassy Madrid",
+            inferred=("since", "until", "origin", "classification:ignored"),
+            dropped=(("classification", "SECRET"),),
+        ),
+        [
+            "filters read from the question: since 2004-01-01 · until 2004-12-31 · "
+            "origin Embassy Madrid",
+            "no SECRET cable from Embassy Madrid in 2004: shown without the classification",
+        ],
+    ),
+    (
+        "08OSLO522_dates_and_tag_dropped",
+        Filters(
+            origin="Embassy Oslo",
+            inferred=("origin", "tag:ignored", "since:ignored", "until:ignored"),
+            dropped=(("tag", "PTER"), ("since", "2008-03-01"), ("until", "2008-06-30")),
+        ),
+        [
+            "filters read from the question: origin Embassy Oslo",
+            "no cable from Embassy Oslo tagged PTER from 2008-03-01 to 2008-06-30: "
+            "shown without the TAG and the dates",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "filters", "expected"), FILTER_LINES, ids=[c[0] for c in FILTER_LINES]
+)
+def test_filter_lines_give_values_and_reasons(
+    case: str, filters: Filters, expected: list[str]
+) -> None:
+    assert filter_lines(filters) == expected
+
+
+def test_markdown_states_the_filters() -> None:
+    filters = Filters(origin="Embassy Paris", inferred=("origin",))
+    md = render_markdown(Answer("q", filters, True, (hit("A.", (0, 2)),)))
+    assert "_filters read from the question: origin Embassy Paris_" in md
+
+
+LONG = (
+    "1. (C) Summary: The Government of Mexico has not yet matched its northern border efforts "
+    "in the south. We need Mexico to secure its southern border against smugglers and criminal "
+    "gangs who exploit weak points along the Guatemalan frontier. Officials promised a plan by "
+    "the end of the year, but no funds were assigned in the 2006 budget and several agencies "
+    "dispute who leads."
+)
+SENTENCE = (LONG.index("We need"), LONG.index("frontier.") + len("frontier."))
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_compact_fits_one_to_three_lines_under_the_citation(width: int) -> None:
+    from qa.render import render_compact
+
+    answer = Answer("q", Filters(), True, (hit(LONG, SENTENCE), hit("Short. Two.", (7, 11))))
+    out = render_compact(answer, width)
+    lines = out.plain.splitlines()
+    assert all(len(line) <= width and line == line.rstrip() for line in lines), lines
+    assert lines[0].startswith("1. 06MEXICO3305 ¶4 · 2006-06-15 · Emb"), "cut, not wrapped"
+    assert lines[1] == "   BORDER SECURITY"
+    body = lines[2 : lines.index("", 1)]
+    assert 1 <= len(body) <= 3, body
+    assert all(line.startswith("   ") for line in body)
+    emphasised = " ".join(out.plain[s.start : s.end] for s in out.spans if "yellow" in str(s.style))
+    assert emphasised.startswith("We need Mexico to secure")
+
+
+def test_full_output_never_breaks_a_tag() -> None:
+    tags = ("PREL", "PGOV", "SMIG", "SNAR", "KCRM", "MX", "ASEC", "PTER")
+    wide = Hit(
+        1,
+        "06MEXICO3305",
+        "4",
+        0.5,
+        "Text.",
+        (0, 5),
+        "S",
+        "2006-06-15",
+        "Embassy Mexico",
+        "CONFIDENTIAL",
+        tags,
+    )
+    console = Console(width=24, color_system=None, force_terminal=False)
+    with console.capture() as cap:
+        console.print(render_text(Answer("q", Filters(), True, (wide,))))
+    words = cap.get().split()
+    assert all(tag in words for tag in tags), cap.get()
+
+
+def test_compact_filter_line_wraps_between_values() -> None:
+    from qa.render import render_compact
+
+    filters = Filters(
+        since="2005-01-01",
+        until="2005-12-31",
+        origin="Embassy Madrid",
+        inferred=("since", "until", "origin"),
+    )
+    lines = render_compact(Answer("q", filters, True, (hit("A.", (0, 2)),)), 80).plain.splitlines()
+    assert lines[:2] == [
+        "filters read from the question: since 2005-01-01 · until 2005-12-31",
+        "   origin Embassy Madrid",
+    ]

@@ -1,0 +1,127 @@
+"""The whole release, projected: `qa ingest` of a generated full-layout `cables.csv` for a
+fixed time, per backend, and the wall time 251,287 cables would take on this machine.
+
+    .venv/bin/python bench/release.py [--seconds 600] [--rows 20000]
+                                      [--backends torch,onnx-int8] [--device cpu]
+
+The CSV holds real cable texts: the 300 rows of the shared sample, repeated
+under new reference IDs (as `bench/parse.py` makes its 200k-row file), so
+every row is a new cable to encode. Each backend ingests it with the
+command's default settings (``embeddings.ingest.ingest``, what ``qa ingest``
+calls) into its own store for ``--seconds`` of wall time and is then
+interrupted as by a user's Ctrl-C (committed work is kept). Printed per
+backend:
+
+- the busy seconds of each stage (reading and parsing, windowing, encoding,
+  ledger, Chroma), which overlap since they run in three threads;
+- the steady rate: paragraphs encoded per second of wall time from the first
+  encoded batch to the last (model loading is left out; everything that
+  competes with the model for the cores, parsing the CSV and writing, is in);
+- the projection for 251,287 cables at this file's paragraphs per cable.
+"""
+
+from __future__ import annotations
+
+import _thread
+import argparse
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.parse import write_csv  # noqa: E402
+from embeddings.progress import format_duration  # noqa: E402
+
+RELEASE_CABLES = 251_287
+
+
+def paragraphs_per_cable(path: Path) -> float:
+    from corpus.formats import read
+    from corpus.models import Cable
+
+    cables = [c for c in read(path) if isinstance(c, Cable)]
+    return sum(len(c.paragraphs) for c in cables) / max(1, len(cables))
+
+
+def run(csv: Path, store: Path, backend: str, device: str, limit: float) -> dict[str, Any]:
+    """One backend in this process, as `qa ingest` runs it (default settings), stopped by
+    a Ctrl-C after ``limit`` seconds; the progress snapshots give the steady rate."""
+    from embeddings.ingest import ingest
+    from embeddings.progress import IngestProgress
+
+    points: list[IngestProgress] = []
+    timer = threading.Timer(limit, _thread.interrupt_main)
+    timer.start()
+    try:
+        summary = ingest(
+            [csv],
+            store_dir=store,
+            device=device,
+            backend=backend,
+            progress=points.append,
+            export_onnx=False,
+        )
+    finally:
+        timer.cancel()
+    encoding = [p for p in points if p.records > 0]
+    steady = None
+    if len(encoding) >= 2:
+        first, last = encoding[0], encoding[-1]
+        if last.elapsed > first.elapsed:
+            steady = (last.paragraphs - first.paragraphs) / (last.elapsed - first.elapsed)
+    return {"summary": summary, "steady": steady, "encoded": encoding[-1] if encoding else None}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=600.0, help="ingest time per backend")
+    parser.add_argument("--rows", type=int, default=20_000, help="rows of the generated CSV")
+    parser.add_argument("--backends", default="torch,onnx-int8")
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"))
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-release-"))
+    csv = work / "cables.csv"
+    write_csv(csv, args.rows)
+    per_cable = paragraphs_per_cable(REPO.parent / "shared" / "corpus" / "cables-sample.csv")
+    load = os.getloadavg()
+    print(
+        f"generated {csv.stat().st_size / 1e6:.0f} MB, {args.rows} rows of real cable text "
+        f"({per_cable:.2f} paragraphs per cable); load {load[0]:.2f} on {os.cpu_count()} cores"
+    )
+    rates: dict[str, float] = {}
+    for backend in args.backends.split(","):
+        store = work / f"store-{backend}"
+        got = run(csv, store, backend, args.device, args.seconds)
+        summary = got["summary"]
+        print(f"\n[{backend} on {args.device}] {args.seconds:.0f} s, then Ctrl-C")
+        print(f"  {summary.line()}")
+        print("  busy seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.stages.items()))
+        if got["encoded"] is not None:
+            p = got["encoded"]
+            print(f"  encoded {p.paragraphs:,} paragraphs ({p.records:,} windows)")
+        steady = got["steady"]
+        if not isinstance(steady, float):
+            print("  too short to see a steady rate: raise --seconds")
+            continue
+        rates[backend] = steady
+        wall = RELEASE_CABLES * per_cable / steady
+        print(f"  steady: {steady:.1f} paragraphs/s of wall time")
+        print(
+            f"  projected for {RELEASE_CABLES:,} cables ({RELEASE_CABLES * per_cable:,.0f} "
+            f"paragraphs): {format_duration(wall)} ({wall / 3600:.1f} h)"
+        )
+    if len(rates) == 2:
+        (a, ra), (b, rb) = rates.items()
+        print(f"\n{b} / {a}: {rb / ra:.2f}x")
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

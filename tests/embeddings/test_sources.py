@@ -1,0 +1,139 @@
+"""Unchanged files are skipped unread; anything that could change their cables reads them again.
+
+Real cablegate pages copied into a temporary folder, a real Chroma store, and
+the hash encoder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import corpus.formats
+from embeddings import sources
+from embeddings.ingest import IngestSummary, ingest
+from embeddings.ledger import Ledger
+from tests.conftest import cable_html
+from tests.embeddings.conftest import HashEncoder, char_windower
+
+PAGES = ("10CARACAS107", "08OSLO522", "05PARIS4760")
+
+
+@pytest.fixture
+def folder(tmp_path: Path, shared_corpus: Path) -> Path:
+    cables = tmp_path / "cables"
+    cables.mkdir()
+    for cable_id in PAGES:
+        shutil.copy(cable_html(cable_id), cables / f"{cable_id}.html")
+    (cables / "broken.html").write_bytes(b"\x00\x01\x02 not a cable \x00" * 50)
+    return cables
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the ingest opens and parses."""
+    opened: list[str] = []
+    real = corpus.formats.read_file
+
+    def spy(path: Path) -> Iterator[object]:
+        opened.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(corpus.formats, "read_file", spy)
+    return opened
+
+
+def run(store: Path, *paths: Path) -> IngestSummary:
+    return ingest(
+        list(paths),
+        store_dir=store,
+        encoder=HashEncoder(),
+        windower=char_windower,
+        export_onnx=False,
+    )
+
+
+def counts(s: IngestSummary) -> tuple[int, int, int, int, int]:
+    return (s.new, s.changed, s.unchanged, s.failed, s.duplicates)
+
+
+def test_unchanged_files_are_not_read_again_and_their_errors_still_show(
+    tmp_path: Path, folder: Path, reads: list[str]
+) -> None:
+    first = run(tmp_path / "store", folder)
+    assert counts(first) == (3, 0, 0, 1, 0)
+    assert sorted(reads) == sorted([*(f"{c}.html" for c in PAGES), "broken.html"])
+    reads.clear()
+    again = run(tmp_path / "store", folder)
+    assert reads == []
+    assert counts(again) == (0, 0, 3, 1, 0)
+    assert again.errors == first.errors and "broken.html" in again.errors[0]
+    assert again.encode_seconds == 0 and "nothing to encode" in again.line()
+
+
+def test_a_touched_file_is_checked_by_its_bytes_and_an_edited_one_is_read(
+    tmp_path: Path, folder: Path, reads: list[str]
+) -> None:
+    store = tmp_path / "store"
+    run(store, folder)
+    page = folder / "08OSLO522.html"
+    stat = page.stat()
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))  # a fresh copy
+    reads.clear()
+    assert counts(run(store, folder)) == (0, 0, 3, 1, 0) and reads == []
+    page.write_bytes(page.read_bytes() + b"\n<!-- saved again -->\n")  # bytes, not the cable
+    reads.clear()
+    assert counts(run(store, folder)) == (0, 0, 3, 1, 0)
+    assert reads == ["08OSLO522.html"]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("Norway", "Norwegia", 1), encoding="utf-8")
+    reads.clear()
+    assert counts(run(store, folder)) == (0, 1, 2, 1, 0)
+    assert reads == ["08OSLO522.html"]
+
+
+def test_a_new_parser_reads_everything_again_but_encodes_nothing(
+    tmp_path: Path, folder: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    run(store, folder)
+    monkeypatch.setattr(sources, "parser_digest", lambda: "another parser")
+    reads.clear()
+    summary = run(store, folder)
+    assert counts(summary) == (0, 0, 3, 1, 0) and summary.records == 0
+    assert len(reads) == 4
+
+
+def test_a_cable_missing_from_the_ledger_makes_its_file_read_again(
+    tmp_path: Path, folder: Path, reads: list[str]
+) -> None:
+    store = tmp_path / "store"
+    run(store, folder)
+    ledger = Ledger.open(store)
+    try:
+        ledger.conn.execute("UPDATE cables SET content_hash='stale' WHERE id='05PARIS4760'")
+    finally:
+        ledger.close()
+    reads.clear()
+    assert counts(run(store, folder)) == (0, 1, 2, 1, 0)
+    assert reads == ["05PARIS4760.html"]
+
+
+def test_the_same_cable_in_two_files_stays_a_duplicate_when_skipped(
+    tmp_path: Path, folder: Path, reads: list[str]
+) -> None:
+    store = tmp_path / "store"
+    copy = tmp_path / "copy.html"
+    shutil.copy(folder / "10CARACAS107.html", copy)
+    assert counts(run(store, folder, copy)) == (3, 0, 0, 1, 1)
+    reads.clear()
+    assert counts(run(store, folder, copy)) == (0, 0, 3, 1, 1) and reads == []
+
+
+def test_parser_digest_covers_the_readers() -> None:
+    digest = sources.parser_digest()
+    assert len(digest) == 32 and digest == sources.parser_digest()
