@@ -149,7 +149,8 @@ def _created(
 
 _NO_DATE = (
     "no date: add a `Date: YYYY-MM-DD` line or the reference ID (e.g. 06MEXICO3305) above the"
-    " cable text, or give its year (a DECL date does not say when a cable was written)"
+    " cable text, or give its year (`qa ingest --year YYYY`; a DECL date does not say when a"
+    " cable was written)"
 )
 
 

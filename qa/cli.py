@@ -90,6 +90,19 @@ def _store_exists(settings: Settings) -> bool:
     return (settings.store / "ledger.sqlite3").is_file()
 
 
+_STORE_PARTS = frozenset({"lock", "chroma", "onnx", "cache"})
+
+
+def _foreign_files(store: Path) -> bool:
+    """A folder with no ledger that holds anything but what an ingest stopped early
+    leaves: an ingest must not write a store into the user's cables folder."""
+    if (store / "ledger.sqlite3").is_file() or not store.exists():
+        return False
+    if not store.is_dir():
+        return True
+    return any(p.name not in _STORE_PARTS for p in store.iterdir())
+
+
 def _check_store_model(settings: Settings) -> None:
     """Refuse a store of another model before loading any: its vectors cannot be compared
     with this model's (the dimensions may even agree), and loading costs seconds."""
@@ -291,6 +304,12 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     default=None,
     help="CPU threads for the model (env QA_THREADS; default: every core).",
 )
+@click.option(
+    "--year",
+    type=click.IntRange(1940, 2030),
+    default=None,
+    help="The year of files that state no date (kept with the date marked approximate).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress; errors and the summary still print."
@@ -303,6 +322,7 @@ def ingest(
     batch_size: int | None,
     backend: str,
     threads: int | None,
+    year: int | None,
     as_json: bool,
     quiet: bool,
     **options: Any,
@@ -315,6 +335,11 @@ def ingest(
     """
     started = time.monotonic()
     settings = _settings(ctx, batch_size=batch_size, **options)
+    if _foreign_files(settings.store):
+        raise click.ClickException(
+            f"{settings.store} is not a store and holds other files: name a new or empty "
+            "folder with --store"
+        )
     with _one_line_errors():
         from embeddings.ingest import ingest as run_ingest
         from embeddings.progress import progress_for
@@ -332,6 +357,7 @@ def ingest(
                 threads=threads,
                 progress=progress,
                 started=started,
+                year=year,
             )
         finally:  # an error message must not land on the end of a progress line
             if progress is not None:
