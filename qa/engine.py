@@ -20,7 +20,7 @@ from qa import filters as flt
 from qa import followup, retrieve
 from qa.answer import Answer, Filters, Hit
 from qa.config import Settings
-from qa.highlight import best_sentence, term_weights
+from qa.highlight import mark, term_weights
 from qa.rescore import Candidate, Tuning, answered, rescore
 from qa.terms import (
     abbreviations,
@@ -507,7 +507,7 @@ class Engine:
                     paragraph=number,
                     score=c.score,
                     text=text,
-                    highlight=best_sentence(text, question, weights),
+                    highlight=mark(text, question, weights),
                     subject=subject or "",
                     date=f"{d[:4]}-{d[4:6]}-{d[6:]}",
                     origin=origin or "",
