@@ -117,7 +117,9 @@ class Pipeline:
         self.chroma: Any = None
         self.chunk = max(buffer, batch_size)
         self.stop = threading.Event()
-        self.todo: queue.Queue[Any] = queue.Queue(maxsize=2 * self.chunk)
+        # cables read ahead: about three buffers of windows (cables hold about 12), so the
+        # encoder never waits and the reader does not run thousands of cables ahead
+        self.todo: queue.Queue[Any] = queue.Queue(maxsize=max(64, self.chunk // 4))
         self.encoded: queue.Queue[Any] = queue.Queue(maxsize=4)
         self.failure: BaseException | None = None
         self.files: list[_FileRead] = []
