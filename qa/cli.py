@@ -19,11 +19,9 @@ from typing import Any, TypeVar
 import click
 
 from qa.config import DEVICES, Settings
+from qa.limits import MAX_K, check_question
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-MAX_QUESTION_CHARS = 10_000
-"""Longer input is not a question; refusing it keeps a pasted file from stalling the engine."""
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
@@ -52,6 +50,13 @@ def common_options(func: F) -> F:
             type=click.Choice(DEVICES),
             default=None,
             help="Where the model runs (env QA_DEVICE; default auto).",
+        ),
+        click.option(
+            "--server",
+            default=None,
+            metavar="URL",
+            help="Ask a `qa serve` at URL instead of a local store (env QA_SERVER; "
+            "token: QA_TOKEN).",
         ),
     ]
     for option in reversed(options):
@@ -84,6 +89,21 @@ def _one_line_errors() -> Iterator[None]:
             raise
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise click.ClickException(message) from exc
+
+
+def _remote(settings: Settings) -> Any:
+    """The `qa serve` named by --server / QA_SERVER, as an engine (`qa.client.RemoteEngine`)."""
+    from qa.client import RemoteEngine
+
+    assert settings.server is not None
+    return RemoteEngine(settings.server, token=os.environ.get("QA_TOKEN") or None)
+
+
+def _local_only(settings: Settings, command: str) -> None:
+    if settings.server:
+        raise click.UsageError(
+            f"`qa {command}` runs where the store is; --server serves ask, show, stats and tui"
+        )
 
 
 def _store_exists(settings: Settings) -> bool:
@@ -162,9 +182,6 @@ def _ensure_sample(settings: Settings) -> None:
         )
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
 class QuestionError(click.ClickException):
     """A question refused before any work: one line, the usage error status."""
 
@@ -172,20 +189,10 @@ class QuestionError(click.ClickException):
 
 
 def _check_question(question: str) -> str:
-    """Refuse what cannot be a question; control characters (NUL from a pipe) become spaces."""
     try:
-        question.encode("utf-8")
-    except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates
-        raise QuestionError("the question holds bytes that are not UTF-8 text") from None
-    question = _CONTROL.sub(" ", question).strip()
-    if not question:
-        raise QuestionError("the question is empty")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"the question is {len(question):,} characters long; at most "
-            f"{MAX_QUESTION_CHARS:,} are read"
-        )
-    return question
+        return check_question(question)
+    except ValueError as exc:
+        raise QuestionError(str(exc)) from None
 
 
 def _date_option(value: str | None, name: str) -> str | None:
@@ -227,6 +234,10 @@ EXAMPLES = {
     ),
     "stats": ("qa stats", "qa --store ~/cables/madrid-store stats --json"),
     "tui": ("qa tui", "qa --store ~/cables/madrid-store tui"),
+    "serve": (
+        "qa serve --store ~/cables/store",
+        "qa serve --host 0.0.0.0 --port 8765 --workers 2",
+    ),
 }
 """Shown at the end of each command's --help: real command lines, no file that is not shipped."""
 
@@ -335,6 +346,7 @@ def ingest(
     """
     started = time.monotonic()
     settings = _settings(ctx, batch_size=batch_size, **options)
+    _local_only(settings, "ingest")
     if _foreign_files(settings.store):
         raise click.ClickException(
             f"{settings.store} is not a store and holds other files: name a new or empty "
@@ -375,7 +387,7 @@ def ingest(
 @cli.command()
 @click.argument("question")
 @common_options
-@click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True)
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: question, filters, answered, results."
 )
@@ -433,11 +445,14 @@ def ask(
             classification=classification,
             tag=tag.upper() if tag else None,
         )
-        _require_store(settings, sample=True)
-        _check_store_model(settings)
-        from qa.engine import Engine
+        if settings.server:
+            engine = _remote(settings)
+        else:
+            _require_store(settings, sample=True)
+            _check_store_model(settings)
+            from qa.engine import Engine
 
-        engine = Engine(settings)
+            engine = Engine(settings)
         try:
             answer = engine.ask(question, k=k, filters=filters, history=history)
         finally:
@@ -485,6 +500,7 @@ def evaluate(
     "kind", "history" (earlier questions), "filters" ({"year": 2006, ...}).
     """
     settings = _settings(ctx, **options)
+    _local_only(settings, "eval")
     with _one_line_errors():
         from qa.engine import Engine
         from qa.evaluate import run_eval
@@ -541,17 +557,22 @@ def show(
     cable_id, para = parse_citation(cable_id, para)
     settings = _settings(ctx, **options)
     with _one_line_errors():
-        from qa.engine import Engine
         from qa.render import render_cable
 
-        _require_store(settings)
-        engine = Engine(settings)
+        if settings.server:
+            engine = _remote(settings)
+        else:
+            from qa.engine import Engine
+
+            _require_store(settings)
+            engine = Engine(settings)
         try:
             cable = engine.cable(cable_id)
         finally:
             engine.close()
         if cable is None:
-            raise click.ClickException(f"{cable_id} is not in the store {settings.store}")
+            where = settings.server or settings.store
+            raise click.ClickException(f"{cable_id} is not in the store {where}")
         if para is not None and para not in {p.number for p in cable.paragraphs}:
             raise click.ClickException(f"{cable.id} has no paragraph ¶{para}")
         from qa import terminal
@@ -567,6 +588,14 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
     """What the store holds: cables, paragraphs, records, by year, origin and classification."""
     settings = _settings(ctx, **options)
     with _one_line_errors():
+        if settings.server:  # embeddings.stats would import numpy: the server formats too
+            remote = _remote(settings)
+            try:
+                shown = remote.stats(text=not as_json)
+            finally:
+                remote.close()
+            click.echo(json.dumps(shown) if as_json else shown)
+            return
         from embeddings.stats import format_stats
         from embeddings.stats import stats as store_stats
 
@@ -582,11 +611,75 @@ def tui(ctx: click.Context, /, **options: Any) -> None:
     """Chat-style questioning with cited paragraphs and a cable viewer."""
     settings = _settings(ctx, **options)
     with _one_line_errors():
-        _require_store(settings, sample=True)
-        _check_store_model(settings)
         from qa.tui.app import run
 
+        if settings.server:
+            remote = _remote(settings)
+            try:
+                remote.health()  # an unreachable server or a wrong token: one line, no TUI
+                run(settings, engine=remote)
+            finally:
+                remote.close()
+            return
+        _require_store(settings, sample=True)
+        _check_store_model(settings)
         run(settings)
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but loopback needs a token.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option(
+    "--token",
+    default=None,
+    help="Bearer token every request must send (env QA_TOKEN; required off loopback).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Questions answered at once, one engine each (default: cores, at most 4).",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    /,
+    host: str,
+    port: int,
+    token: str | None,
+    workers: int | None,
+    **options: Any,
+) -> None:
+    """Serve the store as an HTTP JSON API for `qa --server URL` clients.
+
+    Endpoints: POST /v1/ask, GET /v1/cables/ID[?para=N], /v1/cables/ID/referencing,
+    /v1/stats, /health; the OpenAPI description is at /openapi.json. Ingest is
+    never served: run `qa ingest` on this machine. Off loopback, set QA_TOKEN
+    (or --token); clients send it as a bearer token (`qa --server URL` reads
+    QA_TOKEN).
+    """
+    settings = _settings(ctx, **options)
+    _local_only(settings, "serve")
+    token = token or os.environ.get("QA_TOKEN") or None
+    from qa.server import is_loopback
+
+    if not is_loopback(host) and not token:
+        raise click.UsageError(
+            f"--host {host} opens the store to the network: give a token (--token or QA_TOKEN)"
+        )
+    with _one_line_errors():
+        _require_store(settings)
+        _check_store_model(settings)
+        from qa.server import serve as run_server
+
+        click.echo(f"serving {settings.store} on http://{host}:{port}", err=True)
+        run_server(settings, host=host, port=port, token=token, workers=workers)
 
 
 def main() -> None:

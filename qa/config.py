@@ -43,6 +43,10 @@ class Settings:
     infer_filters: bool = True
     """Read dates, places, classifications, TAGs and cable IDs from the question."""
 
+    server: str | None = None
+    """A `qa serve` URL (``http://host:port``): ask, show and stats go there, and this
+    machine needs no store and no model."""
+
     store_named: bool = False
     """True when ``--store`` or ``QA_STORE`` named the store: only the default store is ever
     created by a question (with the built-in sample); a named one must exist."""
@@ -56,6 +60,7 @@ class Settings:
             chroma_url=env.get("QA_CHROMA_URL") or None,
             model=env.get("QA_MODEL") or DEFAULT_MODEL,
             device=env.get("QA_DEVICE") or "auto",
+            server=env.get("QA_SERVER") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         given.setdefault("store_named", bool(env.get("QA_STORE")))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("torch", "sentence_transformers", "chromadb", "textual", "numpy", "transformers")
-COMMANDS = ("ingest", "ask", "eval", "show", "stats", "tui")
+COMMANDS = ("ingest", "ask", "eval", "show", "stats", "tui", "serve")
 
 
 def run_qa(

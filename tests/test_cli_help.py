@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from qa.cli import EXAMPLES, cli
 from tests.conftest import REPO
 
-COMMANDS = ("", "ingest", "ask", "eval", "show", "stats", "tui")
+COMMANDS = ("", "ingest", "ask", "eval", "show", "stats", "tui", "serve")
 
 
 def help_text(command: str) -> str:

@@ -352,6 +352,6 @@ def describe_filters_names(filters: Filters) -> set[str]:
     return {name for name, _ in describe_filters(filters)}
 
 
-def run(settings: Settings) -> None:
-    """Entry point for `qa tui`."""
-    CableQAApp(settings).run()
+def run(settings: Settings, *, engine: EngineLike | None = None) -> None:
+    """Entry point for `qa tui`; `engine`: one already open (a `qa serve` client)."""
+    CableQAApp(settings, engine=engine).run()

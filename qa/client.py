@@ -1,0 +1,188 @@
+"""A thin client of `qa serve`: the engine's questions and look-ups over HTTP.
+
+It needs no model, no store, no numpy and no torch: only httpx. `RemoteEngine`
+has the methods the CLI and the TUI use of `qa.engine.Engine` (`ask`, `cable`,
+`referencing`, `close`) and returns the same `qa.answer.Answer`, rebuilt from
+the server's JSON, so front ends render a remote answer as a local one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from qa.answer import Answer, Filters, Hit
+
+
+class ServerError(Exception):
+    """The server could not be reached, refused the request, or failed: one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteParagraph:
+    number: str
+    text: str
+    mark: str | None
+    heading: str | None
+    numbered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCable:
+    """A cable as the server sends it, in the shape of the ledger's `StoredCable`."""
+
+    id: str
+    created: str
+    date: int  # yyyymmdd, as the ledger keeps it
+    origin: str
+    classification: str
+    subject: str
+    tags: tuple[str, ...]
+    refs: tuple[str, ...]
+    classified_by: str | None
+    partial: bool
+    paragraphs: tuple[RemoteParagraph, ...]
+    date_approximate: bool = False
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> RemoteCable:
+        return cls(
+            id=d["id"],
+            created=d["created"],
+            date=int(d["date"].replace("-", "")),
+            origin=d["origin"],
+            classification=d["classification"],
+            subject=d["subject"],
+            tags=tuple(d["tags"]),
+            refs=tuple(d["refs"]),
+            classified_by=d.get("classified_by"),
+            partial=bool(d["partial"]),
+            paragraphs=tuple(RemoteParagraph(**p) for p in d["paragraphs"]),
+            date_approximate=bool(d.get("date_approximate")),
+        )
+
+
+def answer_from_json(d: dict[str, Any]) -> Answer:
+    """The `Answer` whose `to_json()` is `d` (the `qa ask --json` object)."""
+    f = dict(d["filters"])
+    filters = Filters(
+        since=f.get("since"),
+        until=f.get("until"),
+        origin=f.get("origin"),
+        classification=f.get("classification"),
+        tag=f.get("tag"),
+        cable_ids=tuple(f.get("cable_ids", ())),
+        inferred=tuple(f.get("inferred", ())),
+        dropped=tuple((str(k), str(v)) for k, v in (f.get("dropped") or {}).items()),
+    )
+    hits = tuple(
+        Hit(
+            rank=h["rank"],
+            cable_id=h["cable_id"],
+            paragraph=h["paragraph"],
+            score=h["score"],
+            text=h["text"],
+            highlight=(h["highlight"]["start"], h["highlight"]["end"]),
+            subject=h["subject"],
+            date=h["date"],
+            origin=h["origin"],
+            classification=h["classification"],
+            tags=tuple(h["tags"]),
+        )
+        for h in d["results"]
+    )
+    return Answer(d["question"], filters, bool(d["answered"]), hits)
+
+
+def filters_json(filters: Filters | None) -> dict[str, str]:
+    if filters is None:
+        return {}
+    fields = ("since", "until", "origin", "classification", "tag")
+    return {name: v for name in fields if (v := getattr(filters, name))}
+
+
+class RemoteEngine:
+    """The engine behind `qa serve` at `url`; `token` is sent as a bearer token."""
+
+    def __init__(self, url: str, *, token: str | None = None, timeout: float = 120.0) -> None:
+        self.url = url.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            raise ServerError(f"the server at {self.url} did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise ServerError(f"cannot reach the server at {self.url}: {exc}") from None
+        if response.status_code == 401:
+            raise ServerError(f"the server at {self.url} refused the token (set QA_TOKEN)")
+        return response
+
+    @staticmethod
+    def _json(response: httpx.Response) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.is_success and body is not None:
+            return body
+        message = body.get("error") if isinstance(body, dict) else None
+        raise ServerError(message or f"the server answered {response.status_code}")
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+        infer: bool | None = None,
+    ) -> Answer:
+        body: dict[str, Any] = {
+            "question": question,
+            "k": k,
+            "filters": filters_json(filters),
+            "history": list(history),
+        }
+        if infer is False:
+            body["infer"] = False
+        return answer_from_json(self._json(self._call("POST", "/v1/ask", json=body)))
+
+    def cable(self, cable_id: str) -> RemoteCable | None:
+        response = self._call("GET", f"/v1/cables/{_segment(cable_id)}")
+        if response.status_code == 404:
+            return None
+        return RemoteCable.from_json(self._json(response))
+
+    def referencing(self, cable_id: str) -> list[str]:
+        response = self._call("GET", f"/v1/cables/{_segment(cable_id)}/referencing")
+        if response.status_code == 404:
+            return []
+        return [str(r) for r in self._json(response)["referencing"]]
+
+    def stats(self, *, text: bool = False) -> Any:
+        params = {"format": "text"} if text else None
+        data = self._json(self._call("GET", "/v1/stats", params=params))
+        return data["text"] if text else data
+
+    def health(self) -> dict[str, Any]:
+        body: dict[str, Any] = self._json(self._call("GET", "/health"))
+        return body
+
+    def warm(self) -> None:
+        """The server warms its own engines; this only checks it answers."""
+        self.health()
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _segment(cable_id: str) -> str:
+    from urllib.parse import quote
+
+    return quote(cable_id.strip(), safe="")

@@ -1,0 +1,224 @@
+"""`qa serve` and its thin clients.
+
+The fast tests drive the ASGI app in-process over the hand-made store; the
+`server` tests start a real `qa serve` subprocess on a free loopback port, on
+real cables with the real model, and ask it through the real client and the
+`qa --server` command, comparing every answer with the in-process engine's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from qa.answer import Filters
+from qa.client import RemoteEngine, ServerError, answer_from_json
+from qa.config import Settings
+from qa.engine import Engine
+from qa.server import create_app
+from tests.qa.conftest import BagEncoder
+from tests.reliability.test_misuse import closed_port
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "test-token-5f1c0d"
+HEAVY = ("torch", "sentence_transformers", "chromadb", "textual", "numpy", "transformers")
+
+
+# -- in-process: the hand-made store -------------------------------------------------------
+
+
+@pytest.fixture
+def api(hand_store: Path) -> Iterator[TestClient]:
+    settings = Settings(store=hand_store, model=BagEncoder.name)
+    app = create_app(
+        settings,
+        token=TOKEN,
+        workers=2,
+        engine_factory=lambda: Engine(settings, encoder=BagEncoder()),
+    )
+    with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        yield client
+
+
+def test_ask_equals_the_engine(api: TestClient, hand_engine: Engine) -> None:
+    body = {"question": "terrorism trial", "k": 3, "filters": {"since": "2005"}}
+    got = api.post("/v1/ask", json=body)
+    assert got.status_code == 200, got.text
+    want = hand_engine.ask("terrorism trial", k=3, filters=Filters(since="2005-01-01"))
+    assert got.json() == want.to_json()
+    assert answer_from_json(got.json()).to_json() == want.to_json()
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        ({"question": "  "}, 422, "the question is empty"),
+        ({"question": "x" * 100_000}, 413, "request body is over"),
+        ({"question": "x" * 20_000}, 422, "at most 10,000 are read"),
+        ({"question": "wheat", "k": 10**6}, 422, "k must be an integer from 1 to 200"),
+        ({"question": "wheat", "k": "5"}, 422, "k must be an integer"),
+        ({"question": "wheat", "filters": {"since": "2006-13-40"}}, 422, "is not a date"),
+        ({"question": "wheat", "filters": {"year": 2006}}, 422, "unknown filter 'year'"),
+        ({"question": "wheat", "history": "earlier"}, 422, "history must be a list"),
+        ({"k": 3}, 422, "question is required"),
+        ([1, 2], 400, "must be a JSON object"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_bad_requests_get_one_line(
+    api: TestClient, body: object, status: int, says: str, hand_engine: Engine
+) -> None:
+    got = api.post("/v1/ask", json=body)
+    assert got.status_code == status, got.text
+    assert says in got.json()["error"] and "\n" not in got.json()["error"]
+    assert api.post("/v1/ask", json={"question": "wheat"}).status_code == 200  # still serving
+
+
+def test_malformed_json_and_unknown_cable(api: TestClient) -> None:
+    got = api.post("/v1/ask", content=b'{"question": "wheat",', headers={"Content-Type": "json"})
+    assert (got.status_code, got.json()) == (400, {"error": "the request body is not JSON"})
+    got = api.get("/v1/cables/99NOWHERE1")
+    assert (got.status_code, got.json()) == (404, {"error": "99NOWHERE1 is not in the store"})
+    assert api.get("/v1/cables/05PARIS104/paragraphs/9").status_code == 404
+    assert api.get("/v1/cables/05paris104", params={"para": "2"}).json()["paragraphs"][0][
+        "number"
+    ] == ("2")
+    assert api.get("/v1/nothing").status_code == 404
+    assert api.get("/openapi.json").json()["openapi"].startswith("3.")
+
+
+def test_tokens(api: TestClient) -> None:
+    for headers in ({"Authorization": "Bearer wrong"}, {"Authorization": ""}):
+        for path in ("/health", "/v1/stats", "/v1/cables/05PARIS104", "/openapi.json"):
+            got = api.get(path, headers=headers)
+            assert got.status_code == 401, path
+            assert got.json() == {"error": "a valid bearer token is required"}
+    assert api.get("/health").json()["status"] == "ok"
+
+
+def test_non_local_bind_needs_a_token(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QA_TOKEN"}
+    out = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "serve", "--host", "0.0.0.0", "--store", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "opens the store to the network: give a token" in out.stderr
+
+
+# -- a real `qa serve` on real cables --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(real_store: Path) -> Iterator[str]:
+    port = closed_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", QA_TOKEN=TOKEN)
+    cmd = [sys.executable, "-m", "qa.cli", "serve", "--store", str(real_store), "--port", str(port)]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"], env=env, cwd=REPO, stderr=subprocess.PIPE, text=True
+    )
+    client = RemoteEngine(url, token=TOKEN)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                client.health()
+                break
+            except ServerError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    raise RuntimeError(f"qa serve did not start: {proc.communicate()[1]}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+QUESTIONS = [
+    ("What did the embassy want Mexico to do about its southern border?", {}, ()),
+    ("Who resigned in Madrid?", {"since": "2006-01-01"}, ()),
+    ("nuclear weapons", {"origin": "Astana", "classification": "SECRET"}, ()),
+    ("And what did he say about Moscow?", {}, ("What did the president of Kazakhstan say?",)),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_remote_answers_equal_local(server: str, real_engine: Engine, real_store: Path) -> None:
+    remote = RemoteEngine(server, token=TOKEN)
+    try:
+        for question, filters, history in QUESTIONS:
+            f = Filters(**filters)
+            got = remote.ask(question, k=5, filters=f, history=history)
+            want = real_engine.ask(question, k=5, filters=f, history=history)
+            assert got.to_json() == want.to_json(), question
+        cable = remote.cable("06mexico3305")
+        stored = real_engine.cable("06MEXICO3305")
+        assert cable is not None and stored is not None
+        assert [(p.number, p.text) for p in cable.paragraphs] == [
+            (p.number, p.text) for p in stored.paragraphs
+        ]
+        assert remote.cable("99NOWHERE1") is None
+        assert remote.referencing("06MEXICO3305") == real_engine.referencing("06MEXICO3305")
+        stats = remote.stats()
+        assert stats["cables"] == 5 and stats["paragraphs"] > 0
+    finally:
+        remote.close()
+    with pytest.raises(ServerError, match="refused the token"):
+        RemoteEngine(server, token="wrong").ask("border")
+    with pytest.raises(ServerError, match="refused the token"):
+        RemoteEngine(server).stats()
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_thin_client_command(server: str, real_engine: Engine, tmp_path: Path) -> None:
+    """`qa --server URL ask/show/stats` with no store here, importing neither numpy nor torch."""
+    code = (
+        "import sys\nfrom qa.cli import cli\n"
+        "try:\n    cli(sys.argv[1:], prog_name='qa')\nexcept SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    env = dict(os.environ, QA_SERVER=server, QA_TOKEN=TOKEN, QA_STORE=str(tmp_path / "none"))
+
+    def qa(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            timeout=120,
+        )
+
+    asked = qa("ask", "--json", "-k", "3", "--since", "2006", "Who resigned in Madrid?")
+    assert "HEAVY []" in asked.stderr, asked.stderr
+    want = real_engine.ask("Who resigned in Madrid?", k=3, filters=Filters(since="2006-01-01"))
+    assert json.loads(asked.stdout) == want.to_json()
+    shown = qa("show", "06MEXICO3305 ¶4")
+    assert shown.stdout.startswith("06MEXICO3305") and "¶4" in shown.stdout, shown.stderr
+    assert "HEAVY []" in shown.stderr
+    stats = qa("stats")
+    assert "cables      5" in stats.stdout and "HEAVY []" in stats.stderr
+    missing = qa("show", "99NOWHERE1")
+    assert "99NOWHERE1 is not in the store" in missing.stderr
+    env["QA_TOKEN"] = "wrong"
+    refused = qa("ask", "border")
+    assert "refused the token" in refused.stderr
