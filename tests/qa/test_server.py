@@ -12,9 +12,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -26,8 +28,8 @@ from qa.engine import Engine
 from qa.server import create_app
 from tests.qa.conftest import BagEncoder
 from tests.reliability.test_misuse import closed_port
+from tests.serving import REPO, running_server
 
-REPO = Path(__file__).resolve().parents[2]
 TOKEN = "test-token-5f1c0d"
 HEAVY = ("torch", "sentence_transformers", "chromadb", "textual", "numpy", "transformers")
 
@@ -104,6 +106,50 @@ def test_tokens(api: TestClient) -> None:
     assert api.get("/health").json()["status"] == "ok"
 
 
+class SlowEngine:
+    """The hand engine, but the question "slow" takes 3 s."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = Engine(settings, encoder=BagEncoder())
+
+    def ask(self, question: str, **kwargs: Any) -> Any:
+        if question == "slow":
+            time.sleep(3)
+        return self.engine.ask(question, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+
+def test_a_slow_question_blocks_no_other(hand_store: Path) -> None:
+    import uvicorn
+
+    settings = Settings(store=hand_store, model=BagEncoder.name)
+    app = create_app(settings, workers=2, engine_factory=lambda: SlowEngine(settings))
+    port = closed_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        remote = RemoteEngine(f"http://127.0.0.1:{port}")
+        slow = threading.Thread(target=RemoteEngine(remote.url).ask, args=("slow",))
+        slow.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        remote.health()
+        assert remote.ask("wheat exports").hits
+        assert remote.cable("05PARIS104") is not None
+        assert time.monotonic() - started < 1.5
+        assert slow.is_alive()  # still answering the slow one
+        slow.join()
+        remote.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
 def test_non_local_bind_needs_a_token(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "QA_TOKEN"}
     out = subprocess.run(
@@ -123,30 +169,8 @@ def test_non_local_bind_needs_a_token(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(real_store: Path) -> Iterator[str]:
-    port = closed_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", QA_TOKEN=TOKEN)
-    cmd = [sys.executable, "-m", "qa.cli", "serve", "--store", str(real_store), "--port", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"], env=env, cwd=REPO, stderr=subprocess.PIPE, text=True
-    )
-    client = RemoteEngine(url, token=TOKEN)
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                client.health()
-                break
-            except ServerError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    raise RuntimeError(f"qa serve did not start: {proc.communicate()[1]}") from None
-                time.sleep(0.3)
+    with running_server(real_store, TOKEN) as url:
         yield url
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 QUESTIONS = [

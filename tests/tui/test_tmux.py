@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.serving import REPO, running_server
+
 pytestmark = pytest.mark.slow
 
 QA = Path(sys.executable).with_name("qa")
@@ -63,3 +65,32 @@ def test_qa_tui_in_tmux(tui_store: Path) -> None:
         assert "ENGAGING THE NEW MEXICAN ADMINISTRATION" in screen
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+
+
+@pytest.mark.server
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_qa_tui_over_qa_serve_in_tmux(tui_store: Path, tmp_path: Path) -> None:
+    """The same TUI as a thin client: no store here, the question answered by `qa serve`."""
+    token = uuid.uuid4().hex
+    session = f"qa-tui-remote-{uuid.uuid4().hex[:8]}"
+    with running_server(tui_store, token) as url:
+        command = (
+            f"cd {REPO} && HF_HUB_OFFLINE=1 TERM=xterm-256color QA_TOKEN={token} "
+            f"QA_STORE={tmp_path / 'none'} {sys.executable} -m qa.cli --server {url} tui"
+        )
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command],
+            check=True,
+        )
+        try:
+            wait_for(session, "No filters", 60)
+            keys = ["-l", "How should we engage Mexico on border violence?"]
+            subprocess.run(["tmux", "send-keys", "-t", session, *keys], check=True)
+            subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+            screen = wait_for(session, "06MEXICO3305 ¶", 60)
+            assert "ENGAGING THE NEW MEXICAN ADMINISTRATION" in screen
+            subprocess.run(["tmux", "send-keys", "-t", session, "Tab"], check=True)
+            subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+            wait_for(session, "Classified by: AMBASSADOR", 30)  # the viewer, fed by the server
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], check=False)
