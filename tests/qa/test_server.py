@@ -246,3 +246,26 @@ def test_thin_client_command(server: str, real_engine: Engine, tmp_path: Path) -
     env["QA_TOKEN"] = "wrong"
     refused = qa("ask", "border")
     assert "refused the token" in refused.stderr
+
+
+BENCH_STORE = Path(os.environ.get("QA_BENCH_STORE", "/work/stores/main"))
+
+
+@pytest.mark.bench
+@pytest.mark.server
+@pytest.mark.skipif(not (BENCH_STORE / "ledger.sqlite3").is_file(), reason="no bench store")
+def test_dev_questions_equal_on_the_bench_store() -> None:
+    """20 dev-set questions (every third a follow-up) on the shared-corpus store."""
+    rows = [json.loads(line) for line in (REPO / "eval" / "dev.jsonl").open(encoding="utf-8")]
+    follow_ups = [r for r in rows if r.get("history")][:7]
+    chosen = [r for r in rows if not r.get("history")][:13] + follow_ups
+    engine = Engine(Settings(store=BENCH_STORE))
+    engine.warm()  # as the server's engines are: long-lived
+    with running_server(BENCH_STORE, TOKEN) as url:
+        remote = RemoteEngine(url, token=TOKEN)
+        for row in chosen:
+            history = tuple(row.get("history", ()))
+            got = remote.ask(row["question"], history=history)
+            assert got.to_json() == engine.ask(row["question"], history=history).to_json()
+        remote.close()
+    engine.close()
