@@ -26,7 +26,8 @@ from qa.client import RemoteEngine, ServerError, answer_from_json
 from qa.config import Settings
 from qa.engine import Engine
 from qa.server import create_app
-from tests.qa.conftest import BagEncoder
+from tests.embeddings.test_server import chroma_url  # noqa: F401 (a fixture)
+from tests.qa.conftest import HAND_CABLES, BagEncoder, whole_paragraph
 from tests.reliability.test_misuse import closed_port
 from tests.serving import REPO, running_server
 
@@ -148,6 +149,40 @@ def test_a_slow_question_blocks_no_other(hand_store: Path) -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.mark.server
+def test_serve_over_a_chroma_server(
+    tmp_path: Path,
+    chroma_url: str,  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`qa serve` with the vectors on a Chroma server: its warm engines search the
+    server's index, and answer as an engine of the same store in process."""
+    from embeddings.ingest import ingest_cables
+    from qa import retrieve
+
+    store = tmp_path / "store"
+    ingest_cables(
+        iter(HAND_CABLES),
+        store_dir=store,
+        chroma_url=chroma_url,
+        encoder=BagEncoder(),
+        windower=whole_paragraph,
+    )
+    monkeypatch.setattr(retrieve, "EXACT_SCAN_MAX", 0)  # a long-lived engine uses the server
+    settings = Settings(store=store, chroma_url=chroma_url, model=BagEncoder.name)
+    local = Engine(settings, encoder=BagEncoder())
+    local.warm()
+    app = create_app(
+        settings, workers=1, engine_factory=lambda: Engine(settings, encoder=BagEncoder())
+    )
+    with TestClient(app) as api:
+        for question in ("terrorism trial", "wheat exports", "nuclear weapons in Astana"):
+            got = api.post("/v1/ask", json={"question": question, "k": 3}).json()
+            assert got == local.ask(question, k=3).to_json()
+        assert api.get("/v1/stats").json()["chroma"] == chroma_url
+    local.close()
 
 
 def test_non_local_bind_needs_a_token(tmp_path: Path) -> None:
