@@ -98,6 +98,26 @@ def test_malformed_json_and_unknown_cable(api: TestClient) -> None:
     assert api.get("/openapi.json").json()["openapi"].startswith("3.")
 
 
+class BrokenEngine:
+    def ask(self, question: str, **kwargs: Any) -> Any:
+        raise RuntimeError("the ledger went away\nTraceback (most recent call last): ...")
+
+    def close(self) -> None:
+        pass
+
+
+def test_an_engine_failure_is_one_line_500(hand_store: Path) -> None:
+    settings = Settings(store=hand_store, model=BagEncoder.name)
+    app = create_app(settings, workers=1, engine_factory=BrokenEngine)
+    with TestClient(app, raise_server_exceptions=False) as api:
+        got = api.post("/v1/ask", json={"question": "wheat"})
+        assert (got.status_code, got.json()) == (
+            500,
+            {"error": "the server failed: the ledger went away"},
+        )
+        assert api.get("/health").status_code == 200
+
+
 def test_tokens(api: TestClient) -> None:
     for headers in ({"Authorization": "Bearer wrong"}, {"Authorization": ""}):
         for path in ("/health", "/v1/stats", "/v1/cables/05PARIS104", "/openapi.json"):
