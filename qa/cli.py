@@ -454,7 +454,9 @@ def ask(
 
             engine = Engine(settings)
         try:
-            answer = engine.ask(question, k=k, filters=filters, history=history)
+            answer = engine.ask(
+                question, k=k, filters=filters, history=history, infer=False if no_infer else None
+            )
         finally:
             engine.close()
         if as_json:

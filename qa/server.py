@@ -100,9 +100,11 @@ class EnginePool:
     async def run(self, call: Callable[[Any], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, call)
 
-    async def run_blocking(self, call: Callable[[], T]) -> T:
-        """A call that needs no engine (stats read the ledger on their own)."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+    @staticmethod
+    async def run_blocking(call: Callable[[], T]) -> T:
+        """A call that needs no engine (stats open the ledger on their own): in the loop's
+        default threads, so it never waits behind slow questions."""
+        return await asyncio.get_running_loop().run_in_executor(None, call)
 
     def warm(self) -> None:
         """Load every engine's encoder and vectors now: the first questions are not slow."""

@@ -291,6 +291,9 @@ def test_thin_client_command(server: str, real_engine: Engine, tmp_path: Path) -
     assert "HEAVY []" in asked.stderr, asked.stderr
     want = real_engine.ask("Who resigned in Madrid?", k=3, filters=Filters(since="2006-01-01"))
     assert json.loads(asked.stdout) == want.to_json()
+    plain = qa("ask", "--json", "--no-infer", "secret cables from Astana since 2009")
+    want = real_engine.ask("secret cables from Astana since 2009", infer=False)
+    assert json.loads(plain.stdout) == want.to_json() and not want.filters.inferred
     shown = qa("show", "06MEXICO3305 ¶4")
     assert shown.stdout.startswith("06MEXICO3305") and "¶4" in shown.stdout, shown.stderr
     assert "HEAVY []" in shown.stderr
