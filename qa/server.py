@@ -1,6 +1,6 @@
 """`qa serve`: the engine as an HTTP JSON API, for thin clients (`qa --server URL`).
 
-Why Starlette under uvicorn: the API is six small JSON routes, and Starlette
+Why Starlette under uvicorn: the API is a handful of small JSON routes, and Starlette
 gives routing, request and response objects and an ASGI lifespan with nothing
 else (no validation layer or dependency injection to learn, two small pure
 Python dependencies); uvicorn is the reference ASGI server, runs in-process
