@@ -14,15 +14,15 @@ printed last.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.folds import splits, tuning_parser  # noqa: E402
 
 COS = [round(0.20 + 0.01 * i, 2) for i in range(36)]
 SCORE = [round(0.55 + 0.01 * i, 2) for i in range(31)]
@@ -98,11 +98,7 @@ def choose(rows: list[dict[str, Any]], max_refused: float) -> tuple[float, float
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--questions", type=Path, default=REPO / "eval" / "dev.jsonl")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/abstain-cache.json"))
-    parser.add_argument("--folds", type=int, default=5)
+    parser = tuning_parser(__doc__, "/tmp/abstain-cache.json")
     parser.add_argument("--max-refused", type=float, default=0.05)
     args = parser.parse_args()
     rows = collect(args.store, args.questions, args.cache)
@@ -111,9 +107,7 @@ def main() -> int:
     now = (Tuning().min_cos, Tuning().min_score)
     totals = [0, 0, 0, 0]
     base = [0, 0, 0, 0]
-    for f in range(args.folds):
-        train = [r for r in rows if zlib.crc32(r["id"].encode()) % args.folds != f]
-        test = [r for r in rows if zlib.crc32(r["id"].encode()) % args.folds == f]
+    for f, train, test in splits(rows, args.folds):
         bars = choose(train, args.max_refused)
         got = rates(test, bars)
         totals = [t + g for t, g in zip(totals, got, strict=True)]
