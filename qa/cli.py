@@ -1,8 +1,11 @@
 """The `qa` command: a thin shell over the engine and the ingest.
 
 Everything heavy (torch, chromadb, textual, numpy) is imported inside the
-command that needs it, so `qa --help` stays fast. Errors from inside become
-one-line messages and a non-zero exit, never a traceback.
+command that needs it, so `qa --help` stays fast. Errors the project raises on
+purpose (`corpus.errors.CableQAError`) and failures of the machine (`OSError`:
+a full disk, a missing permission) become one line and exit status 1; anything
+else is a bug and says so in one line (exit status 70), with the traceback
+under ``QA_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,14 +23,18 @@ from typing import Any, TypeVar
 
 import click
 
-from qa.config import DEVICES, Settings
+from corpus.errors import CableQAError
+from embeddings.names import BACKENDS, DEVICES
+from qa.config import Settings
+from qa.errors import SettingsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_QUESTION_CHARS = 10_000
 """Longer input is not a question; refusing it keeps a pasted file from stalling the engine."""
 
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BUG_EXIT = 70
+"""Exit status of a bug (EX_SOFTWARE in sysexits.h): scripts can tell it from a refusal (1)."""
 
 
 def common_options(func: F) -> F:
@@ -65,13 +74,15 @@ def _settings(ctx: click.Context, **local: Any) -> Settings:
     merged.update({k: v for k, v in local.items() if v is not None})
     try:
         return Settings.from_env(**merged)
-    except ValueError as exc:
+    except SettingsError as exc:
         raise click.UsageError(str(exc)) from exc
 
 
 @contextmanager
 def _one_line_errors() -> Iterator[None]:
-    """Turn any failure inside a command into one line on stderr and exit status 1."""
+    """The boundary: an expected failure is one line on stderr and exit status 1; a bug
+    is one line that says so, and exit status `BUG_EXIT`. ``QA_DEBUG=1`` adds the
+    traceback to both."""
     try:
         yield
     except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
@@ -79,11 +90,30 @@ def _one_line_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         raise SystemExit(130) from None
-    except Exception as exc:  # the boundary: everything below raises typed errors
+    except (CableQAError, OSError) as exc:  # refused on purpose, or the machine failed
         if os.environ.get("QA_DEBUG"):
             raise
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise click.ClickException(message) from exc
+        raise click.ClickException(_first_line(exc)) from exc
+    except Exception as exc:
+        report_bug(exc)
+        raise SystemExit(BUG_EXIT) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def report_bug(exc: BaseException) -> None:
+    """One line on stderr naming the exception; its traceback first under ``QA_DEBUG``."""
+    debug = bool(os.environ.get("QA_DEBUG"))
+    if debug:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    hint = "" if debug else " (QA_DEBUG=1 shows the traceback)"
+    click.echo(
+        f"Error: this is a bug, please report it{hint}: {type(exc).__name__}: {_first_line(exc)}",
+        err=True,
+    )
 
 
 def _store_exists(settings: Settings) -> bool:

@@ -20,6 +20,7 @@ from qa import filters as flt
 from qa import followup, retrieve
 from qa.answer import Answer, Filters, Hit
 from qa.config import Settings
+from qa.errors import EngineError
 from qa.highlight import best_sentence, term_weights
 from qa.rescore import Candidate, Tuning, answered, rescore
 from qa.terms import (
@@ -39,10 +40,6 @@ CANDIDATES = 100
 LEXICAL_POOL = 1000
 """BM25 scores fetched per query: the first CANDIDATES are candidates, the rest give
 dense candidates their BM25 (FTS5 matches everything anyway; a wider LIMIT is ~free)."""
-
-
-class EngineError(Exception):
-    """A question the engine cannot run (bad mode, unusable store)."""
 
 
 class Engine:

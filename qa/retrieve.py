@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qa.answer import Filters
+from qa.errors import RetrievalError
 from qa.terms import content_terms, words
 
 EXACT_SCAN_MAX = 300_000
@@ -35,10 +36,6 @@ MAX_LEXICAL_TERMS = 12
 """Terms OR-ed into one FTS5 query; rarer terms are kept (see `lexical_terms`)."""
 
 Scored = list[tuple[int, float]]
-
-
-class RetrievalError(Exception):
-    """The store cannot answer a query (missing index, model mismatch, broken Chroma)."""
 
 
 def cable_where(filters: Filters, alias: str = "c") -> tuple[str, list[Any]]:

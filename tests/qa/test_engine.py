@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from qa.answer import Filters
-from qa.engine import Engine, EngineError
+from qa.engine import Engine
+from qa.errors import EngineError
 from qa.rescore import Tuning
 from tests.qa.conftest import BagEncoder
 
