@@ -8,7 +8,6 @@ through the ledger's generation counter and reload.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -48,11 +47,11 @@ class Engine:
     ) -> None:
         """`encoder` (an `embeddings.encoder.Encoder`) replaces the store's query encoder:
         a front end that already holds the model, or a store built with another one."""
-        from embeddings.ledger import Ledger
+        from embeddings.view import LedgerView
 
         self.settings = settings
         self.tuning = tuning or Tuning()
-        self._ledger = Ledger.open(settings.store)
+        self._view = LedgerView.open(settings.store)
         if encoder is None:
             self._check_model()
         self._generation = -1
@@ -70,48 +69,43 @@ class Engine:
     def _check_model(self) -> None:
         """A store's vectors only compare with its own model's: refuse any other up front."""
         try:
-            self._ledger.require_model(self.settings.model)
+            self._view.require_model(self.settings.model)
         except Exception:
-            self._ledger.close()
+            self._view.close()
             raise
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection = self._ledger.conn
-        return conn
+    def conn(self) -> Any:
+        """The ledger's SQLite connection, for benchmarks that measure the store itself
+        (the engine asks its `LedgerView`)."""
+        return self._view.ledger.conn
 
     def close(self) -> None:
-        self._ledger.close()
+        self._view.close()
         self._index = None
         self._collection = None
 
     def cable(self, cable_id: str) -> Any:
         """The stored cable (`embeddings.ledger.StoredCable`) or None."""
-        return self._ledger.cable(cable_id.strip().upper())
+        return self._view.cable(cable_id.strip().upper())
 
     def referencing(self, cable_id: str) -> list[str]:
         """IDs of stored cables whose REF lines cite this one."""
-        return list(self._ledger.referencing(cable_id.strip().upper()))
+        return list(self._view.referencing(cable_id.strip().upper()))
 
     # -- state ---------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        gen = int(self._ledger.generation())
+        gen = self._view.generation()
         if gen == self._generation:
             return
         self._generation = gen
         self._index = None
         self._collection = None
-        origins = [r[0] for r in self.conn.execute("SELECT DISTINCT origin FROM cables")]
-        self._places = flt.post_places(o for o in origins if o)
-        tags: set[str] = set()
-        for (row,) in self.conn.execute("SELECT DISTINCT tags FROM cables"):
-            tags.update((row or "").split())
-        self._tags = frozenset(tags)
-        self._records = int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
-        self._paragraphs = int(  # the newest paragraph's id: a free measure of growth
-            self.conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0]
-        )
+        self._places = flt.post_places(self._view.origins())
+        self._tags = self._view.tags()
+        self._records = self._view.records()
+        self._paragraphs = self._view.newest_paragraph()
         if self.settings.chroma_url is not None:
             self._chroma()  # a server named but down is an error, even when this ask scans here
 
@@ -150,7 +144,7 @@ class Engine:
 
     def _vector_index(self) -> retrieve.VectorIndex:
         if self._index is None:
-            self._index = retrieve.VectorIndex.load(self._ledger)
+            self._index = retrieve.VectorIndex.load(self._view)
         return self._index
 
     def _use_exact(self, filters: Filters) -> bool:
@@ -176,8 +170,8 @@ class Engine:
             self._collection = reopen(  # a fresh client: the cached one misses new vectors
                 self.settings.store,
                 self.settings.chroma_url,
-                str(self._ledger.model() or self.settings.model),
-                int(self._ledger.dimension() or 0),
+                str(self._view.model() or self.settings.model),
+                int(self._view.dimension() or 0),
             )
         return self._collection
 
@@ -193,27 +187,27 @@ class Engine:
             query = (query / max(float(np.linalg.norm(query)), 1e-12)).astype(np.float32)
         if self._use_exact(filters):
             index = self._vector_index()
-            return index.search(query, n, index.allowed(self.conn, filters)), query
-        where = retrieve.chroma_where(self.conn, filters)
-        return retrieve.chroma_search(self._chroma(), self.conn, query, n, where), query
+            return index.search(query, n, index.allowed(self._view, filters)), query
+        where = retrieve.chroma_where(self._view, filters)
+        return retrieve.chroma_search(self._chroma(), self._view, query, n, where), query
 
     def _lexical(
         self, text: str, filters: Filters, n: int, exact: int | None = None
     ) -> retrieve.Scored:
         """BM25 candidates; with filters the vector index (loaded for the dense side
         anyway) says which paragraphs pass, so the FTS5 matches need no SQL join."""
-        terms = retrieve.lexical_terms(self.conn, text, self._term_stats())
+        terms = retrieve.lexical_terms(text, self._term_stats())
         keep = None
         if not filters.is_empty() and self._use_exact(filters):
-            keep = self._vector_index().paragraph_filter(self.conn, filters)
-        return retrieve.lexical(self.conn, terms, filters, n, keep=keep, exact=exact)
+            keep = self._vector_index().paragraph_filter(self._view, filters)
+        return retrieve.lexical(self._view, terms, filters, n, keep=keep, exact=exact)
 
     def _term_stats(self) -> retrieve.TermStats:
         """Sampled word frequencies, taken again once the store has grown by a tenth."""
         stats = self._stats
         if stats is None or not stats.covers(self._paragraphs):
             cache = self.settings.store / "cache" / "qa-terms.json"
-            stats = self._stats = retrieve.TermStats.load(self.conn, cache)
+            stats = self._stats = retrieve.TermStats.load(self._view, cache)
         return stats
 
     def ask(
@@ -290,10 +284,7 @@ class Engine:
                 if stats.postings(part.lower()) > 2 * cap:
                     counts[part] = cap + 1  # common in the sample, so known and not rare
                     continue
-                counts[part] = self.conn.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
-                    (_name_match(part), cap + 1),
-                ).fetchone()[0]
+                counts[part] = self._view.matches(_name_match(part), cap + 1)
             if not any(counts.values()):
                 unknown.append(name)
             rare += [part for part, n in counts.items() if 0 < n <= cap]
@@ -318,7 +309,7 @@ class Engine:
 
     def _cable_text(self, cable_id: str) -> str:
         """A cable's subject, headings and paragraphs, folded (`fold`) into one string."""
-        cable = self._ledger.cable(cable_id)
+        cable = self._view.cable(cable_id)
         if cable is None:
             return ""
         parts = [cable.subject or ""]
@@ -383,10 +374,7 @@ class Engine:
         known = None
         ids = flt.parse_cable_ids(text)[0]
         if ids:
-            marks = ",".join("?" * len(ids))
-            known = frozenset(
-                r[0] for r in self.conn.execute(f"SELECT id FROM cables WHERE id IN ({marks})", ids)
-            )
+            known = self._view.known_cables(ids)
         return flt.infer(text, places=self._places, tags=self._tags, known_ids=known)
 
     def _plain(self, question: str, k: int, filters: Filters, mode: str) -> Answer:
@@ -444,13 +432,7 @@ class Engine:
             c.bm25, c.lex_rank = score, rank
         if not cands:
             return []
-        pids = list(cands)
-        marks = ",".join("?" * len(pids))
-        for pid, cable_id, number, seq, text, heading in self.conn.execute(
-            "SELECT pid, cable_id, number, seq, text, heading FROM paragraphs"
-            f" WHERE pid IN ({marks})",
-            pids,
-        ):
+        for pid, cable_id, number, seq, text, heading in self._view.paragraphs(list(cands)):
             c = cands[pid]
             c.cable_id, c.para, c.seq = cable_id, number, seq
             c.text = f"{heading}\n{text}" if heading else text
@@ -468,11 +450,8 @@ class Engine:
         out: dict[int, float] = {}
         if not pids:
             return out
-        marks = ",".join("?" * len(pids))
-        for pid, blob in self.conn.execute(
-            f"SELECT pid, embedding FROM records WHERE pid IN ({marks})", pids
-        ):
-            cos = float(np.frombuffer(blob, dtype="<f4") @ query)
+        for pid, vector in self._view.window_vectors(pids):
+            cos = float(vector @ query)
             out[pid] = max(cos, out.get(pid, -1.0))
         return out
 
@@ -480,16 +459,7 @@ class Engine:
         if not ranked:
             return ()
         pids = [c.pid for c in ranked]
-        marks = ",".join("?" * len(pids))
-        rows = {
-            r[0]: r
-            for r in self.conn.execute(
-                "SELECT p.pid, p.cable_id, p.number, p.text, c.subject, c.date, c.origin,"
-                " c.classification, c.tags FROM paragraphs p JOIN cables c ON c.id = p.cable_id"
-                f" WHERE p.pid IN ({marks})",
-                pids,
-            )
-        }
+        rows = self._view.hit_rows(pids)
         weights = term_weights(question, [rows[p][3] for p in pids if p in rows])
         hits: list[Hit] = []
         for c in ranked:
