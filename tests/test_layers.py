@@ -1,5 +1,5 @@
 """Rules of the layout that import-linter cannot see: only `embeddings` knows the
-ledger's schema."""
+ledger's schema, and no module grows past the house limit."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ SQL = re.compile(
     r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b"
     r"|\.execute(many|script)?\(|\bimport\s+sqlite3\b|\bfts\s+MATCH\b",
 )
+MAX_LINES = 400
+"""The house limit (DESIGN.md): a module past it holds more than one job."""
 
 
 def _modules(package: str) -> list[Path]:
@@ -45,3 +47,9 @@ def test_the_sql_check_sees_sql() -> None:
         "selected = [h for h in hits]",
     ):
         assert not SQL.search(line), line
+
+
+@pytest.mark.parametrize("path", _modules("qa"), ids=lambda p: str(p.relative_to(REPO)))
+def test_qa_modules_stay_small(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(REPO)} has {lines} lines"

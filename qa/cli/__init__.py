@@ -11,30 +11,40 @@ under ``QA_DEBUG=1``.
 from __future__ import annotations
 
 import json
-import os
-import re
-import sys
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from corpus.errors import CableQAError
 from embeddings.names import BACKENDS, DEVICES
+from qa.cli.boundary import BUG_EXIT, one_line_errors, report_bug
+from qa.cli.help import EXAMPLES, Group
+from qa.cli.parsing import (
+    MAX_QUESTION_CHARS,
+    QuestionError,
+    check_question,
+    date_option,
+    parse_citation,
+)
+from qa.cli.stores import check_store_model, require_store
 from qa.config import Settings
 from qa.errors import SettingsError
 
+__all__ = [
+    "BUG_EXIT",
+    "EXAMPLES",
+    "MAX_QUESTION_CHARS",
+    "QuestionError",
+    "check_question",
+    "cli",
+    "main",
+    "parse_citation",
+    "report_bug",
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
-
-MAX_QUESTION_CHARS = 10_000
-"""Longer input is not a question; refusing it keeps a pasted file from stalling the engine."""
-
-BUG_EXIT = 70
-"""Exit status of a bug (EX_SOFTWARE in sysexits.h): scripts can tell it from a refusal (1)."""
 
 
 def common_options(func: F) -> F:
@@ -78,201 +88,6 @@ def _settings(ctx: click.Context, **local: Any) -> Settings:
         raise click.UsageError(str(exc)) from exc
 
 
-@contextmanager
-def _one_line_errors() -> Iterator[None]:
-    """The boundary: an expected failure is one line on stderr and exit status 1; a bug
-    is one line that says so, and exit status `BUG_EXIT`. ``QA_DEBUG=1`` adds the
-    traceback to both."""
-    try:
-        yield
-    except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-        raise
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        raise SystemExit(130) from None
-    except (CableQAError, OSError) as exc:  # refused on purpose, or the machine failed
-        if os.environ.get("QA_DEBUG"):
-            raise
-        raise click.ClickException(_first_line(exc)) from exc
-    except Exception as exc:
-        report_bug(exc)
-        raise SystemExit(BUG_EXIT) from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def report_bug(exc: BaseException) -> None:
-    """One line on stderr naming the exception; its traceback first under ``QA_DEBUG``."""
-    debug = bool(os.environ.get("QA_DEBUG"))
-    if debug:
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-    hint = "" if debug else " (QA_DEBUG=1 shows the traceback)"
-    click.echo(
-        f"Error: this is a bug, please report it{hint}: {type(exc).__name__}: {_first_line(exc)}",
-        err=True,
-    )
-
-
-def _store_exists(settings: Settings) -> bool:
-    return (settings.store / "ledger.sqlite3").is_file()
-
-
-def _check_store_model(settings: Settings) -> None:
-    """Refuse a store of another model before loading any: its vectors cannot be compared
-    with this model's (the dimensions may even agree), and loading costs seconds."""
-    if not _store_exists(settings):
-        return
-    from embeddings.ledger import Ledger
-
-    ledger = Ledger.open(settings.store)
-    try:
-        ledger.require_model(settings.model)
-    finally:
-        ledger.close()
-
-
-def _require_store(settings: Settings, *, sample: bool = False) -> None:
-    """Refuse a store that is not there before any work, in one line.
-
-    Only the default store is ever created by a question (`sample`: with the
-    built-in sample cable); a store named with --store or QA_STORE that does not
-    exist is a typo or a wrong folder, and answering from a fresh one-cable store
-    there would mislead.
-    """
-    if _store_exists(settings):
-        return
-    store = settings.store
-    if settings.store_named and store.exists() and (not store.is_dir() or any(store.iterdir())):
-        raise click.ClickException(
-            f"{store} is not a store: it holds files but no ledger.sqlite3 (name the store "
-            "folder, or create a store with `qa ingest PATH... --store NEW_DIR`)"
-        )
-    if sample and not settings.store_named and not settings.chroma_url:
-        _ensure_sample(settings)
-        return
-    create = f"qa ingest PATH... --store {store}" if settings.store_named else "qa ingest PATH..."
-    raise click.ClickException(f"no store at {store}: create it with `{create}`")
-
-
-def _ensure_sample(settings: Settings) -> None:
-    """With no default store yet, index the built-in sample cable so a first question gets
-    an answer."""
-    from importlib.resources import as_file, files
-
-    from embeddings.ingest import ingest
-
-    sample = files("corpus") / "samples" / "06MEXICO3305.md"
-    click.echo(
-        f"No store at {settings.store} yet: indexing the built-in sample cable 06MEXICO3305 first.",
-        err=True,
-    )
-    with as_file(sample) as path:
-        ingest(
-            [Path(path)],
-            store_dir=settings.store,
-            chroma_url=settings.chroma_url,
-            model=settings.model,
-            device=settings.device,
-        )
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-class QuestionError(click.ClickException):
-    """A question refused before any work: one line, the usage error status."""
-
-    exit_code = 2
-
-
-def _check_question(question: str) -> str:
-    """Refuse what cannot be a question; control characters (NUL from a pipe) become spaces."""
-    try:
-        question.encode("utf-8")
-    except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates
-        raise QuestionError("the question holds bytes that are not UTF-8 text") from None
-    question = _CONTROL.sub(" ", question).strip()
-    if not question:
-        raise QuestionError("the question is empty")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"the question is {len(question):,} characters long; at most "
-            f"{MAX_QUESTION_CHARS:,} are read"
-        )
-    return question
-
-
-def _date_option(value: str | None, name: str) -> str | None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD; --until rounds a partial date up to its end."""
-    if value is None:
-        return None
-    from qa.dates import parse_option
-
-    try:
-        return parse_option(value, end=name == "--until")
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
-
-
-EXAMPLES = {
-    "qa": (
-        'qa ask "What did the embassy in Madrid say about ETA in 2006?"',
-        'qa show "06MEXICO3305 ¶4"',
-        "qa ingest --store ~/cables/store ~/cables/cablegate-2010/",
-    ),
-    "ingest": (
-        "qa ingest ~/cables/cablegate-2010/ cables.csv",
-        "qa ingest --json --backend onnx-int8 cables.csv",
-        "qa ingest --store ~/cables/madrid-store cable/2006/02/",
-    ),
-    "ask": (
-        'qa ask "What did the embassy want Mexico to do about its southern border?"',
-        'qa ask -k 5 --json "secret cables about Hezbollah arms since March 2008"',
-        'qa ask --markdown --origin Paris --since 2008-01-01 "nuclear talks with Iran"',
-    ),
-    "eval": (
-        "qa eval questions.jsonl",
-        "qa eval --mode dense --json -k 20 questions.jsonl",
-    ),
-    "show": (
-        'qa show "06MEXICO3305 ¶4"',
-        "qa show 06MEXICO3305",
-        "qa show 06mexico3305:4",
-    ),
-    "stats": ("qa stats", "qa --store ~/cables/madrid-store stats --json"),
-    "tui": ("qa tui", "qa --store ~/cables/madrid-store tui"),
-}
-"""Shown at the end of each command's --help: real command lines, no file that is not shipped."""
-
-
-def _format_examples(name: str | None, formatter: click.HelpFormatter) -> None:
-    examples = EXAMPLES.get(name or "", ())
-    if examples:
-        formatter.write_paragraph()
-        formatter.write_text("Examples:")
-        for line in examples:
-            formatter.write(f"{'':>{formatter.current_indent + 2}}{line}\n")
-
-
-class _Command(click.Command):
-    """A command whose --help ends with examples."""
-
-    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        super().format_epilog(ctx, formatter)
-        _format_examples(self.name, formatter)
-
-
-class _Group(click.Group):
-    command_class = _Command
-
-    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        super().format_epilog(ctx, formatter)
-        _format_examples("qa", formatter)
-
-
 def _interactive() -> bool:
     """Whether both stdin and stdout are terminals, as the TUI needs."""
     import sys
@@ -281,7 +96,7 @@ def _interactive() -> bool:
 
 
 @click.group(
-    cls=_Group,
+    cls=Group,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -345,7 +160,7 @@ def ingest(
     """
     started = time.monotonic()
     settings = _settings(ctx, batch_size=batch_size, **options)
-    with _one_line_errors():
+    with one_line_errors():
         from embeddings.ingest import ingest as run_ingest
         from embeddings.progress import progress_for
 
@@ -425,20 +240,20 @@ def ask(
     """Answer QUESTION with the ranked, cited paragraphs."""
     if as_json and as_markdown:
         raise click.UsageError("choose one of --json and --markdown")
-    question = _check_question(question)
+    question = check_question(question)
     settings = _settings(ctx, infer_filters=not no_infer, **options)
-    with _one_line_errors():
+    with one_line_errors():
         from qa.answer import Filters
 
         filters = Filters(
-            since=_date_option(since, "--since"),
-            until=_date_option(until, "--until"),
+            since=date_option(since, "--since"),
+            until=date_option(until, "--until"),
             origin=origin,
             classification=classification,
             tag=tag.upper() if tag else None,
         )
-        _require_store(settings, sample=True)
-        _check_store_model(settings)
+        require_store(settings, sample=True)
+        check_store_model(settings)
         from qa.engine import Engine
 
         engine = Engine(settings)
@@ -489,12 +304,12 @@ def evaluate(
     "kind", "history" (earlier questions), "filters" ({"year": 2006, ...}).
     """
     settings = _settings(ctx, **options)
-    with _one_line_errors():
+    with one_line_errors():
         from qa.engine import Engine
         from qa.evaluate import run_eval
 
-        _require_store(settings)
-        _check_store_model(settings)
+        require_store(settings)
+        check_store_model(settings)
         engine = Engine(settings)
         try:
             engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
@@ -506,26 +321,6 @@ def evaluate(
         if warning := report.warning():
             click.echo(warning, err=True)
         click.echo(json.dumps(report.to_json()) if as_json else report.format())
-
-
-_CITATION = re.compile(r"^(?P<id>.+?)\s*(?:(?:¶|:|#)\s*|\s+)\[?(?P<para>\w+)\]?$")
-_PARA = re.compile(r"^(?:¶|para\.?|paragraph)?\s*\[?(?P<para>\w+)\]?$", re.IGNORECASE)
-
-
-def parse_citation(cable_id: str, para: str | None = None) -> tuple[str, str | None]:
-    """A citation as written anywhere: "06MEXICO3305 ¶4", "06MEXICO3305:4" (a record ID),
-    "06mexico3305" and "¶4", "[2]" for an unnumbered paragraph."""
-    text = cable_id.strip()
-    found = None
-    if any(c.isspace() or c in "¶:#" for c in text) and (m := _CITATION.match(text)):
-        text, found = m["id"], m["para"]
-    if para is not None:
-        if (p := _PARA.match(para.strip())) is None:
-            raise click.BadParameter(f"{para!r} is not a paragraph number", param_hint="PARA")
-        if found is not None and found != p["para"]:
-            raise click.UsageError(f"two paragraphs given: ¶{found} and ¶{p['para']}")
-        found = p["para"]
-    return text.upper(), found
 
 
 @cli.command()
@@ -544,11 +339,11 @@ def show(
     """
     cable_id, para = parse_citation(cable_id, para)
     settings = _settings(ctx, **options)
-    with _one_line_errors():
+    with one_line_errors():
         from qa.engine import Engine
         from qa.render import render_cable
 
-        _require_store(settings)
+        require_store(settings)
         engine = Engine(settings)
         try:
             cable = engine.cable(cable_id)
@@ -570,11 +365,11 @@ def show(
 def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
     """What the store holds: cables, paragraphs, records, by year, origin and classification."""
     settings = _settings(ctx, **options)
-    with _one_line_errors():
+    with one_line_errors():
         from embeddings.stats import format_stats
         from embeddings.stats import stats as store_stats
 
-        _require_store(settings)
+        require_store(settings)
         data = store_stats(settings.store, settings.chroma_url)
         click.echo(json.dumps(data) if as_json else format_stats(data))
 
@@ -585,9 +380,9 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
 def tui(ctx: click.Context, /, **options: Any) -> None:
     """Chat-style questioning with cited paragraphs and a cable viewer."""
     settings = _settings(ctx, **options)
-    with _one_line_errors():
-        _require_store(settings, sample=True)
-        _check_store_model(settings)
+    with one_line_errors():
+        require_store(settings, sample=True)
+        check_store_model(settings)
         from qa.tui.app import run
 
         run(settings)
@@ -595,7 +390,3 @@ def tui(ctx: click.Context, /, **options: Any) -> None:
 
 def main() -> None:
     cli(prog_name="qa")
-
-
-if __name__ == "__main__":
-    main()

@@ -24,7 +24,7 @@ import pytest
 from embeddings import store as chroma_store
 from embeddings.ingest import ingest_cables
 from embeddings.ledger import LEDGER_NAME, Ledger
-from qa.cli import QuestionError, _check_question
+from qa.cli import QuestionError, check_question
 from qa.config import Settings
 from qa.engine import Engine
 from tests.conftest import REPO, SEED, cable_html
@@ -202,11 +202,11 @@ QUESTIONS_REFUSED = [
 )
 def test_check_question_refuses(case: str, question: str, message: str) -> None:
     with pytest.raises(QuestionError, match=message):
-        _check_question(question)
+        check_question(question)
 
 
 def test_check_question_turns_nul_into_space() -> None:
-    assert _check_question("border\x00fence\x1b[31m") == "border fence [31m"
+    assert check_question("border\x00fence\x1b[31m") == "border fence [31m"
 
 
 @pytest.mark.parametrize(
