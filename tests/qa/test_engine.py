@@ -10,7 +10,7 @@ from qa.answer import Filters
 from qa.engine import Engine
 from qa.errors import EngineError
 from qa.rescore import Tuning
-from tests.qa.conftest import BagEncoder
+from tests.fakes import BagEncoder
 
 
 def test_ask_ranks_the_answering_paragraph_first(hand_engine: Engine) -> None:

@@ -15,7 +15,8 @@ from embeddings.ledger import Ledger
 from embeddings.view import LedgerView
 from qa import retrieve
 from qa.answer import Filters
-from tests.qa.conftest import BagEncoder, hand_cable, whole_paragraph
+from tests.fakes import BagEncoder
+from tests.qa.conftest import hand_cable, whole_paragraph
 
 COMMON = ["government", "minister", "officials", "said", "meeting", "week"]
 RARE = ["fungairino", "taheri", "icesave", "gripen", "marange", "otunbayeva", "alakrana", "tomcat"]

@@ -18,7 +18,8 @@ from qa.rescore import Candidate, Tuning, rescore
 from qa.search import Search
 from qa.state import StoreState
 from qa.understand import carry, understand
-from tests.qa.conftest import HAND_CABLES, BagEncoder
+from tests.fakes import BagEncoder
+from tests.qa.conftest import HAND_CABLES
 
 
 @pytest.fixture
