@@ -1,10 +1,12 @@
-"""Compare two `qa eval --json` outputs question by question.
+"""Two `qa eval --json` outputs, question by question: what moved, and by how many questions.
 
-    python bench/compare_eval.py before.json after.json
+    .venv/bin/python bench/compare_eval.py BEFORE.json AFTER.json [--names A B]
+                                           [--questions eval/dev.jsonl]
 
-Prints each question whose `rank`, `cable_rank` or `answered` differs, the
-questions only one side holds, and a summary line; exits 1 when anything differs.
-A refactoring that should not change retrieval must print "identical".
+Prints the headline figures of each side in questions (not only shares), the
+difference in questions, and every question whose rank, cable rank or
+answered flag differs. Exit status 0 when the two are identical question by
+question, 1 otherwise: a refactor that must change nothing checks with it.
 """
 
 from __future__ import annotations
@@ -15,42 +17,65 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FIELDS = ("rank", "cable_rank", "answered")
+K = 5
 
 
-def per_question(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {str(q["id"]): q for q in report.get("questions", [])}
+def load(path: Path) -> dict[str, dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {q["id"]: q for q in data["questions"]}
 
 
-def compare(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """One line per difference; empty when every question agrees on every field."""
-    old, new = per_question(before), per_question(after)
-    lines = [f"{qid}: only before" for qid in old.keys() - new.keys()]
-    lines += [f"{qid}: only after" for qid in new.keys() - old.keys()]
-    for qid in [q for q in old if q in new]:
-        for name in FIELDS:
-            if old[qid].get(name) != new[qid].get(name):
-                lines.append(f"{qid}: {name} {old[qid].get(name)} -> {new[qid].get(name)}")
-    return sorted(lines)
+def counts(questions: dict[str, dict[str, Any]], answerable: set[str]) -> dict[str, float]:
+    """R@5, cable R@5 and MRR@10 as numbers of questions (MRR as a sum of reciprocal ranks)."""
+    picked = [questions[i] for i in answerable if i in questions]
+    return {
+        "R@1": sum(1 for q in picked if q["rank"] == 1),
+        f"R@{K}": sum(1 for q in picked if q["rank"] is not None and q["rank"] <= K),
+        f"cable R@{K}": sum(
+            1 for q in picked if q["cable_rank"] is not None and q["cable_rank"] <= K
+        ),
+        "MRR@10 (sum)": round(sum(1 / q["rank"] for q in picked if q["rank"]), 2),
+    }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
-    args = parser.parse_args(argv)
-    before = json.loads(args.before.read_text(encoding="utf-8"))
-    after = json.loads(args.after.read_text(encoding="utf-8"))
-    diffs = compare(before, after)
-    for line in diffs:
-        print(line)
-    count = len(per_question(before))
-    fields = ", ".join(FIELDS)
-    if diffs:
-        print(f"{len(diffs)} differences over {count} questions ({fields})")
-        return 1
-    print(f"identical: {count} questions agree on {fields}")
-    return 0
+    parser.add_argument("--names", nargs=2, default=("before", "after"))
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "eval" / "dev.jsonl",
+        help="the question set both ran on (which questions have gold paragraphs)",
+    )
+    args = parser.parse_args()
+    a, b = load(args.before), load(args.after)
+    if set(a) != set(b):
+        print(f"different questions: {len(set(a) ^ set(b))} in one file only")
+    common = sorted(set(a) & set(b))
+    lines = args.questions.read_text(encoding="utf-8").splitlines()
+    gold = {q["id"]: q["gold"] for q in map(json.loads, filter(str.strip, lines))}
+    answerable = {i for i in common if gold.get(i)}
+    ca, cb = counts(a, answerable), counts(b, answerable)
+    name_a, name_b = args.names
+    print(f"{'figure':<16}{name_a:>12}{name_b:>12}{'difference':>12}")
+    for key in ca:
+        print(f"{key:<16}{ca[key]:>12}{cb[key]:>12}{cb[key] - ca[key]:>+12.2f}")
+    moved = [
+        i
+        for i in common
+        if (a[i]["rank"], a[i]["cable_rank"], a[i]["answered"])
+        != (b[i]["rank"], b[i]["cable_rank"], b[i]["answered"])
+    ]
+    print(f"\n{len(moved)} of {len(common)} questions differ")
+    for i in moved:
+        qa, qb = a[i], b[i]
+        print(
+            f"  {i:<10} rank {qa['rank']} → {qb['rank']}, cable rank {qa['cable_rank']} → "
+            f"{qb['cable_rank']}, answered {qa['answered']} → {qb['answered']}"
+        )
+    return 1 if moved else 0
 
 
 if __name__ == "__main__":

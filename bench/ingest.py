@@ -16,7 +16,9 @@ printed). The ratio of ingest to model rate should be at least 0.90.
 
 Then the same ``qa ingest`` again with nothing changed, timed as a whole
 process (wall, Python start included), and with ``--full-store`` the same for
-a store of the whole corpus given (built beforehand with ``qa ingest``).
+a store of the whole corpus given (built beforehand with ``qa ingest``; run
+twice, the second timed, since the first re-reads every file when the readers
+changed since that store was last brought up to date).
 """
 
 from __future__ import annotations
@@ -162,6 +164,9 @@ def main() -> int:
         "device": args.device,
     }
     if args.full_store is not None:
+        # twice: the first re-reads every file if the readers changed since the store
+        # was last brought up to date (their digest is part of a file's record)
+        qa_ingest(args.full_store, [args.corpus], args.device)
         full, full_wall = qa_ingest(args.full_store, [args.corpus], args.device)
         figures["full_rerun_wall_s"] = round(full_wall, 2)
         figures["full_rerun_summary"] = {

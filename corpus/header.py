@@ -13,11 +13,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from corpus.paragraphs import PARA_START
+from corpus.dates import MONTHS, parse_date_line
+from corpus.paragraphs import DASHES, PARA_START
+from corpus.subject import stops_subject
+from corpus.tags import parse_tags
 
 FIELD = re.compile(
     r"^[ \t]*(?:\(U\)[ \t]*)?(?P<key>E\.?[ \t]?O\.?(?=[ \t]*1\d{4})|TAGS?\b|SUBJECT\b|SUBJ\b"
-    r"|REFS?\b|REFTEL\b|REFERENCES?\b|CLASSIFIED[ \t]+BY\b)[ \t]*:?[ \t]*(?P<value>.*)$",
+    r"|UBJECT(?=[ \t]*:)|REFS?\b|REFTEL\b|REFERENCES?\b(?![ \t]+ID)|CLASSIFIED[ \t]+BY\b)"
+    r"[ \t]*:?[ \t]*(?P<value>.*)$",
     re.IGNORECASE,
 )
 # `(?<![ \t])`: a run of spaces is tried once, from its start (linear on giant lines).
@@ -36,6 +40,9 @@ CAVEAT_LINE = re.compile(
     r"[ \t]*$",
     re.IGNORECASE,
 )
+# `SENSITIVE BUT UNCLASSIFIED - PLEASE PROTECT ACCORDINGLY.`: a handling caveat, not text.
+SBU_LINE = re.compile(r"^[ \t]*SENSITIVE[ \t]+BUT[ \t]+UNCLASSIFIED\b.{0,60}$", re.IGNORECASE)
+DATE_FIELD = re.compile(r"^[ \t]*(?:DATE|CREATED)[ \t]*:", re.IGNORECASE)
 DTG = re.compile(
     r"^[ \t]*[OPRZ]{1,2}[ \t]+(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z[ \t]+"
     r"(?P<month>[A-Z]{3})[ \t]+(?P<year>\d{2,4})[ \t]*$"
@@ -47,20 +54,16 @@ STATED_ID = re.compile(
     r"(?P<id>\d{2}[A-Z]{2,}\d{1,7})[ \t]*$",
     re.IGNORECASE,
 )
-META_DATE = re.compile(r"^[ \t]*DATE:[ \t]*(?P<date>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?)")
 REF_ITEM_LINE = re.compile(r"^[ \t]*(?:\(?[A-Za-z][.)][ \t]|\d{2}[ \t]+[A-Za-z]|[A-Z]+[ \t]+\d)")
 # Each code ends where its letters end and each separator has one reading: the pattern stays
 # linear on long lines (a looser one backtracked exponentially on a 30-letter word).
 TAG_LINE = re.compile(
     r"^[ \t]*(?:[A-Za-z]{2,6}(?![A-Za-z])(?:[ \t]*\([^)]*\))?[ \t]*(?:,[ \t]*)?)+$"
 )
-TAG = re.compile(r"\b[A-Za-z]{2,6}\b")
-PAREN = re.compile(r"[()]")
 # Identity lines (classification, DTG, FM, ID) are short; longer lines are not tried, which
 # keeps the quadratic worst case of their patterns off giant lines.
 MAX_IDENTITY_LINE = 300
-MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
+MAX_SUBJECT_LINE = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +89,9 @@ def split_fields(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         field = FIELD.match(line)
-        if field and field["key"].upper().startswith(("E", "TAG", "SUBJ")):
+        if field and _key(field["key"]) in ("E", "TAG", "SUBJ"):
             parts = INLINE_FIELD.split(line)
-            if field["key"].upper().startswith("SUBJ"):
+            if _key(field["key"]) == "SUBJ":
                 parts = [p for part in parts for p in INLINE_REF.split(part)]
             out.extend(parts)
         elif field and field["key"].upper().startswith("CLASSIFIED"):
@@ -98,7 +101,9 @@ def split_fields(lines: list[str]) -> list[str]:
     return out
 
 
-def _continues(key: str, line: str, following: str) -> bool:
+def _continues(key: str, lines: list[str], index: int) -> bool:
+    line = lines[index]
+    following = lines[index + 1] if index + 1 < len(lines) else ""
     if PARA_START.match(line) or FIELD.match(line):
         return False
     if key == "REF":
@@ -107,11 +112,44 @@ def _continues(key: str, line: str, following: str) -> bool:
         return False
     if key == "TAG":
         return TAG_LINE.match(line) is not None
-    return key in ("SUBJ", "CLASSIFIED")
+    if key.startswith("SUBJ"):
+        return not (
+            stops_subject(line)
+            or DASHES.match(line)
+            or (DASHES.match(following) and not _framed(lines, index + 1))  # a heading
+            or _identity_line(line)
+        )
+    return key == "CLASSIFIED"
+
+
+def _words_below(lines: list[str], blank: int, subject: list[str]) -> bool:
+    """After an empty `SUBJECT:` and a blank line, a short line standing alone (a blank line
+    or the next field after it) is the subject; a line of running text is the body."""
+    if any(subject):
+        return False
+    below = next((i for i in range(blank + 1, len(lines)) if lines[i].strip()), None)
+    if below is None or len(lines[below]) > MAX_SUBJECT_LINE:
+        return False
+    after = lines[below + 1] if below + 1 < len(lines) else ""
+    return not after.strip() or FIELD.match(after) is not None
+
+
+def _framed(lines: list[str], rule: int) -> bool:
+    """The rule at `rule` opens a framed title (`-----`, `Summary`, `-----`)."""
+    return rule + 2 < len(lines) and DASHES.match(lines[rule + 2]) is not None
+
+
+def _identity_line(line: str) -> bool:
+    """A classification or caveat line: the start of a (repeated) telegram header."""
+    return len(line) <= MAX_IDENTITY_LINE and bool(
+        CLASS_LINE.match(line) or CAVEAT_LINE.match(line) or SBU_LINE.match(line)
+    )
 
 
 def _key(raw: str) -> str:
     raw = raw.upper()
+    if raw.startswith("UBJ"):  # `UBJECT:`, its first letter lost
+        return "SUBJ"
     for key in ("E", "TAG", "SUBJ", "REF", "CLASSIFIED"):
         if raw.startswith(key):
             return key
@@ -151,15 +189,18 @@ def parse_header(lines: list[str]) -> Header:
     end = 0
     key: str | None = None
     for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if key is not None and _continues(key, line, following):
+        if key is not None and _continues(key, lines, index):
             values[key].append(line.strip())
             end = index + 1
             continue
+        if key == "SUBJ" and not line.strip() and _words_below(lines, index, values["SUBJ"]):
+            continue  # `SUBJECT:` on its own line, the words below a blank line
         key = None
         field = FIELD.match(line)
         if field:
             key = _key(field["key"])
+            if key == "SUBJ" and any(values.get("SUBJ", ())):
+                key = "SUBJ_REPEAT"  # a header repeated further down (09ISLAMABAD3037)
             values.setdefault(key, []).append(field["value"].strip())
             end = index + 1
             continue
@@ -168,8 +209,9 @@ def parse_header(lines: list[str]) -> Header:
         _identity(line, found)
         if "class" in found and "class_line" not in found:
             found["class_line"] = index
-        if CAVEAT_LINE.match(line):
-            found.setdefault("caveats", []).append(line.strip().upper())  # type: ignore[attr-defined]
+        if CAVEAT_LINE.match(line) or SBU_LINE.match(line):
+            caveat = "SENSITIVE" if SBU_LINE.match(line) else line.strip().upper()
+            found.setdefault("caveats", []).append(caveat)  # type: ignore[attr-defined]
             end = max(end, index + 1) if "class_line" in found else end
         if "class_line" in found and end <= int(found["class_line"]):  # type: ignore[call-overload]
             end = int(found["class_line"]) + 1  # type: ignore[call-overload]
@@ -189,8 +231,17 @@ def _identity(line: str, found: dict[str, object]) -> None:
         found["from"] = match["origin"]
     elif "id" not in found and (match := STATED_ID.match(line)):
         found["id"] = match["id"].upper()
-    elif "sent" not in found and (match := META_DATE.match(line)):
-        found["sent"] = datetime.fromisoformat(match["date"])
+    elif "sent" not in found and (stamp := parse_date_line(line)) and _dated(line, found):
+        found["sent"] = stamp
+
+
+def _dated(line: str, found: dict[str, object]) -> bool:
+    """A date line is the cable's own above the classification line or labelled `Date:`.
+
+    Below it, an unlabelled date belongs to something else (`Date of source:` on the line
+    before, 08STATE116943).
+    """
+    return "class" not in found or DATE_FIELD.match(line) is not None
 
 
 def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) -> Header:
@@ -202,7 +253,7 @@ def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) ->
     caveats = found.get("caveats", [])
     return Header(
         end=end,
-        subject=joined("SUBJ"),
+        subject=_subject(joined("SUBJ"), joined("SUBJ_REPEAT")),
         tags=parse_tags(" ".join(values.get("TAG", []))),
         ref="\n".join(values.get("REF", [])),
         classified_by=joined("CLASSIFIED") or None,
@@ -220,18 +271,11 @@ def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) ->
     )
 
 
-def parse_tags(text: str) -> tuple[str, ...]:
-    """`PREL, PGOV, MX` and `ovip (steinberg, james b.), prel` → upper-case codes."""
-    tags: dict[str, None] = {}
-    # Words whose next parenthesis closes one are inside it (a name, not a code). Splitting at
-    # parentheses decides that in one pass; a look-ahead per word was quadratic.
-    pieces = PAREN.split(text)
-    closers = [match.group() for match in PAREN.finditer(text)]
-    for index, piece in enumerate(pieces):
-        if index < len(closers) and closers[index] == ")":
-            continue
-        tags.update(dict.fromkeys(tag.upper() for tag in TAG.findall(piece)))
-    return tuple(tags)
+def _subject(first: str, repeated: str) -> str:
+    """A repeated SUBJECT line counts only where it completes a cut-off first one."""
+    if len(repeated) > len(first) and repeated.casefold().startswith(first.casefold()):
+        return repeated
+    return first
 
 
 def normalise_classification(word: str, caveats: list[str]) -> str:

@@ -129,6 +129,15 @@ def canonical_id(text: str, year: int | str | None = None) -> str | None:
     return f"{yy}{code}{int(written['number'])}"
 
 
+def id_year(cable_id: str) -> int | None:
+    """The year a canonical ID states: `04ANKARA7211` → 2004, `66BUENOSAIRES2481` → 1966."""
+    glued = _CANONICAL.match(cable_id)
+    if not glued:
+        return None
+    yy = int(glued["year"])
+    return yy + (2000 if yy < 50 else 1900)
+
+
 def parse_refs(text: str, default_year: int | str) -> tuple[str, ...]:
     """The cables a REF line cites, canonical and in order, without repeats."""
     found: list[str] = []

@@ -39,6 +39,9 @@ class Cable:
     source: str = ""  # path (and "#row=N" for CSV rows)
     content_hash: str = ""  # sha256 of what was parsed: id, metadata, paragraphs
     paragraphs: tuple[Paragraph, ...] = field(default=())
+    # Only the year of `created` is certain (a stated ID or a year hint, no dated field):
+    # `created` is then the first of January of that year.
+    date_approximate: bool = False
 
     @property
     def date(self) -> str:

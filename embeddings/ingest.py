@@ -67,12 +67,15 @@ def ingest(
     export_onnx: bool = True,
     started: float | None = None,
     buffer: int = ENCODE_BUFFER,
+    year: int | None = None,
 ) -> IngestSummary:
     """Ingest files or folders into the store; Ctrl-C keeps committed work.
 
     ``encoder``/``windower`` let a caller reuse a loaded model (the benchmark
     does). ``started`` is when the command began (``time.monotonic()``): the
     summary's time is the command's wall time, the ONNX export included.
+    ``year`` is the year of files that state no date of their own (their cables
+    are kept with their date marked approximate).
     """
     from corpus.formats import files
 
@@ -92,6 +95,7 @@ def ingest(
         total=estimate_cables(paths),
         started=started,
         buffer=buffer,
+        year=year,
     )
     wrote = summary.new + summary.changed > 0
     if export_onnx and wrote and not summary.interrupted and backend == "torch":
@@ -118,6 +122,7 @@ def ingest_cables(
     total: int | None = None,
     started: float | None = None,
     buffer: int = ENCODE_BUFFER,
+    year: int | None = None,
 ) -> IngestSummary:
     """`ingest` for cables already read (or made by hand, or paths of files to read);
     ``total`` feeds the ETA."""
@@ -165,7 +170,7 @@ def ingest_cables(
         else:
             max_tokens = model_max_tokens(model) if encoder is None else encoder.max_tokens
             split, measure = token_tools(name, max_tokens or lazy.encoder().max_tokens)
-        pipe = Pipeline(store_dir, lazy, split, measure, tally, batch_size, kill, buffer)
+        pipe = Pipeline(store_dir, lazy, split, measure, tally, batch_size, kill, buffer, year)
         return _run(pipe, items)
 
 

@@ -28,7 +28,10 @@ from embeddings.records import (
 __all__ = ["Ledger", "RecordRow", "StoredCable", "StoredParagraph"]
 
 LEDGER_NAME = "ledger.sqlite3"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Schema 1 had no `date_approximate` column: it is added on open (every cable of such a
+# store was read with a stated date, so 0 is right for them).
+MIGRATIONS = {"1": ("ALTER TABLE cables ADD COLUMN date_approximate INTEGER NOT NULL DEFAULT 0",)}
 CACHE_DIR = "cache"
 
 
@@ -47,7 +50,8 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS cables(
     id TEXT PRIMARY KEY, created TEXT, date INTEGER, year INTEGER, origin TEXT,
     classification TEXT, subject TEXT, tags TEXT, refs TEXT, classified_by TEXT,
-    partial INTEGER, source TEXT, content_hash TEXT);
+    partial INTEGER, source TEXT, content_hash TEXT,
+    date_approximate INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS cables_date ON cables(date);
 CREATE INDEX IF NOT EXISTS cables_origin ON cables(origin);
 CREATE TABLE IF NOT EXISTS paragraphs(
@@ -100,9 +104,11 @@ class Ledger:
                     (SCHEMA_VERSION,),
                 )
             row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is not None and row[0] in MIGRATIONS and _migrate(conn, str(row[0])):
+                row = (SCHEMA_VERSION,)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"store ledger {path} is unreadable: {exc}") from None
-        if row is None or row[0] != SCHEMA_VERSION:
+        if row is None or (row[0] != SCHEMA_VERSION and row[0] not in MIGRATIONS):
             conn.close()
             raise StoreError(f"store ledger {path} has an unknown schema")
         return cls(store_dir, conn)
@@ -216,7 +222,9 @@ class Ledger:
         cable = prepared.cable
         c = self.conn
         c.execute(
-            "INSERT INTO cables VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO cables(id, created, date, year, origin, classification, subject, tags,"
+            " refs, classified_by, partial, source, content_hash, date_approximate)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 cable.id,
                 cable.created.isoformat(),
@@ -231,6 +239,7 @@ class Ledger:
                 int(cable.partial),
                 cable.source,
                 cable.content_hash,
+                int(cable.date_approximate),
             ),
         )
         pids: list[int] = []
@@ -441,6 +450,16 @@ class Ledger:
             source=row[11],
             content_hash=row[12],
             paragraphs=paras,
+            date_approximate=len(row) > 13 and bool(row[13]),
+        )
+
+    def approximate_dates(self) -> int:
+        """Cables whose date only has its year certain (0 in a read-only schema-1 store)."""
+        columns = {str(r[1]) for r in self.conn.execute("PRAGMA table_info(cables)")}
+        if "date_approximate" not in columns:
+            return 0
+        return int(
+            self.conn.execute("SELECT count(*) FROM cables WHERE date_approximate").fetchone()[0]
         )
 
     def referencing(self, cable_id: str) -> list[str]:
@@ -449,6 +468,29 @@ class Ledger:
             (f"% {cable_id} %",),
         )
         return [str(r[0]) for r in rows]
+
+
+def _migrate(conn: sqlite3.Connection, version: str) -> bool:
+    """Bring a ledger of an older schema up to `SCHEMA_VERSION`, all or nothing; whether
+    it was. A store that cannot be written (a read-only copy) is left as it is and read
+    as it is: what it lacks reads as the default (no approximate dates)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
+        conn.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+            return False
+        raise
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return True
 
 
 def _previous_key(cache: Path, key: str) -> str | None:

@@ -109,6 +109,7 @@ class Pipeline:
         batch_size: int,
         kill: KillSwitch,
         buffer: int,
+        year: int | None = None,
     ) -> None:
         self.store_dir, self.lazy, self.split, self.measure = store_dir, lazy, split, measure
         self.tally, self.batch_size, self.kill = tally, batch_size, kill
@@ -116,10 +117,13 @@ class Pipeline:
         self.chroma: Any = None
         self.chunk = max(buffer, batch_size)
         self.stop = threading.Event()
-        self.todo: queue.Queue[Any] = queue.Queue(maxsize=2 * self.chunk)
+        # cables read ahead: about three buffers of windows (cables hold about 12), so the
+        # encoder never waits and the reader does not run thousands of cables ahead
+        self.todo: queue.Queue[Any] = queue.Queue(maxsize=max(64, self.chunk // 4))
         self.encoded: queue.Queue[Any] = queue.Queue(maxsize=4)
         self.failure: BaseException | None = None
         self.files: list[_FileRead] = []
+        self.year = year
 
     # -- reading ---------------------------------------------------------------
 
@@ -129,7 +133,7 @@ class Pipeline:
         from corpus.formats import read_file
 
         ledger = Ledger.open(self.store_dir)
-        sources = Sources(ledger.conn)
+        sources = Sources(ledger.conn, year=self.year)
         seen: set[str] = set()
         try:
             for item in self._timed(iter(items)):
@@ -146,7 +150,7 @@ class Pipeline:
                     entry = _FileRead(item, Fingerprint.of(item))
                 except OSError:
                     entry = None  # read_file names the problem
-                for got in self._timed(read_file(item)):
+                for got in self._timed(read_file(item, year=self.year)):
                     if self.stop.is_set():
                         break
                     self._take(got, ledger, seen, entry)
@@ -358,7 +362,7 @@ class Pipeline:
             return
         ledger = Ledger.open(self.store_dir)
         try:
-            sources = Sources(ledger.conn)
+            sources = Sources(ledger.conn, year=self.year)
             ledger.conn.execute("BEGIN IMMEDIATE")
             for f in done:
                 sources.remember(f.path, f.before, f.cables, f.errors)

@@ -69,6 +69,7 @@ class StoredCable:
     source: str
     content_hash: str
     paragraphs: tuple[StoredParagraph, ...]
+    date_approximate: bool = False  # only the year of `created` is certain
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ the file when all of these still hold:
   failing that an unchanged byte digest (a copy or a fresh clone);
 - the same parser: a digest of the ``corpus`` package's own files, so any
   change to the readers re-reads every file (and then re-encodes only the
-  cables whose content changed);
+  cables whose content changed), and the same year hint (``--year``);
 - every cable still in the ledger with the same content hash.
 
 The file's errors are reported again as they would be on a re-read.
@@ -81,10 +81,12 @@ class SourceRecord:
 class Sources:
     """The ``sources`` table of the ledger; one per thread (SQLite connections are)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, year: int | None = None) -> None:
+        """``year``: the hint files without a date are read with; it is part of how
+        they were read, so a file read with another hint (or none) is read again."""
         self.conn = conn
         conn.execute(_SCHEMA)
-        self.parser = parser_digest()
+        self.parser = parser_digest() + ("" if year is None else f"+year={year}")
 
     def unchanged(
         self, path: Path, stored: Callable[[list[str]], dict[str, str]]

@@ -38,6 +38,7 @@ def stats(store_dir: Path, chroma_url: str | None = None) -> dict[str, Any]:
 
         return {
             "cables": ledger.count("cables"),
+            "approximate_dates": ledger.approximate_dates(),
             "paragraphs": ledger.count("paragraphs"),
             "records": ledger.count("records"),
             "model": ledger.model(),
@@ -73,7 +74,8 @@ def format_stats(d: dict[str, Any]) -> str:
         f"store       {d['store']} ({_size(d['size_bytes'])})",
         f"chroma      {d['chroma']}",
         f"model       {d['model'] or '(none yet)'} ({d['dimension'] or '?'}-d)",
-        f"cables      {d['cables']}",
+        f"cables      {d['cables']}"
+        + (f" ({d['approximate_dates']} dated by year only)" if d.get("approximate_dates") else ""),
         f"paragraphs  {d['paragraphs']}",
         f"records     {d['records']}",
     ]

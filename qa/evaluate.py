@@ -4,6 +4,13 @@ Recall@k counts a question when any gold paragraph ranks within k; MRR@10
 uses the first gold paragraph. Unanswerable questions (`gold: []`) count only
 towards the share answered false. Latency is wall time per `ask()`, so it
 includes encoding the question.
+
+A gold paragraph may carry its answer span (`"answer": "exact text"`).
+answer@1 counts a question whose first result is a gold paragraph with its
+answer marked: the marked sentence and the span overlap by at least half of
+the shorter of the two. answer@5 does the same for the first gold paragraph in
+the top 5. Both are shares of the answerable questions whose gold paragraphs
+carry spans ("-" when none do).
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ class Question:
     kind: str = "default"
     history: tuple[str, ...] = ()
     filters: Filters | None = None
+    answers: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The answer span of each gold paragraph that has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +61,21 @@ class Outcome:
     cable_rank: int | None
     answered: bool
     latency_ms: float
+    labelled: bool = False
+    """Its gold paragraphs carry answer spans: it counts towards answer@k."""
+    marked: bool = False
+    """The first gold paragraph found has its answer span marked."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "rank": self.rank,
             "cable_rank": self.cable_rank,
             "answered": self.answered,
         }
+        if self.labelled:
+            out["answer_marked"] = self.marked
+        return out
 
 
 def parse_filters(raw: dict[str, Any]) -> Filters:
@@ -89,8 +105,14 @@ def parse_question(line: str, lineno: int) -> Question:
         if not str(raw.get(key) or "").strip():
             raise EvalError(f'line {lineno}: no "{key}"')
     try:
-        gold = tuple((str(g["cable_id"]), str(g["para"])) for g in raw.get("gold") or ())
-    except (KeyError, TypeError):
+        entries = list(raw.get("gold") or ())
+        gold = tuple((str(g["cable_id"]), str(g["para"])) for g in entries)
+        answers = {
+            (str(g["cable_id"]), str(g["para"])): str(g["answer"])
+            for g in entries
+            if str(g.get("answer") or "").strip()
+        }
+    except (KeyError, TypeError, AttributeError):
         raise EvalError(f'line {lineno}: each "gold" entry needs "cable_id" and "para"') from None
     try:
         return Question(
@@ -100,6 +122,7 @@ def parse_question(line: str, lineno: int) -> Question:
             kind=str(raw.get("kind") or "default"),
             history=tuple(str(h) for h in raw.get("history") or ()),
             filters=parse_filters(raw["filters"]) if raw.get("filters") else None,
+            answers=answers,
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise EvalError(f"line {lineno}: {type(exc).__name__}: {exc}") from None
@@ -124,9 +147,36 @@ def read_questions(path: Path) -> Iterator[Question]:
 def judge(q: Question, answer: Answer, latency_ms: float) -> Outcome:
     gold = set(q.gold)
     gold_cables = {c for c, _ in q.gold}
-    rank = next((h.rank for h in answer.hits if (h.cable_id, h.paragraph) in gold), None)
+    first = next((h for h in answer.hits if (h.cable_id, h.paragraph) in gold), None)
     cable_rank = next((h.rank for h in answer.hits if h.cable_id in gold_cables), None)
-    return Outcome(q.id, q.kind, bool(q.gold), rank, cable_rank, answer.answered, latency_ms)
+    labelled = bool(q.gold) and all(g in q.answers for g in q.gold)
+    marked = first is not None and marks_answer(
+        first.text, first.highlight, q.answers.get((first.cable_id, first.paragraph))
+    )
+    return Outcome(
+        q.id,
+        q.kind,
+        bool(q.gold),
+        first.rank if first else None,
+        cable_rank,
+        answer.answered,
+        latency_ms,
+        labelled,
+        marked,
+    )
+
+
+def marks_answer(text: str, highlight: tuple[int, int], span: str | None) -> bool:
+    """The marked stretch and the answer span overlap by at least half of the shorter."""
+    if not span:
+        return False
+    at = text.find(span)
+    if at < 0:
+        return False
+    start, end = highlight
+    overlap = min(end, at + len(span)) - max(start, at)
+    shorter = min(end - start, len(span))
+    return shorter > 0 and overlap >= shorter / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +193,15 @@ class Figures:
     answerable_false: float | None
     latency_p50_ms: float
     latency_p95_ms: float
+    answer_at: dict[int, float | None] = field(default_factory=dict)
+    """answer@1 and answer@5 (see the module docstring)."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"questions": self.questions, "answerable": self.answerable}
         out.update({f"recall@{k}": _round(v) for k, v in self.recall.items()})
         out["mrr@10"] = _round(self.mrr10)
         out["cable_recall@5"] = _round(self.cable_recall5)
+        out.update({f"answer@{k}": _round(v) for k, v in self.answer_at.items()})
         out["unanswerable_answered_false"] = _round(self.unanswerable_false)
         out["answerable_answered_false"] = _round(self.answerable_false)
         out["latency_p50_ms"] = round(self.latency_p50_ms, 1)
@@ -174,6 +227,10 @@ def _ranked_within(k: int) -> Callable[[Outcome], bool]:
     return lambda o: o.rank is not None and o.rank <= k
 
 
+def _marked_within(k: int) -> Callable[[Outcome], bool]:
+    return lambda o: o.marked and o.rank is not None and o.rank <= k
+
+
 def _share(outcomes: Sequence[Outcome], test: Callable[[Outcome], bool]) -> float | None:
     return sum(map(test, outcomes)) / len(outcomes) if outcomes else None
 
@@ -188,6 +245,8 @@ def figures(outcomes: Sequence[Outcome]) -> Figures:
         else None
     )
     lat = [o.latency_ms for o in outcomes]
+    labelled = [o for o in ans if o.labelled]
+    answer_at = {k: _share(labelled, _marked_within(k)) for k in (1, 5)}
     return Figures(
         questions=len(outcomes),
         answerable=len(ans),
@@ -198,6 +257,7 @@ def figures(outcomes: Sequence[Outcome]) -> Figures:
         answerable_false=_share(ans, lambda o: not o.answered),
         latency_p50_ms=_percentile(lat, 0.5),
         latency_p95_ms=_percentile(lat, 0.95),
+        answer_at=answer_at,
     )
 
 
@@ -236,7 +296,7 @@ class EvalReport:
     def format(self) -> str:
         head = (
             f"{'kind':<14}{'n':>5}{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR10':>7}{'cR@5':>7}"
-            f"{'unans→F':>9}{'ans→F':>7}{'p50ms':>8}{'p95ms':>8}"
+            f"{'ans@1':>7}{'ans@5':>7}{'unans→F':>9}{'ans→F':>7}{'p50ms':>8}{'p95ms':>8}"
         )
         lines = [f"mode {self.mode}, k={self.k}", head, "-" * len(head)]
         rows = [*sorted(self.by_kind.items()), ("overall", self.overall)]
@@ -244,6 +304,7 @@ class EvalReport:
             lines.append(
                 f"{kind[:13]:<14}{f.questions:>5}{_fig(f.recall[1]):>7}{_fig(f.recall[5]):>7}"
                 f"{_fig(f.recall[10]):>7}{_fig(f.mrr10):>7}{_fig(f.cable_recall5):>7}"
+                f"{_fig(f.answer_at.get(1)):>7}{_fig(f.answer_at.get(5)):>7}"
                 f"{_pct(f.unanswerable_false):>9}{_pct(f.answerable_false):>7}"
                 f"{f.latency_p50_ms:>8.1f}{f.latency_p95_ms:>8.1f}"
             )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa.answer import Hit
-from qa.highlight import best_sentence, term_weights
+from qa.highlight import mark, term_weights
 from qa.rescore import Candidate
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def present(view: LedgerView, ranked: Sequence[Candidate], question: str) -> tup
                 paragraph=row.number,
                 score=c.score,
                 text=row.text,
-                highlight=best_sentence(row.text, question, weights),
+                highlight=mark(row.text, question, weights),
                 subject=row.subject or "",
                 date=f"{d[:4]}-{d[4:6]}-{d[6:]}",
                 origin=row.origin or "",

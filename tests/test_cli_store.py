@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import cli
+from qa.cli.stores import foreign_files
 from tests.conftest import SEED
 
 READERS = [
@@ -92,3 +93,18 @@ def test_default_store_missing_for_show_says_how_to_create(env: dict[str, str]) 
     out = CliRunner().invoke(cli, ["show", "06MEXICO3305"])
     assert out.exit_code == 1
     assert out.stderr.strip().endswith("create it with `qa ingest PATH...`")
+
+
+def test_ingest_never_writes_a_store_into_a_folder_of_other_files(tmp_path: Path) -> None:
+    cables = tmp_path / "cables"
+    cables.mkdir()
+    page = cables / "note.txt"
+    page.write_text("not a store", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["--store", str(cables), "ingest", str(page)])
+    assert out.exit_code == 1
+    assert "is not a store and holds other files" in out.output
+    assert sorted(p.name for p in cables.iterdir()) == ["note.txt"]
+    stopped = tmp_path / "stopped"  # an ingest killed before its ledger: only the lock
+    stopped.mkdir()
+    (stopped / "lock").write_text("", encoding="utf-8")
+    assert not foreign_files(stopped) and not foreign_files(tmp_path / "new")

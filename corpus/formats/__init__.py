@@ -9,15 +9,22 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from corpus.errors import ParseError
 from corpus.formats import cables_csv, html, markdown
 from corpus.formats.text import parse_text
 from corpus.models import Cable, ReadError
 
-Parser = Callable[[str, str], Cable]
+
+class Parser(Protocol):
+    """`year`: what the reader says of the year of files that state no date."""
+
+    def __call__(self, text: str, source: str, year: int | None = None) -> Cable: ...
+
+
 HEAD_BYTES = 8192
 # The largest cablegate page is 115 KB; a single-cable file far past that is not a cable, and
 # reading it whole (a 2 GB file, a line of tens of MB) would stall a run.
@@ -43,13 +50,20 @@ def detect(head: str) -> str:
 
 def read(
     path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    year: int | None = None,
 ) -> Iterator[Cable | ReadError]:
-    """Cables (and errors) from a file, a folder walked recursively, or several paths."""
+    """Cables (and errors) from a file, a folder walked recursively, or several paths.
+
+    `year` is the year of files that state no date of their own (no date line, DTG or
+    reference ID): their cables are kept with that year, marked approximate, instead of
+    being reported as errors. A date a file states always wins over it.
+    """
     if isinstance(path, (str, os.PathLike)):
-        yield from _read_path(Path(path))
+        yield from _read_path(Path(path), year)
         return
     for item in path:
-        yield from _read_path(Path(item))
+        yield from _read_path(Path(item), year)
 
 
 def sniff_encoding(head: bytes) -> str | None:
@@ -103,12 +117,12 @@ def files(
         yield from _files(Path(item))
 
 
-def _read_path(path: Path) -> Iterator[Cable | ReadError]:
+def _read_path(path: Path, year: int | None) -> Iterator[Cable | ReadError]:
     for item in _files(path):
         if isinstance(item, ReadError):
             yield item
         else:
-            yield from read_file(item)
+            yield from read_file(item, year=year)
 
 
 def _files(path: Path) -> Iterator[Path | ReadError]:
@@ -144,8 +158,9 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | ReadError
             yield child
 
 
-def read_file(path: Path) -> Iterator[Cable | ReadError]:
-    """The cables of one file (a CSV gives many), or why it cannot be read."""
+def read_file(path: Path, *, year: int | None = None) -> Iterator[Cable | ReadError]:
+    """The cables of one file (a CSV gives many), or why it cannot be read; `year` as
+    for `read`."""
     source = str(path)
     try:
         info = path.stat()
@@ -172,12 +187,12 @@ def read_file(path: Path) -> Iterator[Cable | ReadError]:
         size = _size(max(info.st_size, len(head_bytes) + len(rest)))
         yield ReadError(source, f"too large for a cable: {size} (limit {_size(MAX_FILE_BYTES)})")
     else:
-        yield _parse(decode(head_bytes + rest, encoding), kind, source)
+        yield _parse(decode(head_bytes + rest, encoding), kind, source, year)
 
 
-def _parse(text: str, kind: str, source: str) -> Cable | ReadError:
+def _parse(text: str, kind: str, source: str, year: int | None) -> Cable | ReadError:
     try:
-        return READERS[kind](text, source)
+        return READERS[kind](text, source, year)
     except ParseError as error:
         return ReadError(source, error.reason, error.row)
     except Exception as error:  # a parser bug must not end the run: report it with the file

@@ -49,8 +49,11 @@ def strip_markup(text: str) -> str:
     return decode_entities(TAG.sub("", PAR_ANCHOR.sub("", text)))
 
 
-def parse_html(text: str, source: str) -> Cable:
-    """A cablegate page → `Cable`; any other HTML page is a `ParseError`."""
+def parse_html(text: str, source: str, year: int | None = None) -> Cable:
+    """A cablegate page → `Cable`; any other HTML page is a `ParseError`.
+
+    The page's table states the date: `year` (a hint for undated files) is not used.
+    """
     table = next(blocks(text, TABLE_OPEN, TABLE_CLOSE), None)
     if table is None:
         raise ParseError(source, "HTML page without a cable table (not a cablegate cable page)")

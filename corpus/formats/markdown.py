@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from corpus.assemble import Known, build_cable
+from corpus.clean import decode_entities
 from corpus.models import Cable
 
 LINK = re.compile(r"\[(?P<label>[^\]\n]{0,200})\]\([^)\n]{0,500}\)")
@@ -28,12 +29,12 @@ def _heading(match: re.Match[str]) -> str:
 
 def to_text(text: str) -> str:
     """Markdown syntax removed; headings become the cable's own dash-underlined form."""
-    text = LINK.sub(lambda m: m["label"], text)
+    text = LINK.sub(lambda m: m["label"], decode_entities(text))
     text = AUTOLINK.sub(lambda m: m["url"], text)
     text = EMPHASIS.sub(lambda m: m["inner"], text)
     return ATX_HEADING.sub(_heading, text)
 
 
-def parse_markdown(text: str, source: str) -> Cable:
+def parse_markdown(text: str, source: str, year: int | None = None) -> Cable:
     # The renderer wrote ¶1…¶5 as `11.`…`15.`: the sequence decides which reading is right.
-    return build_cable(to_text(text), Known(), source, one_prefix=True)
+    return build_cable(to_text(text), Known(), source, one_prefix=True, year=year)

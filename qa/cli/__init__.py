@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from embeddings.names import BACKENDS, DEVICES
+from embeddings.names import BACKENDS
 from qa.cli.boundary import BUG_EXIT, one_line_errors, report_bug
 from qa.cli.help import EXAMPLES, Group
+from qa.cli.options import common_options, settings_for
 from qa.cli.parsing import (
     MAX_QUESTION_CHARS,
     QuestionError,
@@ -28,9 +28,7 @@ from qa.cli.parsing import (
     date_option,
     parse_citation,
 )
-from qa.cli.stores import check_store_model, require_store
-from qa.config import Settings
-from qa.errors import SettingsError
+from qa.cli.stores import check_store_model, foreign_files, require_store
 
 __all__ = [
     "BUG_EXIT",
@@ -43,49 +41,6 @@ __all__ = [
     "parse_citation",
     "report_bug",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def common_options(func: F) -> F:
-    """Store options, accepted before or after the command name."""
-    options = [
-        click.option(
-            "--store",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=None,
-            help="Store folder (env QA_STORE; default: the user data folder).",
-        ),
-        click.option(
-            "--chroma-url",
-            default=None,
-            help="Chroma server URL, e.g. http://127.0.0.1:8000 (env QA_CHROMA_URL).",
-        ),
-        click.option(
-            "--model",
-            default=None,
-            help="sentence-transformers model name or path (env QA_MODEL).",
-        ),
-        click.option(
-            "--device",
-            type=click.Choice(DEVICES),
-            default=None,
-            help="Where the model runs (env QA_DEVICE; default auto).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _settings(ctx: click.Context, **local: Any) -> Settings:
-    """Merge group-level and command-level options: the command's own flag wins."""
-    merged: dict[str, Any] = dict(ctx.obj or {})
-    merged.update({k: v for k, v in local.items() if v is not None})
-    try:
-        return Settings.from_env(**merged)
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from exc
 
 
 def _interactive() -> bool:
@@ -136,6 +91,12 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     default=None,
     help="CPU threads for the model (env QA_THREADS; default: every core).",
 )
+@click.option(
+    "--year",
+    type=click.IntRange(1940, 2030),
+    default=None,
+    help="The year of files that state no date (kept with the date marked approximate).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress; errors and the summary still print."
@@ -148,6 +109,7 @@ def ingest(
     batch_size: int | None,
     backend: str,
     threads: int | None,
+    year: int | None,
     as_json: bool,
     quiet: bool,
     **options: Any,
@@ -159,7 +121,12 @@ def ingest(
     rewritten in place on a terminal, a plain line every 10 s otherwise.
     """
     started = time.monotonic()
-    settings = _settings(ctx, batch_size=batch_size, **options)
+    settings = settings_for(ctx, batch_size=batch_size, **options)
+    if foreign_files(settings.store):
+        raise click.ClickException(
+            f"{settings.store} is not a store and holds other files: name a new or empty "
+            "folder with --store"
+        )
     with one_line_errors():
         from embeddings.ingest import ingest as run_ingest
         from embeddings.progress import progress_for
@@ -177,6 +144,7 @@ def ingest(
                 threads=threads,
                 progress=progress,
                 started=started,
+                year=year,
             )
         finally:  # an error message must not land on the end of a progress line
             if progress is not None:
@@ -241,7 +209,7 @@ def ask(
     if as_json and as_markdown:
         raise click.UsageError("choose one of --json and --markdown")
     question = check_question(question)
-    settings = _settings(ctx, infer_filters=not no_infer, **options)
+    settings = settings_for(ctx, infer_filters=not no_infer, **options)
     with one_line_errors():
         from qa.answer import Filters
 
@@ -303,7 +271,7 @@ def evaluate(
     gold [] marks a question the cables cannot answer; optional keys:
     "kind", "history" (earlier questions), "filters" ({"year": 2006, ...}).
     """
-    settings = _settings(ctx, **options)
+    settings = settings_for(ctx, **options)
     with one_line_errors():
         from qa.engine import Engine
         from qa.evaluate import run_eval
@@ -338,7 +306,7 @@ def show(
     06MEXICO3305:4, or 06MEXICO3305 ¶4 in two words; case does not matter.
     """
     cable_id, para = parse_citation(cable_id, para)
-    settings = _settings(ctx, **options)
+    settings = settings_for(ctx, **options)
     with one_line_errors():
         from qa.engine import Engine
         from qa.render import render_cable
@@ -364,7 +332,7 @@ def show(
 @click.pass_context
 def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
     """What the store holds: cables, paragraphs, records, by year, origin and classification."""
-    settings = _settings(ctx, **options)
+    settings = settings_for(ctx, **options)
     with one_line_errors():
         from embeddings.stats import format_stats
         from embeddings.stats import stats as store_stats
@@ -379,7 +347,7 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
 @click.pass_context
 def tui(ctx: click.Context, /, **options: Any) -> None:
     """Chat-style questioning with cited paragraphs and a cable viewer."""
-    settings = _settings(ctx, **options)
+    settings = settings_for(ctx, **options)
     with one_line_errors():
         require_store(settings, sample=True)
         check_store_model(settings)

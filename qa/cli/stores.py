@@ -14,6 +14,19 @@ def store_exists(settings: Settings) -> bool:
     return (settings.store / "ledger.sqlite3").is_file()
 
 
+_STORE_PARTS = frozenset({"lock", "chroma", "onnx", "cache"})
+
+
+def foreign_files(store: Path) -> bool:
+    """A folder with no ledger that holds anything but what an ingest stopped early
+    leaves: an ingest must not write a store into the user's cables folder."""
+    if (store / "ledger.sqlite3").is_file() or not store.exists():
+        return False
+    if not store.is_dir():
+        return True
+    return any(p.name not in _STORE_PARTS for p in store.iterdir())
+
+
 def check_store_model(settings: Settings) -> None:
     """Refuse a store of another model before loading any: its vectors cannot be compared
     with this model's (the dimensions may even agree), and loading costs seconds."""

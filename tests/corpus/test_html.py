@@ -62,7 +62,7 @@ HEADERS = [
     ("06MADRID293", "SPAIN: CHIEF PROSECUTOR FORCED TO QUIT", ("PGOV", "PTER", "SP"), ()),
     (
         "08STATE15220",
-        "(s) further scheming by german firm to export test chamber to iranian ballistic missile"
+        "further scheming by german firm to export test chamber to iranian ballistic missile"
         " program",
         ("PARM", "PREL", "ETTC", "MTCRE", "KSCA", "GM", "IR"),
         ("05STATE201650", "05BERLIN3726", "05STATE211408", "05BERLIN3954", "06STATE36325"),

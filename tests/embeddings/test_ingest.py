@@ -255,3 +255,50 @@ def test_fast_encoder_in_front_of_a_slow_store_finishes(
     assert not worker.is_alive(), "ingest hung at the end of its input"
     assert out and out[0].new == 32 and out[0].records == 1280
     assert len(ledger_ids(tmp_path)) == 1280 == len(chroma_ids(tmp_path))
+
+
+class RecordingEncoder(HashEncoder):
+    """Keeps each batch it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> Any:
+        self.batches.append(list(texts))
+        return super().encode(texts, batch_size=batch_size)
+
+
+def test_batches_are_of_like_length_and_every_vector_lands_on_its_own_window(
+    tmp_path: Path,
+) -> None:
+    """Sorting a buffer by length must not shuffle vectors between windows."""
+    cables = [
+        make_cable(
+            f"06MEXICO{5000 + i}",
+            [("word " * (7 * j + i)) + f"cable {i} paragraph {j}" for j in range(6)],
+        )
+        for i in range(12)
+    ]  # 72 windows of 3 to 70 words, in no order
+    enc = RecordingEncoder()
+    summary = run(tmp_path, cables, enc, batch_size=8, buffer=1000)
+    assert summary.records == 72 and sum(map(len, enc.batches)) == 72
+    sizes = [[len(t) for t in batch] for batch in enc.batches]
+    assert all(len(b) == 8 for b in sizes[:-1])
+    flat = [n for b in sizes for n in b]
+    assert flat == sorted(flat, reverse=True)  # one buffer: longest first, like with like
+    led = Ledger.open(tmp_path)
+    try:
+        for rows in led.record_rows():
+            for row in rows:
+                expected = HashEncoder().encode([_passage(row.document)])[0]
+                got = np.frombuffer(row.embedding, dtype="<f4")
+                assert np.allclose(got, expected), row.record_id
+    finally:
+        led.close()
+
+
+def _passage(document: str) -> str:
+    from embeddings.encoder import passage_text
+
+    return passage_text("HAND-MADE TEST SUBJECT", None, document)

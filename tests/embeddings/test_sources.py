@@ -6,6 +6,7 @@ the hash encoder.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 from collections.abc import Iterator
@@ -40,21 +41,22 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     opened: list[str] = []
     real = corpus.formats.read_file
 
-    def spy(path: Path) -> Iterator[object]:
+    def spy(path: Path, *, year: int | None = None) -> Iterator[object]:
         opened.append(path.name)
-        return real(path)
+        return real(path, year=year)
 
     monkeypatch.setattr(corpus.formats, "read_file", spy)
     return opened
 
 
-def run(store: Path, *paths: Path) -> IngestSummary:
+def run(store: Path, *paths: Path, year: int | None = None) -> IngestSummary:
     return ingest(
         list(paths),
         store_dir=store,
         encoder=HashEncoder(),
         windower=char_windower,
         export_onnx=False,
+        year=year,
     )
 
 
@@ -138,3 +140,21 @@ def test_the_same_cable_in_two_files_stays_a_duplicate_when_skipped(
 def test_parser_digest_covers_the_readers() -> None:
     digest = sources.parser_digest()
     assert len(digest) == 32 and digest == sources.parser_digest()
+
+
+def test_a_year_hint_reads_undated_files_again(tmp_path: Path, reads: list[str]) -> None:
+    folder = tmp_path / "bare"
+    folder.mkdir()
+    page = cable_html("08OSLO522").read_text(encoding="utf-8")
+    bare = page.rsplit("<pre>", 1)[1].split("</pre>", 1)[0]
+    text = html.unescape(bare)
+    text = "\n".join(line for line in text.splitlines() if "DECL" not in line)
+    (folder / "oslo.txt").write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    first = run(store, folder)
+    hinted = run(store, folder, year=2008)
+    assert (first.failed, hinted.new) == (1, 1), (first.errors, hinted.errors)
+    assert "--year" in first.errors[0]
+    reads.clear()
+    again = run(store, folder, year=2008)
+    assert counts(again) == (0, 0, 1, 0, 0) and reads == []

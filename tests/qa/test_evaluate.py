@@ -15,6 +15,7 @@ from qa.evaluate import (
     Question,
     figures,
     judge,
+    marks_answer,
     read_questions,
     run_eval,
 )
@@ -74,6 +75,8 @@ def test_figures_schema_and_values() -> None:
         "recall@10",
         "mrr@10",
         "cable_recall@5",
+        "answer@1",
+        "answer@5",
         "unanswerable_answered_false",
         "answerable_answered_false",
         "latency_p50_ms",
@@ -86,6 +89,67 @@ def test_figures_schema_and_values() -> None:
     assert (f["unanswerable_answered_false"], f["answerable_answered_false"]) == (1.0, 0.3333)
     assert f["latency_p50_ms"] == 25.0
     assert outcomes[1].to_json() == {"id": "b", "rank": 4, "cable_rank": 1, "answered": True}
+    assert (f["answer@1"], f["answer@5"]) == (None, None)  # no question carries a span
+
+
+TEXT = "The fence was built. It cost $300 million, paid by DHS. Locals objected."
+#       0                    21                                56
+
+
+@pytest.mark.parametrize(
+    ("case", "highlight", "span", "expected"),
+    [
+        ("the answer sentence marked", (21, 56), "It cost $300 million", True),
+        (
+            "span covers the mark",
+            (21, 56),
+            "The fence was built. It cost $300 million, paid by DHS.",
+            True,
+        ),
+        ("two sentences marked, span is one", (0, 56), "It cost $300 million, paid by DHS.", True),
+        ("a neighbouring sentence marked", (0, 21), "It cost $300 million", False),
+        ("less than half overlaps", (44, 73), "It cost $300 million, paid by DHS.", False),
+        ("span not in the text", (21, 56), "It cost $400 million", False),
+        ("no span", (21, 56), None, False),
+    ],
+    ids=lambda v: v if isinstance(v, str) and " " in v else "",
+)
+def test_marks_answer(
+    case: str, highlight: tuple[int, int], span: str | None, expected: bool
+) -> None:
+    assert marks_answer(TEXT, highlight, span) is expected, case
+
+
+def test_answer_at_k_counts_the_first_gold_paragraph_with_its_answer_marked(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "dev.jsonl"
+    gold = [
+        {"cable_id": "06MEXICO3305", "para": "4", "answer": "It cost $300 million"},
+        {"cable_id": "06MEXICO3305", "para": "6", "answer": "Locals objected."},
+    ]
+    path.write_text(json.dumps({"id": "a", "question": "q", "gold": gold}) + "\n")
+    (q,) = read_questions(path)
+    assert q.answers[("06MEXICO3305", "6")] == "Locals objected."
+
+    def hit(rank: int, para: str, highlight: tuple[int, int]) -> Hit:
+        return Hit(rank, "06MEXICO3305", para, 1.0, TEXT, highlight, "s", "2006-06-15", "o", "C")
+
+    first_marked = judge(q, Answer("q", Filters(), True, (hit(1, "4", (21, 56)),)), 1.0)
+    wrong_sentence = judge(q, Answer("q", Filters(), True, (hit(1, "4", (0, 21)),)), 1.0)
+    third = judge(
+        q,
+        Answer("q", Filters(), True, (_hit(1, "X", "1"), _hit(2, "X", "2"), hit(3, "6", (56, 73)))),
+        1.0,
+    )
+    assert [(o.labelled, o.marked, o.rank) for o in (first_marked, wrong_sentence, third)] == [
+        (True, True, 1),
+        (True, False, 1),
+        (True, True, 3),
+    ]
+    f = figures([first_marked, wrong_sentence, third]).to_json()
+    assert (f["answer@1"], f["answer@5"]) == (round(1 / 3, 4), round(2 / 3, 4))
+    assert third.to_json()["answer_marked"] is True
 
 
 BAD_FILES = [
@@ -131,8 +195,8 @@ def test_kind_without_answerable_questions_shows_dashes() -> None:
     assert f.to_json()["recall@5"] is None
     report = EvalReport("hybrid", 10, figures(outcomes), {"unanswerable": f}, outcomes)
     row = next(line for line in report.format().splitlines() if line.startswith("unanswerable"))
-    assert row.split()[2:7] == ["-"] * 5, row
-    assert row.split()[7] == "1.00"
+    assert row.split()[2:9] == ["-"] * 7, row  # recall, MRR, cable recall, answer@k
+    assert row.split()[9] == "1.00"
 
 
 class Echo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.highlight import best_sentence, sentences, term_weights
+from qa.highlight import best_sentence, mark, sentences, term_weights
 
 SPLITS = [
     (
@@ -69,3 +69,46 @@ def test_rare_terms_outweigh_common_ones() -> None:
     assert text[slice(*best_sentence(text, "security and Fungairino", weights))] == (
         "Fungairino left."
     )
+
+
+MARK_CASES = [
+    (
+        "why: the reason in the sentence after the act, both marked",
+        "THE MINISTRY CANCELLED THE TENDER IN MAY. OFFICIALS FEARED A LEGAL CHALLENGE FROM"
+        " THE LOSING BIDDER. THE EMBASSY WILL FOLLOW UP.",
+        "Why did the ministry cancel the tender?",
+        "THE MINISTRY CANCELLED THE TENDER IN MAY. OFFICIALS FEARED A LEGAL CHALLENGE FROM"
+        " THE LOSING BIDDER.",
+    ),
+    (
+        "how many: the sentence with the number wins a tie on words",
+        "Refugees crossed the border all week. Officials counted 4,000 refugees at the camp.",
+        "How many refugees reached the camp?",
+        "Officials counted 4,000 refugees at the camp.",
+    ),
+    (
+        "who: a title beats a bare mention",
+        "The decree on the election was debated. The Interior Minister signed the decree.",
+        "Who signed the decree?",
+        "The Interior Minister signed the decree.",
+    ),
+    (
+        "when: a date, not the first mention",
+        "The talks on the pipeline stalled. Talks on the pipeline resume on March 3.",
+        "When do the pipeline talks resume?",
+        "Talks on the pipeline resume on March 3.",
+    ),
+    (
+        "no question words anywhere: the first sentence, never a pair",
+        "Nothing relevant here. Nor here.",
+        "Why did the ambassador resign?",
+        "Nothing relevant here.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "question", "expected"), MARK_CASES, ids=[c[0] for c in MARK_CASES]
+)
+def test_mark(case: str, text: str, question: str, expected: str) -> None:
+    assert text[slice(*mark(text, question))] == expected, case
