@@ -12,7 +12,7 @@ TORCH  ?= torch==2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup ask tui test check bench clean
+.PHONY: setup ask tui test check lint-imports bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,12 @@ check: $(STAMP)
 	$(VENV)/bin/ruff check corpus embeddings qa tests bench
 	$(VENV)/bin/ruff format --check corpus embeddings qa tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not slow and not server and not bench" -q
+
+# The layers and import rules declared in pyproject.toml ([tool.importlinter]).
+lint-imports: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 # Corpus-scale figures (not run by `make test`); the query benchmark runs over a
 # store of the whole shared corpus, built (or brought up to date) first.

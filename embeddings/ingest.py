@@ -19,10 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from corpus.models import Cable, ReadError
-from embeddings.encoder import DEFAULT_MODEL, Encoder, canonical_name
+from embeddings.encoder import Encoder
 from embeddings.errors import ModelMismatchError, StoreError
 from embeddings.ledger import Ledger
 from embeddings.lock import WriterLock
+from embeddings.names import DEFAULT_MODEL, canonical_name
 from embeddings.passages import (
     Measure,
     Windower,

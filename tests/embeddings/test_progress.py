@@ -19,7 +19,8 @@ from embeddings.progress import (
 )
 from embeddings.stats import format_stats, stats
 from tests.conftest import CABLEGATE, SAMPLE_CSV, SEED
-from tests.embeddings.conftest import HashEncoder, char_windower, make_cable
+from tests.embeddings.conftest import char_windower, make_cable
+from tests.fakes import HashEncoder
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from embeddings import store as chroma_store
 from embeddings.client import reopen
 from embeddings.ledger import Ledger
 from tests.conftest import REPO
-from tests.embeddings.conftest import HashEncoder
+from tests.fakes import HashEncoder
 
 pytestmark = pytest.mark.slow  # each case runs two or three ingest processes
 

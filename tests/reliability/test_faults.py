@@ -27,8 +27,9 @@ from embeddings.client import forget_clients, reopen
 from embeddings.ledger import LEDGER_NAME, Ledger
 from embeddings.stats import stats
 from embeddings.tally import KILL_ENV
-from tests.embeddings.conftest import PausedEncoder, char_windower
+from tests.embeddings.conftest import char_windower
 from tests.embeddings.ingest_child import cables
+from tests.fakes import PausedEncoder
 
 pytestmark = pytest.mark.slow  # each case runs several ingest processes
 
