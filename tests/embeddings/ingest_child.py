@@ -39,9 +39,10 @@ def main() -> int:
     summary = ingest_cables(
         cables(n, version),
         store_dir=store,
-        encoder=PausedEncoder(0.2),  # slower than the writer: each chunk its own commit
+        encoder=PausedEncoder(0.05),  # slower than the writer: each buffer its own commit
         windower=char_windower,
         batch_size=16,
+        buffer=256,  # four buffers of the 900 windows
     )
     print(summary_json(summary))
     return 0

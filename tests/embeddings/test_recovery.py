@@ -19,7 +19,7 @@ from tests.fakes import HashEncoder
 
 pytestmark = pytest.mark.slow  # each case runs two or three ingest processes
 
-N_CABLES = 150  # 900 paragraphs: four encoder chunks, several Chroma batches
+N_CABLES = 150  # 900 paragraphs: four encoder buffers, several Chroma batches
 
 
 def child(

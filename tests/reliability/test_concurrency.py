@@ -33,12 +33,14 @@ CTX.set_forkserver_preload(["chromadb", "embeddings.ingest", "tests.embeddings.i
 
 
 def writer_child(store: str, n: int, pause: float, out: str) -> None:
+    """``pause``: seconds per buffer of 256 windows (16 model calls of 16)."""
     summary = ingest_cables(
         cables(n, "1"),
         store_dir=Path(store),
-        encoder=PausedEncoder(pause),
+        encoder=PausedEncoder(pause / 16),
         windower=char_windower,
         batch_size=16,
+        buffer=256,
     )
     Path(out).write_text(json.dumps(summary.to_json()))
 

@@ -355,7 +355,8 @@ def test_full_disk_during_qa_ingest_is_one_line_and_a_rerun_completes(
 ) -> None:
     store = copy_store(real_store, tmp_path)
     more = str(cable_html("08OSLO522"))
-    full = run_qa("ingest", more, store=store, preexec_fn=small_disk(200_000))
+    # --quiet: past 10 s a log gets progress lines too; the error stays one line
+    full = run_qa("ingest", "--quiet", more, store=store, preexec_fn=small_disk(200_000))
     line = assert_one_line_error(full, "disk full", str(store), "re-run")
     assert full.returncode == 1, line
     held = run_qa("stats", "--json", store=store)
