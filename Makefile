@@ -51,10 +51,13 @@ bench: $(STAMP)
 	$(PY) bench/parse.py
 	$(PY) bench/fuzz.py
 	$(PY) bench/encode.py
-	$(PY) bench/ingest.py
 	$(QA) --store $(BENCH_STORE) ingest ../shared/corpus/cablegate-2010
+	$(PY) bench/ingest.py --full-store $(BENCH_STORE)
+	$(PY) bench/release.py --seconds 300
 	$(PY) bench/query.py --store $(BENCH_STORE) --questions eval/dev.jsonl
 	$(QA) --store $(BENCH_STORE) eval eval/dev.jsonl
+	$(PY) bench/highlight.py --store $(BENCH_STORE) --cache bench/out/highlight.json
+	$(PY) bench/abstain.py --store $(BENCH_STORE) --cache bench/out/abstain.json
 	$(PY) bench/scale.py --n 100000
 
 clean:
