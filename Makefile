@@ -12,7 +12,7 @@ TORCH  ?= torch==2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup ask tui test check bench clean
+.PHONY: setup ask tui test check lint-imports bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,12 @@ check: $(STAMP)
 	$(VENV)/bin/ruff check corpus embeddings qa tests bench
 	$(VENV)/bin/ruff format --check corpus embeddings qa tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not slow and not server and not bench" -q
+
+# The layers and import rules declared in pyproject.toml ([tool.importlinter]).
+lint-imports: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 # Corpus-scale figures (not run by `make test`); the query benchmark runs over a
 # store of the whole shared corpus, built (or brought up to date) first.
@@ -46,10 +51,13 @@ bench: $(STAMP)
 	$(PY) bench/parse.py
 	$(PY) bench/fuzz.py
 	$(PY) bench/encode.py
-	$(PY) bench/ingest.py
 	$(QA) --store $(BENCH_STORE) ingest ../shared/corpus/cablegate-2010
+	$(PY) bench/ingest.py --full-store $(BENCH_STORE)
+	$(PY) bench/release.py --seconds 300
 	$(PY) bench/query.py --store $(BENCH_STORE) --questions eval/dev.jsonl
 	$(QA) --store $(BENCH_STORE) eval eval/dev.jsonl
+	$(PY) bench/highlight.py --store $(BENCH_STORE) --cache bench/out/highlight.json
+	$(PY) bench/abstain.py --store $(BENCH_STORE) --cache bench/out/abstain.json
 	$(PY) bench/scale.py --n 100000
 
 clean:

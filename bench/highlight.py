@@ -15,10 +15,8 @@ ones to quote.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.folds import splits, tuning_parser  # noqa: E402
 from qa.evaluate import marks_answer, read_questions  # noqa: E402
 from qa.highlight import Span, best_sentence, mark, term_weights  # noqa: E402
 
@@ -57,10 +56,6 @@ def collect(store: Path, questions: Path, cache: Path) -> list[dict[str, Any]]:
         engine.close()
     cache.write_text(json.dumps(out), encoding="utf-8")
     return out
-
-
-def fold(qid: str, folds: int) -> int:
-    return zlib.crc32(qid.encode()) % folds
 
 
 def score(items: list[dict[str, Any]], marker: Marker) -> tuple[int, int, int, int]:
@@ -102,9 +97,7 @@ def tuned(params: dict[str, Any]) -> Marker:
 def cross_validate(items: list[dict[str, Any]], folds: int) -> None:
     """Pick the parameters on the other folds, score them on each held-out fold."""
     held = base = total = 0
-    for f in range(folds):
-        train = [i for i in items if fold(i["id"], folds) != f]
-        test = [i for i in items if fold(i["id"], folds) == f]
+    for f, train, test in splits(items, folds):
         best = max(GRID, key=lambda p: (score(train, tuned(p))[0], -sum(map(float, p.values()))))
         m, n, _a1, _ans = score(test, tuned(best))
         held, base, total = held + m, base + score(test, tuned(OFF))[0], total + n
@@ -113,12 +106,7 @@ def cross_validate(items: list[dict[str, Any]], folds: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--questions", type=Path, default=REPO / "eval" / "dev.jsonl")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/highlight-cache.json"))
-    parser.add_argument("--folds", type=int, default=5)
-    args = parser.parse_args()
+    args = tuning_parser(__doc__, "/tmp/highlight-cache.json").parse_args()
     items = collect(args.store, args.questions, args.cache)
 
     def show(name: str, marker: Marker, subset: list[dict[str, Any]] | None = None) -> None:

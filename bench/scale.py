@@ -320,7 +320,7 @@ def query_side(
     t = time.perf_counter()
     engine.ask(qs["hybrid"][0], filters=Filters(since=YEAR[0], until=YEAR[1]), infer=False)
     out["first_filtered_s"] = time.perf_counter() - t
-    out["records"] = engine._records
+    out["records"] = engine.state().records
     t = time.perf_counter()
     engine.warm()  # from here a long-lived engine, as the TUI's (HNSW past 300k records)
     out["warm_s"] = time.perf_counter() - t

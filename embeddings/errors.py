@@ -1,9 +1,12 @@
-"""Typed store errors: each message is one line the CLI can print as is."""
+"""Typed store and encoder errors (the tree is in `corpus.errors`): each message is one
+line the CLI can print as is."""
 
 from __future__ import annotations
 
+from corpus.errors import CableQAError
 
-class StoreError(Exception):
+
+class StoreError(CableQAError):
     """The store is missing, corrupt, locked or built for another model."""
 
 
@@ -18,3 +21,11 @@ class ModelMismatchError(StoreError):
 
 class StoreLockedError(StoreError):
     """Another ingest holds the writer lock: two writers lose each other's vectors."""
+
+
+class EncoderError(CableQAError):
+    """A model that cannot be found, loaded or run."""
+
+
+class ExportUnsupportedError(EncoderError):
+    """A model whose module stack the hand-made ONNX export does not reproduce."""

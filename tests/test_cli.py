@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -11,28 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import run_qa
+
 HEAVY = ("torch", "sentence_transformers", "chromadb", "textual", "numpy", "transformers")
 COMMANDS = ("ingest", "ask", "eval", "show", "stats", "tui", "serve")
-
-
-def run_qa(
-    *args: str, store: Path | None = None, data: Path | None = None, timeout: float = 600
-) -> subprocess.CompletedProcess[str]:
-    """`qa ARGS` in a new process; `store` names the store, `data` holds the default one."""
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    env.pop("QA_CHROMA_URL", None)
-    env.pop("QA_STORE", None)
-    if store is not None:
-        env["QA_STORE"] = str(store)
-    if data is not None:
-        env["XDG_DATA_HOME"] = str(data)
-    return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.cli import _foreign_files, cli
+from qa.cli import cli
+from qa.cli.stores import foreign_files
 from tests.conftest import SEED
 
 READERS = [
@@ -106,4 +107,4 @@ def test_ingest_never_writes_a_store_into_a_folder_of_other_files(tmp_path: Path
     stopped = tmp_path / "stopped"  # an ingest killed before its ledger: only the lock
     stopped.mkdir()
     (stopped / "lock").write_text("", encoding="utf-8")
-    assert not _foreign_files(stopped) and not _foreign_files(tmp_path / "new")
+    assert not foreign_files(stopped) and not foreign_files(tmp_path / "new")

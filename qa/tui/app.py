@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
+from corpus.errors import CableQAError
 from qa.answer import Filters
 from qa.config import Settings
 from qa.tui.commands import CableIdProvider
@@ -50,8 +51,11 @@ WELCOME = (
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line for a notification: the message people can act on, not a traceback."""
+    """One line for a notification: the message people can act on, not a traceback; an
+    exception the project does not raise on purpose is named as the bug it is."""
     text = one_line(str(exc)) or type(exc).__name__
+    if not isinstance(exc, (CableQAError, OSError)):
+        text = f"this is a bug, please report it: {type(exc).__name__}: {text}"
     return text if len(text) <= 300 else text[:297] + "…"
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from pathlib import Path
 
 from embeddings.ingest import ingest_cables, summary_json
-from tests.embeddings.conftest import HashEncoder, char_windower, make_cable
+from tests.embeddings.conftest import char_windower, make_cable
+from tests.fakes import PausedEncoder
 
 
 def cables(n: int, version: str) -> list:  # type: ignore[type-arg]
@@ -33,23 +33,16 @@ def cables(n: int, version: str) -> list:  # type: ignore[type-arg]
     return out
 
 
-class PacedEncoder(HashEncoder):
-    """Slower than the writer, like the real model, so each chunk is its own commit."""
-
-    def encode(self, texts, *, batch_size=64):  # type: ignore[no-untyped-def]
-        time.sleep(0.2)
-        return super().encode(texts, batch_size=batch_size)
-
-
 def main() -> int:
     store, n = Path(sys.argv[1]), int(sys.argv[2])
     version = sys.argv[3] if len(sys.argv) > 3 else "1"
     summary = ingest_cables(
         cables(n, version),
         store_dir=store,
-        encoder=PacedEncoder(),
+        encoder=PausedEncoder(0.05),  # slower than the writer: each buffer its own commit
         windower=char_windower,
         batch_size=16,
+        buffer=256,  # four buffers of the 900 windows
     )
     print(summary_json(summary))
     return 0

@@ -14,17 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.encoder import (
-    Encoder,
-    EncoderError,
-    ExportUnsupportedError,
-    canonical_name,
-    load_encoder,
-    load_query_encoder,
-    passage_text,
-    resolve_model,
-    threads_asked,
-)
+from embeddings.encoder import Encoder, load_encoder, load_query_encoder, passage_text
+from embeddings.errors import EncoderError, ExportUnsupportedError
+from embeddings.names import canonical_name, resolve_model, threads_asked
 from embeddings.onnx_export import (
     find_export,
     fingerprint,

@@ -18,7 +18,8 @@ from embeddings.ingest import IngestSummary, ingest_cables
 from embeddings.ledger import Ledger
 from embeddings.lock import WriterLock
 from embeddings.progress import IngestProgress
-from tests.embeddings.conftest import HashEncoder, char_windower, make_cable
+from tests.embeddings.conftest import char_windower, make_cable
+from tests.fakes import HashEncoder, InterruptingEncoder
 
 LONG = " ".join(f"sentence {i} about the visa backlog at the consulate." for i in range(40))
 
@@ -171,19 +172,6 @@ def test_progress_reports_and_summary_formats(tmp_path: Path, encoder: HashEncod
         "errors",
         "interrupted",
     } <= data.keys()
-
-
-class InterruptingEncoder(HashEncoder):
-    """Ctrl-C arrives while the model runs its n-th chunk."""
-
-    def __init__(self, at: int) -> None:
-        super().__init__()
-        self.at = at
-
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> Any:
-        if self.calls + 1 == self.at:
-            raise KeyboardInterrupt
-        return super().encode(texts, batch_size=batch_size)
 
 
 def test_ctrl_c_keeps_committed_cables(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import pytest
 from embeddings.errors import ModelMismatchError, StoreError
 from embeddings.ledger import Ledger, RecordMatrix
 from embeddings.records import PreparedCable, Window, record_id
-from tests.embeddings.conftest import HashEncoder, make_cable
+from tests.embeddings.conftest import make_cable
+from tests.fakes import HashEncoder
 
 
 def prepared(cable_id: str, texts: list[str], *, version: str = "1", **kw: object) -> PreparedCable:

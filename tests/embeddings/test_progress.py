@@ -19,7 +19,8 @@ from embeddings.progress import (
 )
 from embeddings.stats import format_stats, stats
 from tests.conftest import CABLEGATE, SAMPLE_CSV, SEED
-from tests.embeddings.conftest import HashEncoder, char_windower, make_cable
+from tests.embeddings.conftest import char_windower, make_cable
+from tests.fakes import HashEncoder
 
 
 @pytest.mark.parametrize(
@@ -68,16 +69,16 @@ def test_off_a_terminal_a_plain_line_every_interval() -> None:
     log = progress_for(out)
     assert isinstance(log, LogProgress)
     log.interval = 3600.0
-    log(IngestProgress(1, 1, 10, 10, 1.0, 2, 1.0))  # too soon after the start
+    log(IngestProgress(1, 1, 10, 10, 1.0, 2, 1.0))  # too soon: a short run prints nothing
     log(IngestProgress(1, 1, 10, 10, 1.0, 2, 1.0, status="loading the model m (torch)"))
-    log(IngestProgress(1, 1, 10, 10, 1.5, 2, 1.0, status="loading the model m (torch)"))
     log.interval = 0.0
+    log(IngestProgress(1, 1, 10, 10, 1.5, 2, 1.0, status="loading the model m (torch)"))
     log(IngestProgress(2, 2, 20, 20, 2.0, 2, 2.0))
     log.close()
     lines = out.getvalue().splitlines()
     assert "\r" not in out.getvalue()
     assert lines == [
-        "loading the model m (torch)… 1s",
+        "loading the model m (torch)… 2s",
         "2/2 cables, 2 written, 20 paragraphs encoded (10.0/s), 2s",
     ]
 

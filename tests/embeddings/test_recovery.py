@@ -15,11 +15,11 @@ from embeddings import store as chroma_store
 from embeddings.client import reopen
 from embeddings.ledger import Ledger
 from tests.conftest import REPO
-from tests.embeddings.conftest import HashEncoder
+from tests.fakes import HashEncoder
 
 pytestmark = pytest.mark.slow  # each case runs two or three ingest processes
 
-N_CABLES = 150  # 900 paragraphs: four encoder chunks, several Chroma batches
+N_CABLES = 150  # 900 paragraphs: four encoder buffers, several Chroma batches
 
 
 def child(

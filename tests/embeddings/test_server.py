@@ -16,7 +16,8 @@ from embeddings import store as chroma_store
 from embeddings.errors import ModelMismatchError
 from embeddings.ingest import ingest_cables
 from tests.conftest import REPO
-from tests.embeddings.conftest import HashEncoder, char_windower, make_cable
+from tests.embeddings.conftest import char_windower, make_cable
+from tests.fakes import HashEncoder
 
 pytestmark = pytest.mark.server
 

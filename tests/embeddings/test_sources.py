@@ -19,7 +19,8 @@ from embeddings import sources
 from embeddings.ingest import IngestSummary, ingest
 from embeddings.ledger import Ledger
 from tests.conftest import cable_html
-from tests.embeddings.conftest import HashEncoder, char_windower
+from tests.embeddings.conftest import char_windower
+from tests.fakes import HashEncoder
 
 PAGES = ("10CARACAS107", "08OSLO522", "05PARIS4760")
 

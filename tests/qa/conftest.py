@@ -14,36 +14,17 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from corpus.models import Cable, Paragraph
 from qa.config import Settings
 from qa.engine import Engine
 from tests.conftest import SEED, cable_html
+from tests.fakes import BagEncoder
 
 _WORD = re.compile(r"\w+")
 
 REAL_CABLES = ("06MADRID293", "09ASTANA95", "08OSLO522", "04MADRID4687")
-
-
-class BagEncoder:
-    """Same text, same unit vector; texts sharing words are near."""
-
-    name = "bag-of-words-64"
-    dimension = 64
-    max_tokens = 256
-
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in _WORD.findall(text.lower()):
-                h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
-                out[i, h % self.dimension] += 1.0 if h & 1 << 20 else -1.0
-            out[i, 0] += 1e-3
-        normed: npt.NDArray[np.float32] = out / np.linalg.norm(out, axis=1, keepdims=True)
-        return normed
 
 
 def whole_paragraph(subject: str, heading: str | None, text: str) -> list[tuple[int, int]]:

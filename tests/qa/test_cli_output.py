@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from qa.cli import cli
 from qa.config import Settings
 from qa.engine import Engine
-from tests.qa.conftest import BagEncoder
+from tests.fakes import BagEncoder
 
 Invoke = Callable[..., Result]
 

@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 
 from qa.answer import Filters
-from qa.engine import Engine, EngineError
+from qa.engine import Engine
+from qa.errors import EngineError
 from qa.rescore import Tuning
-from tests.qa.conftest import BagEncoder
+from tests.fakes import BagEncoder
 
 
 def test_ask_ranks_the_answering_paragraph_first(hand_engine: Engine) -> None:
@@ -21,6 +22,7 @@ def test_ask_ranks_the_answering_paragraph_first(hand_engine: Engine) -> None:
         "Embassy Madrid",
     )
     assert top.tags == ("PGOV", "PTER", "SP")
+    # a why question whose sentence gives the reason itself ("after"): no second sentence
     assert top.text[slice(*top.highlight)] == (
         "The chief prosecutor resigned after a dispute over terrorism cases."
     )
@@ -93,9 +95,7 @@ def test_inferred_filter_that_leaves_nothing_is_dropped(hand_engine: Engine) -> 
 
 
 def test_no_inference_when_turned_off(hand_store: object, hand_engine: Engine) -> None:
-    engine = Engine(
-        replace(hand_engine.settings, infer_filters=False), encoder=hand_engine._encoder
-    )
+    engine = Engine(replace(hand_engine.settings, infer_filters=False), encoder=hand_engine.encoder)
     try:
         answer = engine.ask("secret cables from Paris about the terrorism trial")
         assert answer.filters == Filters()
@@ -156,7 +156,10 @@ def test_rare_names_no_one_cable_holds_together_are_not_answered(hand_engine: En
         assert together.answered  # both in 09ASTANA95 ¶1
         apart = engine.ask("What did the president say about Moscow and the Atlantic?")
         assert not apart.answered  # Moscow in 09ASTANA95, the Atlantic only in 06MADRID293
-        assert engine._name_signs("About Moscow and the Atlantic?", [])[1] == []  # nothing ranked
+        signs = engine.judge.name_signs(
+            "About Moscow and the Atlantic?", [], engine.state(), engine.search.term_stats()
+        )
+        assert signs[1] == []  # nothing ranked
     finally:
         engine.close()
 

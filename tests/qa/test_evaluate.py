@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from qa.answer import Answer, Filters, Hit
+from qa.errors import EvalError
 from qa.evaluate import (
-    EvalError,
     EvalReport,
     Outcome,
     Question,

@@ -12,9 +12,11 @@ import pytest
 
 from corpus.models import Cable
 from embeddings.ledger import Ledger
+from embeddings.view import LedgerView
 from qa import retrieve
 from qa.answer import Filters
-from tests.qa.conftest import BagEncoder, hand_cable, whole_paragraph
+from tests.fakes import BagEncoder
+from tests.qa.conftest import hand_cable, whole_paragraph
 
 COMMON = ["government", "minister", "officials", "said", "meeting", "week"]
 RARE = ["fungairino", "taheri", "icesave", "gripen", "marange", "otunbayeva", "alakrana", "tomcat"]
@@ -22,7 +24,7 @@ POSTS = ("Embassy Madrid", "Embassy Paris", "Embassy Oslo", "Embassy Astana")
 
 
 @pytest.fixture(scope="module")
-def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+def view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LedgerView]:
     """120 invented cables over four posts and 2005-2009: common words everywhere,
     each rare word in a few paragraphs."""
     from embeddings.ingest import ingest_cables
@@ -45,9 +47,9 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
         )
     store = tmp_path_factory.mktemp("lexical-store")
     ingest_cables(iter(cables), store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
-    led = Ledger.open(store)
-    yield led
-    led.close()
+    view = LedgerView.open(store)
+    yield view
+    view.close()
 
 
 FILTERS = [
@@ -61,24 +63,24 @@ FILTERS = [
 @pytest.mark.parametrize("overfetch", [20, 1], ids=["filtered-here", "sql-fallback"])
 @pytest.mark.parametrize(("case", "filters"), FILTERS, ids=[c[0] for c in FILTERS])
 def test_filtering_matches_here_equals_the_sql_join(
-    ledger: Ledger,
+    view: LedgerView,
     monkeypatch: pytest.MonkeyPatch,
     case: str,
     filters: Filters,
     overfetch: int,
 ) -> None:
     monkeypatch.setattr(retrieve, "OVERFETCH", overfetch)
-    index = retrieve.VectorIndex.load(ledger)
-    keep = index.paragraph_filter(ledger.conn, filters)
+    index = retrieve.VectorIndex.load(view)
+    keep = index.paragraph_filter(view, filters)
     for terms in (["minister", "gripen"], ["taheri"], ["minister", "week", "border"]):
-        joined = retrieve.lexical(ledger.conn, terms, filters, 20)
-        here = retrieve.lexical(ledger.conn, terms, filters, 20, keep=keep)
+        joined = retrieve.lexical(view, terms, filters, 20)
+        here = retrieve.lexical(view, terms, filters, 20, keep=keep)
         assert [p for p, _ in here] == [p for p, _ in joined], (case, terms)
         assert here == pytest.approx(joined)
 
 
-def test_term_stats_estimate_how_common_words_are(ledger: Ledger) -> None:
-    stats = retrieve.TermStats.sample(ledger.conn)
+def test_term_stats_estimate_how_common_words_are(view: LedgerView) -> None:
+    stats = retrieve.TermStats.sample(view)
     assert stats.sampled == 480  # fewer paragraphs than the sample: all of them
     assert stats.postings("minister") > 200
     assert 10 <= stats.postings("gripen") <= 20
@@ -86,39 +88,39 @@ def test_term_stats_estimate_how_common_words_are(ledger: Ledger) -> None:
 
 
 def test_lexical_terms_keep_the_rarest_within_the_budget(
-    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+    view: LedgerView, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stats = retrieve.TermStats.sample(ledger.conn)
+    stats = retrieve.TermStats.sample(view)
     question = "What did the minister say in a meeting about the Gripen and Taheri?"
     everything = ["minister", "meeting", "gripen", "taheri"]
-    assert retrieve.lexical_terms(ledger.conn, question, stats) == everything
+    assert retrieve.lexical_terms(question, stats) == everything
     monkeypatch.setattr(retrieve, "LEXICAL_POSTINGS", 100)
-    assert retrieve.lexical_terms(ledger.conn, question, stats) == ["gripen", "taheri"]
+    assert retrieve.lexical_terms(question, stats) == ["gripen", "taheri"]
     monkeypatch.setattr(retrieve, "LEXICAL_POSTINGS", 1)
-    assert retrieve.lexical_terms(ledger.conn, "minister meeting", stats) in (
+    assert retrieve.lexical_terms("minister meeting", stats) in (
         ["minister"],
         ["meeting"],
     )  # the rarer of two common words, at least one term
-    assert retrieve.lexical_terms(ledger.conn, question, None) == everything
+    assert retrieve.lexical_terms(question, None) == everything
 
 
-def test_paragraph_filter_refuses_paragraphs_newer_than_the_index(ledger: Ledger) -> None:
-    index = retrieve.VectorIndex.load(ledger)
-    keep = index.paragraph_filter(ledger.conn, Filters(origin="Paris"))
+def test_paragraph_filter_refuses_paragraphs_newer_than_the_index(view: LedgerView) -> None:
+    index = retrieve.VectorIndex.load(view)
+    keep = index.paragraph_filter(view, Filters(origin="Paris"))
     top = int(index.pids.max())
     assert not keep(np.array([top + 1, top + 1000], dtype=np.int64)).any()
 
 
-def test_term_stats_are_cached_until_the_store_grows(ledger: Ledger, tmp_path: Path) -> None:
+def test_term_stats_are_cached_until_the_store_grows(view: LedgerView, tmp_path: Path) -> None:
     cache = tmp_path / "cache" / "qa-terms.json"
-    first = retrieve.TermStats.load(ledger.conn, cache)
+    first = retrieve.TermStats.load(view, cache)
     assert cache.exists() and first.sampled == 480
     cache.write_text(cache.read_text().replace('"sampled": 480', '"sampled": 479'))
-    assert retrieve.TermStats.load(ledger.conn, cache).sampled == 479  # read back, not sampled
+    assert retrieve.TermStats.load(view, cache).sampled == 479  # read back, not sampled
     cache.write_text(cache.read_text().replace('"paragraphs": 480', '"paragraphs": 100'))
-    assert retrieve.TermStats.load(ledger.conn, cache).sampled == 480  # grown: sampled again
+    assert retrieve.TermStats.load(view, cache).sampled == 480  # grown: sampled again
     cache.write_text("not json")
-    assert retrieve.TermStats.load(ledger.conn, cache).sampled == 480
+    assert retrieve.TermStats.load(view, cache).sampled == 480
 
 
 def test_row_metadata_is_extended_after_an_add_and_matches_a_rebuild(tmp_path: Path) -> None:
@@ -144,14 +146,14 @@ def test_row_metadata_is_extended_after_an_add_and_matches_a_rebuild(tmp_path: P
     add(cables(0, 6))
     led = Ledger.open(tmp_path)
     try:
-        first = retrieve.VectorIndex.load(led)
+        first = retrieve.VectorIndex.load(LedgerView(led))
         add(cables(6, 4))
-        extended = retrieve.VectorIndex.load(led)
+        extended = retrieve.VectorIndex.load(LedgerView(led))
         assert extended.pids.size == first.pids.size + 8
         assert np.array_equal(extended.pids[: first.pids.size], first.pids)
         for path in (tmp_path / "cache").iterdir():
             path.unlink()
-        rebuilt = retrieve.VectorIndex.load(led)
+        rebuilt = retrieve.VectorIndex.load(LedgerView(led))
         assert np.array_equal(extended.pids, rebuilt.pids)
         assert np.array_equal(extended.cables, rebuilt.cables)
         assert np.array_equal(np.asarray(extended.vectors), np.asarray(rebuilt.vectors))

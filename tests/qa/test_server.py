@@ -22,12 +22,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from qa.answer import Filters
-from qa.client import RemoteEngine, ServerError, answer_from_json
+from qa.client import RemoteEngine, answer_from_json
 from qa.config import Settings
 from qa.engine import Engine
+from qa.errors import ServerError
 from qa.server import create_app
 from tests.embeddings.test_server import chroma_url  # noqa: F401 (a fixture)
-from tests.qa.conftest import HAND_CABLES, BagEncoder, whole_paragraph
+from tests.fakes import BagEncoder
+from tests.qa.conftest import HAND_CABLES, whole_paragraph
 from tests.reliability.test_misuse import closed_port
 from tests.serving import REPO, running_server
 

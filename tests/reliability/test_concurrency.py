@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -25,9 +22,10 @@ from embeddings.lock import LOCK_NAME
 from qa import retrieve
 from qa.config import Settings
 from qa.engine import Engine
-from tests.conftest import REPO, SEED
-from tests.embeddings.conftest import HashEncoder, PausedEncoder, char_windower
+from tests.conftest import SEED
+from tests.embeddings.conftest import char_windower
 from tests.embeddings.ingest_child import cables
+from tests.fakes import HashEncoder, PausedEncoder, run_qa
 
 FIRST, TOTAL = 20, 120  # the store starts with 20 cables; the writer adds 100 more
 CTX = multiprocessing.get_context("forkserver")
@@ -35,12 +33,14 @@ CTX.set_forkserver_preload(["chromadb", "embeddings.ingest", "tests.embeddings.i
 
 
 def writer_child(store: str, n: int, pause: float, out: str) -> None:
+    """``pause``: seconds per buffer of 256 windows (16 model calls of 16)."""
     summary = ingest_cables(
         cables(n, "1"),
         store_dir=Path(store),
-        encoder=PausedEncoder(pause),
+        encoder=PausedEncoder(pause / 16),
         windower=char_windower,
         batch_size=16,
+        buffer=256,
     )
     Path(out).write_text(json.dumps(summary.to_json()))
 
@@ -123,19 +123,6 @@ def test_engine_reads_while_another_process_ingests(
         engine.close()
     assert asks >= 4, f"only {asks} questions were asked during the ingest"
     print(f"{asks} questions during the ingest; new cable seen before it ended: {seen_during}")
-
-
-def run_qa(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", QA_STORE=str(store))
-    env.pop("QA_CHROMA_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=300,
-    )
 
 
 def test_second_ingest_is_refused_while_one_writes(tmp_path: Path) -> None:

@@ -27,12 +27,13 @@ from embeddings.client import forget_clients, reopen
 from embeddings.ledger import LEDGER_NAME, Ledger
 from embeddings.stats import stats
 from embeddings.tally import KILL_ENV
-from tests.embeddings.conftest import PausedEncoder, char_windower
+from tests.embeddings.conftest import char_windower
 from tests.embeddings.ingest_child import cables
+from tests.fakes import PausedEncoder
 
 pytestmark = pytest.mark.slow  # each case runs several ingest processes
 
-N_CABLES = 100  # 600 records: three encoder chunks, two or more ledger and Chroma writes
+N_CABLES = 100  # 600 records: three encoder buffers, two or more ledger and Chroma writes
 MODEL, DIM = "hash-bow-64", 64
 
 CTX = multiprocessing.get_context("forkserver")
@@ -63,6 +64,7 @@ def ingest_child(
             encoder=PausedEncoder(pause),
             windower=char_windower,
             batch_size=16,
+            buffer=256,
         )
     except StoreError as exc:
         Path(out).write_text(json.dumps({"error": str(exc)}))
@@ -116,11 +118,12 @@ def ingest(
 ) -> tuple[int, dict[str, Any]]:
     """Exit code and printed result of one run; ``after``: SIGKILL that long after a commit.
 
-    A run to be killed at a moment encodes slowly (1 s a chunk), so that well over a
-    second of work follows its first commit, whatever the load of the machine.
+    A run to be killed at a moment encodes slowly (1 s a buffer of 16 model calls), so
+    that well over a second of work follows its first commit, whatever the load of the
+    machine.
     """
     out = store.parent / f"summary-{time.monotonic_ns()}.json"
-    pause = 0.2 if after is None else 1.0
+    pause = (0.2 if after is None else 1.0) / 16  # a model call; 16 make a buffer
     code = run_child(
         ingest_child,
         str(store),

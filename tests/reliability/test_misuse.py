@@ -8,14 +8,12 @@ odd but valid Unicode gets a normal answer.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,11 +22,12 @@ import pytest
 from embeddings import store as chroma_store
 from embeddings.ingest import ingest_cables
 from embeddings.ledger import LEDGER_NAME, Ledger
-from qa.cli import QuestionError, _check_question
+from qa.cli import QuestionError, check_question
 from qa.config import Settings
 from qa.engine import Engine
-from tests.conftest import REPO, SEED, cable_html
-from tests.embeddings.conftest import HashEncoder, char_windower, make_cable
+from tests.conftest import SEED, cable_html
+from tests.embeddings.conftest import char_windower, make_cable
+from tests.fakes import HashEncoder, run_qa
 
 HOSTILE_ID = "06MEXICO9999"
 MARKUP = ("[bold red]x[/]", "[link=file:///etc/passwd]y[/link]", "[bold red]SMUGGLING[/]")
@@ -63,28 +62,6 @@ HOSTILE_TELEGRAM = "\n".join(
 RAW_TEXT = "Tunnel guards \x1b[31m[bold red]x[/]\x1b]0;title\x07 and \x1b[2J were paid."
 """Written into the ledger as it stands, past the readers (which drop ESC), so the
 renderers themselves are put to the test."""
-
-
-def run_qa(
-    *args: str | bytes,
-    store: Path,
-    env: dict[str, str] | None = None,
-    preexec_fn: Callable[[], object] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    full = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", QA_STORE=str(store))
-    full.pop("QA_CHROMA_URL", None)
-    full.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env=full,
-        cwd=REPO,
-        timeout=600,
-        preexec_fn=preexec_fn,
-    )
 
 
 def assert_one_line_error(out: subprocess.CompletedProcess[str], *needles: str) -> str:
@@ -202,11 +179,11 @@ QUESTIONS_REFUSED = [
 )
 def test_check_question_refuses(case: str, question: str, message: str) -> None:
     with pytest.raises(QuestionError, match=message):
-        _check_question(question)
+        check_question(question)
 
 
 def test_check_question_turns_nul_into_space() -> None:
-    assert _check_question("border\x00fence\x1b[31m") == "border fence [31m"
+    assert check_question("border\x00fence\x1b[31m") == "border fence [31m"
 
 
 @pytest.mark.parametrize(
@@ -378,7 +355,8 @@ def test_full_disk_during_qa_ingest_is_one_line_and_a_rerun_completes(
 ) -> None:
     store = copy_store(real_store, tmp_path)
     more = str(cable_html("08OSLO522"))
-    full = run_qa("ingest", more, store=store, preexec_fn=small_disk(200_000))
+    # --quiet: past 10 s a log gets progress lines too; the error stays one line
+    full = run_qa("ingest", "--quiet", more, store=store, preexec_fn=small_disk(200_000))
     line = assert_one_line_error(full, "disk full", str(store), "re-run")
     assert full.returncode == 1, line
     held = run_qa("stats", "--json", store=store)

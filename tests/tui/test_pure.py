@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from embeddings.errors import StoreError
 from qa.answer import Answer, Filters, Hit
+from qa.tui.app import describe_error
 from qa.tui.safe import clean, one_line
 from qa.tui.screens.filters import FilterError, parse_filters
 from qa.tui.screens.open_cable import parse_cable_id
@@ -135,3 +137,14 @@ def test_without_drops_one_filter_and_makes_the_rest_explicit() -> None:
     f = Filters(since="2006-01-01", origin="Madrid", inferred=("since", "origin"))
     assert without(f, "since") == Filters(origin="Madrid")
     assert without(Filters(cable_ids=("06MADRID2657",)), "cable_ids") == Filters()
+
+
+def test_a_notification_names_a_bug_as_one() -> None:
+    store = StoreError("no store at /x (run `qa ingest` first)\nmore")
+    assert describe_error(store) == "no store at /x (run `qa ingest` first) more"
+    assert describe_error(OSError(28, "No space left on device")) == (
+        "[Errno 28] No space left on device"
+    )
+    assert describe_error(KeyError("pid")) == "this is a bug, please report it: KeyError: 'pid'"
+    long = describe_error(ZeroDivisionError("x" * 1000))
+    assert long.startswith("this is a bug") and len(long) <= 300

@@ -21,7 +21,8 @@ Safe by default: the server binds 127.0.0.1; any other address needs a token
 (checked by the `qa serve` command), which every request must then send as
 `Authorization: Bearer TOKEN` (anything else: 401, and nothing more). Bodies,
 questions, histories and `k` are bounded; every refusal is a 4xx with one
-line in `{"error": "..."}`. Ingest is not exposed.
+line in `{"error": "..."}` (`qa.server.parse`). Ingest is not exposed; the OpenAPI
+description (`qa.server.openapi`) is served at /openapi.json.
 """
 
 from __future__ import annotations
@@ -29,11 +30,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
-import json
 import logging
 import os
 import queue
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -45,23 +45,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from qa.answer import Filters
 from qa.config import Settings
-from qa.limits import MAX_HISTORY, MAX_K, check_question
+from qa.server.openapi import OPENAPI
+from qa.server.parse import MAX_FILTER_CHARS, ApiError, cable_json, json_body, parse_ask
 
 log = logging.getLogger("qa.server")
 
 T = TypeVar("T")
-
-MAX_BODY = 64 * 1024
-"""Bytes a request body may hold: a question, a history and filters fit many times over."""
-
-FILTER_FIELDS = ("since", "until", "origin", "classification", "tag")
-MAX_FILTER_CHARS = 200
-
-
-class ApiError(HTTPException):
-    """A refused request: its status and one line for `{"error": ...}`."""
 
 
 def default_workers() -> int:
@@ -138,124 +128,6 @@ class TokenGate:
         await self.app(scope, receive, send)
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-        raise ApiError(413, f"the request body is over {MAX_BODY:,} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise ApiError(413, f"the request body is over {MAX_BODY:,} bytes")
-        chunks.append(chunk)
-    try:
-        body = json.loads(b"".join(chunks))
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "the request body is not JSON") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "the request body must be a JSON object")
-    return body
-
-
-def _text(value: Any, name: str, limit: int) -> str:
-    if not isinstance(value, str):
-        raise ApiError(422, f"{name} must be a string")
-    if len(value) > limit:
-        raise ApiError(422, f"{name} is over {limit:,} characters")
-    return value
-
-
-def parse_ask(body: dict[str, Any]) -> dict[str, Any]:
-    """The engine's arguments from an ask request, or ApiError with one line."""
-    unknown = set(body) - {"question", "k", "filters", "history", "infer"}
-    if unknown:
-        raise ApiError(422, f"unknown field {sorted(unknown)[0]!r}")
-    if "question" not in body:
-        raise ApiError(422, "question is required")
-    try:
-        question = check_question(_text(body["question"], "question", 10 * MAX_BODY))
-    except ValueError as exc:
-        raise ApiError(422, str(exc)) from None
-    k = body.get("k", 10)
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise ApiError(422, f"k must be an integer from 1 to {MAX_K}")
-    history = body.get("history", [])
-    if not isinstance(history, list) or len(history) > MAX_HISTORY:
-        raise ApiError(422, f"history must be a list of at most {MAX_HISTORY} questions")
-    try:
-        earlier = [check_question(_text(h, "history", 10 * MAX_BODY)) for h in history]
-    except ValueError as exc:
-        raise ApiError(422, f"history: {exc}") from None
-    infer = body.get("infer", True)
-    if not isinstance(infer, bool):
-        raise ApiError(422, "infer must be true or false")
-    return {
-        "question": question,
-        "k": k,
-        "filters": parse_filters(body.get("filters") or {}),
-        "history": tuple(earlier),
-        "infer": None if infer else False,
-    }
-
-
-def parse_filters(given: Any) -> Filters:
-    from qa.dates import parse_option
-
-    if not isinstance(given, dict):
-        raise ApiError(422, "filters must be a JSON object")
-    unknown = set(given) - set(FILTER_FIELDS)
-    if unknown:
-        raise ApiError(422, f"unknown filter {sorted(unknown)[0]!r}")
-    values: dict[str, str] = {}
-    for name, value in given.items():
-        if value is not None and (text := _text(value, name, MAX_FILTER_CHARS).strip()):
-            values[name] = text
-    for name in ("since", "until"):
-        if name in values:
-            try:
-                values[name] = parse_option(values[name], end=name == "until")
-            except ValueError:
-                shown = values[name]
-                raise ApiError(422, f"{name}: {shown!r} is not a date (YYYY-MM-DD)") from None
-    return Filters(
-        since=values.get("since"),
-        until=values.get("until"),
-        origin=values.get("origin"),
-        classification=values.get("classification"),
-        tag=values["tag"].upper() if "tag" in values else None,
-    )
-
-
-def cable_json(cable: Any, para: str | None = None) -> dict[str, Any]:
-    """A stored cable as JSON; with `para`, only that paragraph."""
-    d = str(cable.date).zfill(8)
-    return {
-        "id": cable.id,
-        "created": cable.created,
-        "date": f"{d[:4]}-{d[4:6]}-{d[6:]}",
-        "date_approximate": bool(getattr(cable, "date_approximate", False)),
-        "origin": cable.origin,
-        "classification": cable.classification,
-        "subject": cable.subject,
-        "tags": list(cable.tags),
-        "refs": list(cable.refs),
-        "classified_by": cable.classified_by,
-        "partial": bool(cable.partial),
-        "paragraphs": [
-            {
-                "number": p.number,
-                "text": p.text,
-                "mark": p.mark,
-                "heading": p.heading,
-                "numbered": bool(p.numbered),
-            }
-            for p in cable.paragraphs
-            if para is None or p.number == para
-        ],
-    }
-
-
 def create_app(
     settings: Settings,
     *,
@@ -292,7 +164,7 @@ def create_app(
         return JSONResponse({"status": "ok", "workers": pool().size})
 
     async def ask(request: Request) -> Response:
-        args = parse_ask(await _json_body(request))
+        args = parse_ask(await json_body(request))
         question = args.pop("question")
         answer = await pool().run(lambda engine: engine.ask(question, **args))
         return JSONResponse(answer.to_json())
@@ -386,116 +258,3 @@ def serve(
         app, host=host, port=port, log_level="warning", access_log=False, lifespan="on"
     )
     uvicorn.Server(config).run()
-
-
-def _schema(properties: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": list(required)}
-
-
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_STR = {"type": "string"}
-
-
-def _responds(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": ok}}}
-    for code in (401, *codes):
-        out[str(code)] = {
-            "description": "refused (one line in error)",
-            "content": {"application/json": {"schema": _ERROR}},
-        }
-    return out
-
-
-_CABLE_PARAMS = [{"name": "cable_id", "in": "path", "required": True, "schema": _STR}]
-_OBJECT = {"schema": {"type": "object"}}
-
-OPENAPI: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "cable-qa",
-        "version": "1",
-        "description": "Questions over diplomatic cables, answered with cited paragraphs. "
-        "Off loopback every request needs `Authorization: Bearer TOKEN`.",
-    },
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-            "Error": _schema({"error": _STR}, ["error"]),
-            "AskRequest": _schema(
-                {
-                    "question": {"type": "string", "maxLength": 10_000},
-                    "k": {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10},
-                    "filters": _schema({name: _STR for name in FILTER_FIELDS}),
-                    "history": {"type": "array", "items": _STR, "maxItems": MAX_HISTORY},
-                    "infer": {"type": "boolean", "default": True},
-                },
-                ["question"],
-            ),
-            "Answer": {
-                "type": "object",
-                "description": "The same object as `qa ask --json`: question, filters "
-                "(with inferred), answered, results (rank, cable_id, paragraph, citation, "
-                "score, text, highlight, subject, date, origin, classification, tags).",
-            },
-            "Cable": {
-                "type": "object",
-                "description": "id, created, date, date_approximate, origin, classification, "
-                "subject, tags, refs, classified_by, partial, paragraphs (number, text, mark, "
-                "heading, numbered).",
-            },
-        },
-    },
-    "security": [{"bearer": []}],
-    "paths": {
-        "/health": {"get": {"summary": "The server is up", "responses": _responds(_OBJECT)}},
-        "/v1/ask": {
-            "post": {
-                "summary": "Answer a question with ranked, cited paragraphs",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/AskRequest"}}
-                    },
-                },
-                "responses": _responds(
-                    {"schema": {"$ref": "#/components/schemas/Answer"}}, 400, 413, 422
-                ),
-            }
-        },
-        "/v1/cables/{cable_id}": {
-            "get": {
-                "summary": "A stored cable (with ?para=N, one paragraph)",
-                "parameters": [
-                    *_CABLE_PARAMS,
-                    {"name": "para", "in": "query", "required": False, "schema": _STR},
-                ],
-                "responses": _responds({"schema": {"$ref": "#/components/schemas/Cable"}}, 404),
-            }
-        },
-        "/v1/cables/{cable_id}/paragraphs/{para}": {
-            "get": {
-                "summary": "One paragraph of a stored cable",
-                "parameters": [
-                    *_CABLE_PARAMS,
-                    {"name": "para", "in": "path", "required": True, "schema": _STR},
-                ],
-                "responses": _responds({"schema": {"$ref": "#/components/schemas/Cable"}}, 404),
-            }
-        },
-        "/v1/cables/{cable_id}/referencing": {
-            "get": {
-                "summary": "Stored cables whose REF lines cite this one",
-                "parameters": _CABLE_PARAMS,
-                "responses": _responds(_OBJECT, 404),
-            }
-        },
-        "/v1/stats": {
-            "get": {
-                "summary": "What the store holds (as `qa stats --json`; ?format=text: "
-                "{text} as `qa stats` prints it)",
-                "responses": _responds(_OBJECT),
-            }
-        },
-        "/openapi.json": {"get": {"summary": "This description", "responses": _responds(_OBJECT)}},
-    },
-}

@@ -1,0 +1,384 @@
+"""The `qa` command: a thin shell over the engine and the ingest, or with
+``--server URL`` over a `qa serve` (`qa.cli.remote`; the command: `qa.cli.serve`).
+
+Everything heavy (torch, chromadb, textual, numpy) is imported inside the
+command that needs it, so `qa --help` stays fast. Errors the project raises on
+purpose (`corpus.errors.CableQAError`) and failures of the machine (`OSError`:
+a full disk, a missing permission) become one line and exit status 1; anything
+else is a bug and says so in one line (exit status 70), with the traceback
+under ``QA_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from embeddings.names import BACKENDS
+from qa.cli.boundary import BUG_EXIT, one_line_errors, report_bug
+from qa.cli.help import EXAMPLES, Group
+from qa.cli.options import common_options, settings_for
+from qa.cli.parsing import QuestionError, check_question, date_option, parse_citation
+from qa.cli.remote import local_only, remote, remote_stats
+from qa.cli.serve import serve
+from qa.cli.stores import check_store_model, foreign_files, require_store
+from qa.limits import MAX_K, MAX_QUESTION_CHARS
+
+__all__ = [
+    "BUG_EXIT",
+    "EXAMPLES",
+    "MAX_QUESTION_CHARS",
+    "QuestionError",
+    "check_question",
+    "cli",
+    "main",
+    "parse_citation",
+    "report_bug",
+]
+
+
+def _interactive() -> bool:
+    """Whether both stdin and stdout are terminals, as the TUI needs."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@click.group(
+    cls=Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@common_options
+@click.version_option(package_name="cable-qa", prog_name="qa")
+@click.pass_context
+def cli(ctx: click.Context, /, **options: Any) -> None:
+    """Ask plain-language questions of diplomatic cables and get the cited paragraphs.
+
+    With no command, opens the TUI on a terminal; with no terminal, prints this help
+    and exits with status 2.
+    """
+    ctx.obj = {k: v for k, v in options.items() if v is not None}
+    if ctx.invoked_subcommand is None:
+        if not _interactive():
+            click.echo(ctx.get_help())
+            ctx.exit(2)
+        ctx.invoke(tui)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@common_options
+@click.option(
+    "--batch-size", type=click.IntRange(1, 4096), default=None, help="Windows per model call."
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="torch",
+    show_default=True,
+    help="How the model runs: torch, or ONNX (fp32, or int8 on CPU for speed).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1024),
+    default=None,
+    help="CPU threads for the model (env QA_THREADS; default: every core).",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1940, 2030),
+    default=None,
+    help="The year of files that state no date (kept with the date marked approximate).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress; errors and the summary still print."
+)
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    /,
+    paths: tuple[Path, ...],
+    batch_size: int | None,
+    backend: str,
+    threads: int | None,
+    year: int | None,
+    as_json: bool,
+    quiet: bool,
+    **options: Any,
+) -> None:
+    """Read cables (files or folders, any format) into the store. Idempotent.
+
+    Files already ingested and unchanged since are skipped unread, and the model
+    loads only when a cable needs encoding. Progress goes to stderr: a line
+    rewritten in place on a terminal, a plain line every 10 s otherwise.
+    """
+    started = time.monotonic()
+    settings = settings_for(ctx, batch_size=batch_size, **options)
+    local_only(settings, "ingest")
+    if foreign_files(settings.store):
+        raise click.ClickException(
+            f"{settings.store} is not a store and holds other files: name a new or empty "
+            "folder with --store"
+        )
+    with one_line_errors():
+        from embeddings.ingest import ingest as run_ingest
+        from embeddings.progress import progress_for
+
+        progress = None if as_json or quiet else progress_for()
+        try:
+            summary = run_ingest(
+                list(paths),
+                store_dir=settings.store,
+                chroma_url=settings.chroma_url,
+                model=settings.model,
+                device=settings.device,
+                batch_size=settings.batch_size,
+                backend=backend,
+                threads=threads,
+                progress=progress,
+                started=started,
+                year=year,
+            )
+        finally:  # an error message must not land on the end of a progress line
+            if progress is not None:
+                progress.close()
+        if as_json:
+            click.echo(json.dumps(summary.to_json()))
+        else:
+            for error in summary.errors:
+                click.echo(f"skipped {error}", err=True)
+            click.echo(summary.line())
+        if summary.interrupted:
+            raise SystemExit(130)
+
+
+@cli.command()
+@click.argument("question")
+@common_options
+@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: question, filters, answered, results."
+)
+@click.option("--markdown", "as_markdown", is_flag=True, help="Markdown for quoting.")
+@click.option("--since", metavar="YYYY-MM-DD", default=None, help="Only cables from this date on.")
+@click.option("--until", metavar="YYYY-MM-DD", default=None, help="Only cables up to this date.")
+@click.option("--origin", default=None, help="Only cables from this post (e.g. 'Paris').")
+@click.option("--classification", default=None, help="e.g. SECRET, CONFIDENTIAL.")
+@click.option("--tag", default=None, help="A TAG code, e.g. PREL.")
+@click.option("--no-infer", is_flag=True, help="Do not read filters from the question's words.")
+@click.option(
+    "--full",
+    "-v",
+    "full",
+    is_flag=True,
+    help="Whole paragraphs on a terminal too (piped output always has them).",
+)
+@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
+@click.option(
+    "--history",
+    multiple=True,
+    help="An earlier question this one follows up (repeatable, oldest first).",
+)
+@click.pass_context
+def ask(
+    ctx: click.Context,
+    /,
+    question: str,
+    k: int,
+    as_json: bool,
+    as_markdown: bool,
+    since: str | None,
+    until: str | None,
+    origin: str | None,
+    classification: str | None,
+    tag: str | None,
+    no_infer: bool,
+    full: bool,
+    no_pager: bool,
+    history: tuple[str, ...],
+    **options: Any,
+) -> None:
+    """Answer QUESTION with the ranked, cited paragraphs."""
+    if as_json and as_markdown:
+        raise click.UsageError("choose one of --json and --markdown")
+    question = check_question(question)
+    settings = settings_for(ctx, infer_filters=not no_infer, **options)
+    with one_line_errors():
+        from qa.answer import Filters
+
+        filters = Filters(
+            since=date_option(since, "--since"),
+            until=date_option(until, "--until"),
+            origin=origin,
+            classification=classification,
+            tag=tag.upper() if tag else None,
+        )
+        if settings.server:
+            engine = remote(settings)
+        else:
+            require_store(settings, sample=True)
+            check_store_model(settings)
+            from qa.engine import Engine
+
+            engine = Engine(settings)
+        try:
+            answer = engine.ask(
+                question, k=k, filters=filters, history=history, infer=False if no_infer else None
+            )
+        finally:
+            engine.close()
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        elif as_markdown:
+            from qa.render import render_markdown
+
+            click.echo(render_markdown(answer))
+        else:
+            from qa import terminal
+            from qa.render import render_compact, render_text
+
+            if not terminal.to_terminal():
+                terminal.echo(render_text(answer, marks=True))
+            elif full:
+                terminal.echo(render_text(answer), page=not no_pager)
+            else:
+                terminal.echo(render_compact(answer, terminal.width()), page=not no_pager)
+
+
+@cli.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Metrics and every question as JSON.")
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "lexical"]),
+    default="hybrid",
+    show_default=True,
+    help="hybrid: the engine; dense / lexical: the plain retrievers, as baselines.",
+)
+@click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.pass_context
+def evaluate(
+    ctx: click.Context, /, file: Path, as_json: bool, mode: str, k: int, **options: Any
+) -> None:
+    """Score retrieval on FILE, a question set in JSON lines.
+
+    \b
+    Each line: {"id": "q1", "question": "...",
+                "gold": [{"cable_id": "06MEXICO3305", "para": "4"}]}
+    gold [] marks a question the cables cannot answer; optional keys:
+    "kind", "history" (earlier questions), "filters" ({"year": 2006, ...}).
+    """
+    settings = settings_for(ctx, **options)
+    local_only(settings, "eval")
+    with one_line_errors():
+        from qa.engine import Engine
+        from qa.evaluate import run_eval
+
+        require_store(settings)
+        check_store_model(settings)
+        engine = Engine(settings)
+        try:
+            engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
+            report = run_eval(
+                engine, file, mode=mode, k=k, has_cable=lambda c: engine.cable(c) is not None
+            )
+        finally:
+            engine.close()
+        if warning := report.warning():
+            click.echo(warning, err=True)
+        click.echo(json.dumps(report.to_json()) if as_json else report.format())
+
+
+@cli.command()
+@click.argument("cable_id")
+@click.argument("para", required=False)
+@common_options
+@click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
+@click.pass_context
+def show(
+    ctx: click.Context, /, cable_id: str, para: str | None, no_pager: bool, **options: Any
+) -> None:
+    """Print a cable from the store, or one of its paragraphs.
+
+    CABLE_ID may be a whole citation, as printed by `qa ask`: "06MEXICO3305 ¶4",
+    06MEXICO3305:4, or 06MEXICO3305 ¶4 in two words; case does not matter.
+    """
+    cable_id, para = parse_citation(cable_id, para)
+    settings = settings_for(ctx, **options)
+    with one_line_errors():
+        from qa.render import render_cable
+
+        if settings.server:
+            engine = remote(settings)
+        else:
+            from qa.engine import Engine
+
+            require_store(settings)
+            engine = Engine(settings)
+        try:
+            cable = engine.cable(cable_id)
+        finally:
+            engine.close()
+        if cable is None:
+            where = settings.server or settings.store
+            raise click.ClickException(f"{cable_id} is not in the store {where}")
+        if para is not None and para not in {p.number for p in cable.paragraphs}:
+            raise click.ClickException(f"{cable.id} has no paragraph ¶{para}")
+        from qa import terminal
+
+        terminal.echo(render_cable(cable, para), page=not no_pager)
+
+
+@cli.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
+    """What the store holds: cables, paragraphs, records, by year, origin and classification."""
+    settings = settings_for(ctx, **options)
+    with one_line_errors():
+        if settings.server:
+            click.echo(remote_stats(settings, as_json=as_json))
+            return
+        from embeddings.stats import format_stats
+        from embeddings.stats import stats as store_stats
+
+        require_store(settings)
+        data = store_stats(settings.store, settings.chroma_url)
+        click.echo(json.dumps(data) if as_json else format_stats(data))
+
+
+@cli.command()
+@common_options
+@click.pass_context
+def tui(ctx: click.Context, /, **options: Any) -> None:
+    """Chat-style questioning with cited paragraphs and a cable viewer."""
+    settings = settings_for(ctx, **options)
+    with one_line_errors():
+        from qa.tui.app import run
+
+        if settings.server:
+            server = remote(settings)
+            try:
+                server.health()  # an unreachable server or a wrong token: one line, no TUI
+                run(settings, engine=server)
+            finally:
+                server.close()
+            return
+        require_store(settings, sample=True)
+        check_store_model(settings)
+        run(settings)
+
+
+cli.add_command(serve)
+
+
+def main() -> None:
+    cli(prog_name="qa")

@@ -1,0 +1,86 @@
+"""Checks of the store a command names, made before any work: a missing or foreign
+store is one line, and only the default store is ever created by a question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qa.config import Settings
+
+
+def store_exists(settings: Settings) -> bool:
+    return (settings.store / "ledger.sqlite3").is_file()
+
+
+_STORE_PARTS = frozenset({"lock", "chroma", "onnx", "cache"})
+
+
+def foreign_files(store: Path) -> bool:
+    """A folder with no ledger that holds anything but what an ingest stopped early
+    leaves: an ingest must not write a store into the user's cables folder."""
+    if (store / "ledger.sqlite3").is_file() or not store.exists():
+        return False
+    if not store.is_dir():
+        return True
+    return any(p.name not in _STORE_PARTS for p in store.iterdir())
+
+
+def check_store_model(settings: Settings) -> None:
+    """Refuse a store of another model before loading any: its vectors cannot be compared
+    with this model's (the dimensions may even agree), and loading costs seconds."""
+    if not store_exists(settings):
+        return
+    from embeddings.ledger import Ledger
+
+    ledger = Ledger.open(settings.store)
+    try:
+        ledger.require_model(settings.model)
+    finally:
+        ledger.close()
+
+
+def require_store(settings: Settings, *, sample: bool = False) -> None:
+    """Refuse a store that is not there before any work, in one line.
+
+    Only the default store is ever created by a question (`sample`: with the
+    built-in sample cable); a store named with --store or QA_STORE that does not
+    exist is a typo or a wrong folder, and answering from a fresh one-cable store
+    there would mislead.
+    """
+    if store_exists(settings):
+        return
+    store = settings.store
+    if settings.store_named and store.exists() and (not store.is_dir() or any(store.iterdir())):
+        raise click.ClickException(
+            f"{store} is not a store: it holds files but no ledger.sqlite3 (name the store "
+            "folder, or create a store with `qa ingest PATH... --store NEW_DIR`)"
+        )
+    if sample and not settings.store_named and not settings.chroma_url:
+        _ensure_sample(settings)
+        return
+    create = f"qa ingest PATH... --store {store}" if settings.store_named else "qa ingest PATH..."
+    raise click.ClickException(f"no store at {store}: create it with `{create}`")
+
+
+def _ensure_sample(settings: Settings) -> None:
+    """With no default store yet, index the built-in sample cable so a first question gets
+    an answer."""
+    from importlib.resources import as_file, files
+
+    from embeddings.ingest import ingest
+
+    sample = files("corpus") / "samples" / "06MEXICO3305.md"
+    click.echo(
+        f"No store at {settings.store} yet: indexing the built-in sample cable 06MEXICO3305 first.",
+        err=True,
+    )
+    with as_file(sample) as path:
+        ingest(
+            [Path(path)],
+            store_dir=settings.store,
+            chroma_url=settings.chroma_url,
+            model=settings.model,
+            device=settings.device,
+        )

@@ -1,0 +1,44 @@
+"""Stage five of a question: the ranked candidates as cited hits, each with the
+sentence that answers marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from qa.answer import Hit
+from qa.highlight import mark, term_weights
+from qa.rescore import Candidate
+
+if TYPE_CHECKING:
+    from embeddings.view import LedgerView
+
+
+def present(view: LedgerView, ranked: Sequence[Candidate], question: str) -> tuple[Hit, ...]:
+    if not ranked:
+        return ()
+    pids = [c.pid for c in ranked]
+    rows = view.hit_rows(pids)
+    weights = term_weights(question, [rows[p].text for p in pids if p in rows])
+    hits: list[Hit] = []
+    for c in ranked:
+        if c.pid not in rows:
+            continue
+        row = rows[c.pid]
+        d = str(int(row.date or 0)).zfill(8)
+        hits.append(
+            Hit(
+                rank=len(hits) + 1,
+                cable_id=row.cable_id,
+                paragraph=row.number,
+                score=c.score,
+                text=row.text,
+                highlight=mark(row.text, question, weights),
+                subject=row.subject or "",
+                date=f"{d[:4]}-{d[4:6]}-{d[6:]}",
+                origin=row.origin or "",
+                classification=row.classification or "",
+                tags=tuple((row.tags or "").split()),
+            )
+        )
+    return tuple(hits)

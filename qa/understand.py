@@ -1,0 +1,77 @@
+"""Stage one of a question: what to search with, and under which filters.
+
+The filters a question states (dates, posts, classifications, TAGs, cable IDs)
+are read from its words and merged with the explicit ones; a follow-up borrows
+the earlier question's topic and, unless it restates them, its filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from qa import filters as flt
+from qa import followup
+from qa.answer import Filters
+from qa.state import StoreState
+
+KnownCables = Callable[[Sequence[str]], frozenset[str]]
+"""Those of the given cable IDs the store holds (`LedgerView.known_cables`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    text: str
+    """What to search with: the question less its filter words, a follow-up joined to
+    the earlier topic."""
+    own: str | None
+    """A follow-up's own words (they lead its query vector); None for a question that
+    stands alone."""
+    filters: Filters
+    """Explicit and inferred filters, the history's included."""
+
+
+def understand(
+    question: str,
+    explicit: Filters,
+    history: Sequence[str],
+    *,
+    infer: bool,
+    state: StoreState,
+    known: KnownCables,
+) -> Understanding:
+    def read(text: str) -> flt.Inference | None:
+        return _infer(text, state, known) if infer else None
+
+    inference = read(question)
+    own = flt.strip_spans(question, inference.spans) if inference else question
+    text, topic = followup.search_text(question, own, history)
+    if topic is not None:
+        earlier = read(topic)
+        if earlier is not None:
+            text = followup.combine(flt.strip_spans(topic, earlier.spans), own)
+            inference = carry(inference, earlier)
+    borrowed = own if topic is not None and own.strip() else None
+    return Understanding(text or question, borrowed, flt.merge(explicit, inference))
+
+
+def _infer(text: str, state: StoreState, known: KnownCables) -> flt.Inference:
+    ids = flt.parse_cable_ids(text)[0]
+    return flt.infer(
+        text, places=state.places, tags=state.tags, known_ids=known(ids) if ids else None
+    )
+
+
+def carry(new: flt.Inference | None, earlier: flt.Inference) -> flt.Inference:
+    """Earlier inferred filters apply to a follow-up unless it restates that field."""
+    if new is None:
+        return replace(earlier, spans=())
+    updates: dict[str, Any] = {}
+    dates_new = new.since is not None or new.until is not None
+    for name in ("since", "until", "origin", "classification", "tag", "cable_ids"):
+        if name in ("since", "until") and dates_new:
+            continue
+        if not getattr(new, name) and getattr(earlier, name):
+            updates[name] = getattr(earlier, name)
+    return replace(new, **updates)
