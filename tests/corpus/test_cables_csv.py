@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import corpus
@@ -9,7 +11,7 @@ from corpus.models import Cable
 from tests.conftest import CABLEGATE, SAMPLE_CSV
 
 
-def test_csv_rows_match_their_html_pages() -> None:
+def test_csv_rows_match_their_html_pages(shared_corpus: Path) -> None:
     rows = list(corpus.read(SAMPLE_CSV))
     assert len(rows) == 300 and all(isinstance(r, Cable) for r in rows)
     pages = {c.id: c for c in corpus.read(CABLEGATE) if isinstance(c, Cable)}

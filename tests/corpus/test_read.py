@@ -11,7 +11,7 @@ import pytest
 import corpus
 from corpus.formats.cables_csv import _records
 from corpus.models import Cable, ReadError
-from tests.conftest import SAMPLE_CSV, SEED, cable_html
+from tests.conftest import CSV_HEAD, SEED, cable_html
 
 
 def cables(path: Path) -> list[Cable | ReadError]:
@@ -65,7 +65,7 @@ def test_bad_inputs_each_give_one_error_and_the_run_goes_on(tmp_path: Path) -> N
         "<!DOCTYPE html><html><body><p>Not a cable.</p></body></html>", encoding="utf-8"
     )
     shutil.copy(cable_html("05PARIS104"), tmp_path / "d_05PARIS104.html")
-    rows = [record for _, record in islice(_records(SAMPLE_CSV), 3)]
+    rows = [record for _, record in islice(_records(CSV_HEAD), 3)]
     rows[1] = rows[1].rstrip()[:-1] + "\r\n"  # the body loses its closing quote
     (tmp_path / "e_cables.csv").write_text("".join(rows), encoding="utf-8", newline="")
     (tmp_path / ".hidden.txt").write_bytes(b"\x00")

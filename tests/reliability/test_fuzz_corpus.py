@@ -28,7 +28,7 @@ from corpus import clean, header, ids, paragraphs
 from corpus.errors import ParseError
 from corpus.formats import MAX_FILE_BYTES, cables_csv, html, markdown, text
 from corpus.models import Cable, ReadError
-from tests.conftest import SAMPLE_CSV, SEED, cable_html
+from tests.conftest import CSV_HEAD, SEED, cable_html
 
 EXAMPLES = int(os.environ.get("QA_FUZZ_EXAMPLES", "20"))
 FUZZ = settings(
@@ -69,7 +69,7 @@ def of(results: list[Cable | ReadError], path: Path) -> list[Cable | ReadError]:
 
 
 def csv_rows(count: int = 3) -> str:
-    return "".join(record for _, record in islice(cables_csv._records(SAMPLE_CSV), count))
+    return "".join(record for _, record in islice(cables_csv._records(CSV_HEAD), count))
 
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS), ids=sorted(MUTATIONS))
