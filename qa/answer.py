@@ -31,6 +31,16 @@ class Filters:
     cable_ids: tuple[str, ...] = ()
     inferred: tuple[str, ...] = ()
     dropped: tuple[tuple[str, str], ...] = ()
+    strict_dates: bool = False
+    """Dates read from the question exclude other cables. Otherwise they only rank: a
+    date in a question often names the event, not the cable ("shot dead in 2002", in a
+    2009 report), so cables outside it are shown below, marked. Set by ``--strict-dates``
+    or by a question that dates the cables themselves ("cables from 2008")."""
+
+    @property
+    def dates_preferred(self) -> bool:
+        """Dates read from the question that rank rather than exclude."""
+        return not self.strict_dates and bool({"since", "until"} & set(self.inferred))
 
     def is_empty(self) -> bool:
         return not (
@@ -46,13 +56,15 @@ class Filters:
         out: dict[str, Any] = {
             k: v
             for k, v in asdict(self).items()
-            if v not in (None, ()) and k not in ("inferred", "dropped")
+            if v not in (None, ()) and k not in ("inferred", "dropped", "strict_dates")
         }
         if "cable_ids" in out:
             out["cable_ids"] = list(out["cable_ids"])
         out["inferred"] = list(self.inferred)
         if self.dropped:
             out["dropped"] = dict(self.dropped)
+        if self.dates_preferred:
+            out["dates_preferred"] = True
         return out
 
 
@@ -71,6 +83,9 @@ class Hit:
     origin: str
     classification: str
     tags: tuple[str, ...] = ()
+    outside_dates: bool = False
+    """Outside the dates the question prefers (`Filters.dates_preferred`): shown because
+    it ranks, not because it matches them."""
 
     @property
     def citation(self) -> str:
@@ -90,6 +105,7 @@ class Hit:
             "origin": self.origin,
             "classification": self.classification,
             "tags": list(self.tags),
+            "outside_dates": self.outside_dates,
         }
 
 

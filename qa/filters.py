@@ -71,6 +71,9 @@ class Inference:
     tag: str | None = None
     cable_ids: tuple[str, ...] = ()
     spans: tuple[Span, ...] = field(default=())
+    own_dates: bool = False
+    """The dates are the cables' own ("cables from 2008", "in 2008 the embassy
+    reported"), not an event's: they exclude rather than rank."""
 
     def names(self) -> tuple[str, ...]:
         return tuple(
@@ -168,9 +171,11 @@ def infer(
     """Every filter the question states; `known_ids` drops IDs the store lacks."""
     spans: list[Span] = []
     since = until = origin = classification = tag = None
+    own_dates = False
     if dates := parse_dates(text):
         since, until = dates.since, dates.until
         spans.append(dates.span)
+        own_dates = dates_the_cables(text, dates.span)
     if found := parse_origin(text, places):
         origin, span = found
         spans.append(span)
@@ -185,7 +190,34 @@ def infer(
         ids = tuple(i for i in ids if i in known_ids)
     if ids:
         spans.extend(id_spans)
-    return Inference(since, until, origin, classification, tag, ids, tuple(spans))
+    return Inference(
+        since, until, origin, classification, tag, ids, tuple(spans), own_dates=own_dates
+    )
+
+
+_CABLES_BEFORE = re.compile(
+    # "cables ", "cables from the embassy in Paris ", "cables sent ": the sender, never a
+    # topic ("cables from Madrid about ETA in 2008" may date ETA's doings, not the cables)
+    r"\b(?:cables?|telegrams?|reporting|reports)\s+"
+    r"(?:(?:from|of|by)\s+(?:(?!about\b|on\b|regarding\b|concerning\b|over\b)\S+\s+){1,4})?"
+    r"(?:(?:sent|written|dated|filed)\s+)?$",
+    re.I,
+)
+_CABLES_AFTER = re.compile(
+    r"^\s*(?:cables?|telegrams?|reporting)\b"
+    r"|^\s*,?\s*(?:the\s+)?(?:u\.?s\.?\s+)?(?:embassy|consulate|mission|post|ambassador|"
+    r"department|secretary|charge|dcm)\b(?:\s+in\s+\w+)?\s+(?:\w+ed|wrote|said|sent|told)\b",
+    re.I,
+)
+
+
+def dates_the_cables(text: str, span: Span) -> bool:
+    """Whether the date phrase at `span` dates the cables ("secret cables from 2008",
+    "2008 cables", "in 2008 the embassy reported") rather than an event."""
+    start, end = span
+    return bool(_CABLES_BEFORE.search(text[max(0, start - 60) : start])) or bool(
+        _CABLES_AFTER.search(text[end : end + 80])
+    )
 
 
 def merge(explicit: Filters | None, inferred: Inference | None) -> Filters:
@@ -203,6 +235,8 @@ def merge(explicit: Filters | None, inferred: Inference | None) -> Filters:
             continue
         updates[name] = getattr(inferred, name)
         names.append(name)
+    if inferred.own_dates and {"since", "until"} & set(names):
+        updates["strict_dates"] = True
     return replace(base, **updates, inferred=tuple(names))  # type: ignore[arg-type]
 
 

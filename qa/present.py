@@ -39,6 +39,7 @@ def present(view: LedgerView, ranked: Sequence[Candidate], question: str) -> tup
                 origin=row.origin or "",
                 classification=row.classification or "",
                 tags=tuple((row.tags or "").split()),
+                outside_dates=c.outside,
             )
         )
     return tuple(hits)

@@ -29,7 +29,12 @@ def clean(text: str) -> str:
 
 def _meta_line(hit: Hit) -> str:
     tags = f" · {' '.join(hit.tags)}" if hit.tags else ""
-    return f"{hit.date} · {hit.origin} · {hit.classification}{tags}"
+    outside = f" · {OUTSIDE}" if hit.outside_dates else ""
+    return f"{hit.date}{outside} · {hit.origin} · {hit.classification}{tags}"
+
+
+OUTSIDE = "outside the dates asked"
+"""Beside the date of a result shown below the preferred dates (`Filters.dates_preferred`)."""
 
 
 OPEN_MARK, CLOSE_MARK = "»", "«"
@@ -119,7 +124,14 @@ def filter_lines(filters: Filters) -> list[str]:
     if given:
         lines.append(f"filters: {_values(filters, given)}")
     if inferred:
-        lines.append(f"filters read from the question: {_values(filters, inferred)}")
+        shown = _values(filters, [n for n in inferred if n not in ("since", "until")])
+        if filters.dates_preferred:
+            period = _period(filters.since, filters.until).removeprefix("in ")
+            dates = f"{period} preferred"
+        else:
+            dates = _values(filters, [n for n in inferred if n in ("since", "until")])
+        parts = [p for p in (dates if {"since", "until"} & set(inferred) else "", shown) if p]
+        lines.append(f"filters read from the question: {' · '.join(parts)}")
     if reason := dropped_reason(filters):
         lines.append(reason)
     return lines
@@ -225,7 +237,8 @@ def render_compact(answer: Answer, width: int) -> Text:
         top = Text()
         top.append(f"{hit.rank}. ".ljust(COMPACT_INDENT), style="bold")
         top.append(clean(hit.citation), style="bold cyan")
-        top.append(clean(f" · {hit.date} · {hit.origin}"), style="dim")
+        outside = f" ({OUTSIDE})" if hit.outside_dates else ""
+        top.append(clean(f" · {hit.date}{outside} · {hit.origin}"), style="dim")
         top.truncate(width, overflow="ellipsis")
         body = Text()
         body.append(clean(hit.subject) + "\n", style="bold")
@@ -280,7 +293,8 @@ def render_markdown(answer: Answer) -> str:
             quoted,
             ">",
             f"> — **{_md_escape(hit.citation)}**, {_md_escape(hit.subject)} "
-            f"({hit.date}, {_md_escape(hit.origin)}, {_md_escape(hit.classification)})",
+            f"({hit.date}{', ' + OUTSIDE if hit.outside_dates else ''}, "
+            f"{_md_escape(hit.origin)}, {_md_escape(hit.classification)})",
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"

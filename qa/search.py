@@ -196,12 +196,13 @@ class Search:
         2002" in a 2009 report), so an inferred date ranks rather than excludes:
         candidates from outside it come marked `outside` and rescoring demotes them.
         A follow-up that says nothing but the date ("and in 2005?") means the cables'
-        date: there it stays a filter.
+        date: there it stays a filter, as it does with `Filters.strict_dates`.
         """
         n = max(CANDIDATES, k)
         found = {c.pid: c for c in self.find(text, filters, n, own)}
         only_a_date = own is not None and not content_terms(own)
-        soft = None if only_a_date else _without_inferred_dates(filters)
+        strict = only_a_date or filters.strict_dates
+        soft = None if strict else _without_inferred_dates(filters)
         if soft is not None:
             for c in self.find(text, soft, n, own):
                 if c.pid not in found:

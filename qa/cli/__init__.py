@@ -173,6 +173,11 @@ def ingest(
 @click.option("--tag", default=None, help="A TAG code, e.g. PREL.")
 @click.option("--no-infer", is_flag=True, help="Do not read filters from the question's words.")
 @click.option(
+    "--strict-dates",
+    is_flag=True,
+    help="Dates read from the question exclude other cables (by default they rank them lower).",
+)
+@click.option(
     "--full",
     "-v",
     "full",
@@ -199,6 +204,7 @@ def ask(
     classification: str | None,
     tag: str | None,
     no_infer: bool,
+    strict_dates: bool,
     full: bool,
     no_pager: bool,
     history: tuple[str, ...],
@@ -218,6 +224,7 @@ def ask(
             origin=origin,
             classification=classification,
             tag=tag.upper() if tag else None,
+            strict_dates=strict_dates,
         )
         if settings.server:
             engine = remote(settings)

@@ -57,7 +57,7 @@ def test_given_and_read_filters_are_told_apart(qa: Invoke) -> None:
     lines = out.output.splitlines()
     assert lines[:2] == [
         "filters: tag PTER",
-        "filters read from the question: since 2005-01-01 · until 2005-12-31",
+        "filters read from the question: 2005 preferred",
     ]
 
 

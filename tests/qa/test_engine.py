@@ -47,8 +47,9 @@ def test_json_schema(hand_engine: Engine) -> None:
         "origin",
         "classification",
         "tags",
+        "outside_dates",
     ]
-    assert first["citation"] == "09ASTANA95 ¶2"
+    assert first["citation"] == "09ASTANA95 ¶2" and first["outside_dates"] is False
     assert set(first["highlight"]) == {"start", "end"}
 
 
@@ -172,3 +173,25 @@ def test_an_inferred_year_ranks_but_does_not_exclude(hand_engine: Engine) -> Non
     assert "09ASTANA95" in {h.cable_id for h in answer.hits}
     in_range = [h for h in answer.hits if h.date.startswith("2006")]
     assert in_range, "cables inside the year stay among the hits"
+
+
+def test_a_preferred_year_marks_what_lies_outside_and_strict_dates_exclude_it(
+    hand_engine: Engine,
+) -> None:
+    question = "What did the president tell the commander about wheat in 2006?"
+    answer = hand_engine.ask(question)
+    assert answer.filters.dates_preferred and answer.to_json()["filters"]["dates_preferred"]
+    wheat = next(h for h in answer.hits if h.cable_id == "09ASTANA95")
+    assert wheat.outside_dates and wheat.to_json()["outside_dates"] is True
+    assert all(not h.outside_dates for h in answer.hits if h.date.startswith("2006"))
+    strict = hand_engine.ask(question, filters=Filters(strict_dates=True))
+    assert not strict.filters.dates_preferred
+    assert "dates_preferred" not in strict.to_json()["filters"]
+    assert all(h.date.startswith("2006") for h in strict.hits), strict.hits
+    assert not any(h.outside_dates for h in strict.hits)
+
+
+def test_a_year_that_dates_the_cables_is_a_filter(hand_engine: Engine) -> None:
+    answer = hand_engine.ask("cables from 2006 about wheat and the commander")
+    assert answer.filters.strict_dates and not answer.filters.dates_preferred
+    assert all(h.date.startswith("2006") for h in answer.hits), answer.hits

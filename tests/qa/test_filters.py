@@ -124,3 +124,30 @@ def test_strip_spans_leaves_the_topic() -> None:
     q = "What did the embassy in Madrid say about ETA in 2006?"
     inf = flt.infer(q, places=PLACES, tags=TAGS)
     assert flt.strip_spans(q, inf.spans) == "What did say about ETA ?"
+
+
+OWN_DATES = [
+    ("cables from Paris since March 2008", True),
+    ("cables from the embassy in Paris since March 2004 on terrorism", True),
+    ("cables from 2008 about Iran", True),
+    ("2008 cables on ETA", True),
+    ("cables sent in 2008 about Iran", True),
+    ("telegrams from the embassy in 2007 about Chavez", True),
+    ("reporting from early 2009 on the coup", True),
+    ("in 2008 the embassy reported on ETA", True),
+    ("In 2008, the embassy in Madrid warned about ETA", True),
+    ("cables from the 1990s on Angola", True),
+    ("secret cables from Madrid about ETA in 2008", False),
+    ("what did the embassy in Madrid say about ETA in 2008", False),
+    ("Who was shot dead in 2002?", False),
+    ("What happened to the peace talks in 2006?", False),
+]
+
+
+@pytest.mark.parametrize(("question", "own"), OWN_DATES, ids=[q for q, _ in OWN_DATES])
+def test_a_date_that_dates_the_cables(question: str, own: bool) -> None:
+    inferred = flt.infer(question, places={"paris": "Paris", "madrid": "Madrid"}, tags=frozenset())
+    assert inferred.since or inferred.until, question
+    assert inferred.own_dates is own
+    merged = flt.merge(Filters(), inferred)
+    assert merged.strict_dates is own and merged.dates_preferred is not own

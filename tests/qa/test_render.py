@@ -71,7 +71,7 @@ def test_unanswered_says_so_then_lists_candidates() -> None:
     answer = Answer("q", filters, False, (hit("Some text.", (0, 10)),))
     rendered = plain(render_text(answer))
     lines = rendered.splitlines()
-    assert lines[0] == "filters read from the question: since 2008-03-01"
+    assert lines[0] == "filters read from the question: since 2008-03-01 preferred"
     assert lines[1].startswith("Nothing strong found")
     assert "06MEXICO3305 ¶4" in lines[2]
 
@@ -92,12 +92,12 @@ FILTER_LINES = [
     (
         "05PARIS104_read",
         Filters(since="2008-03-01", origin="Embassy Paris", inferred=("since", "origin")),
-        ["filters read from the question: since 2008-03-01 · origin Embassy Paris"],
+        ["filters read from the question: since 2008-03-01 preferred · origin Embassy Paris"],
     ),
     (
         "given_and_read",
         Filters(tag="PREL", until="2005-12-31", inferred=("until",)),
-        ["filters: tag PREL", "filters read from the question: until 2005-12-31"],
+        ["filters: tag PREL", "filters read from the question: until 2005-12-31 preferred"],
     ),
     (
         "04MADRID4687_classification_dropped",
@@ -109,8 +109,7 @@ FILTER_LINES = [
             dropped=(("classification", "SECRET"),),
         ),
         [
-            "filters read from the question: since 2004-01-01 · until 2004-12-31 · "
-            "origin Embassy Madrid",
+            "filters read from the question: 2004 preferred · origin Embassy Madrid",
             "no SECRET cable from Embassy Madrid in 2004: shown without the classification",
         ],
     ),
@@ -203,8 +202,8 @@ def test_compact_filter_line_wraps_between_values() -> None:
         origin="Embassy Madrid",
         inferred=("since", "until", "origin"),
     )
-    lines = render_compact(Answer("q", filters, True, (hit("A.", (0, 2)),)), 80).plain.splitlines()
+    lines = render_compact(Answer("q", filters, True, (hit("A.", (0, 2)),)), 50).plain.splitlines()
     assert lines[:2] == [
-        "filters read from the question: since 2005-01-01 · until 2005-12-31",
+        "filters read from the question: 2005 preferred",
         "   origin Embassy Madrid",
     ]
