@@ -65,6 +65,7 @@ class RemoteCable:
 def answer_from_json(d: dict[str, Any]) -> Answer:
     """The `Answer` whose `to_json()` is `d` (the `qa ask --json` object)."""
     f = dict(d["filters"])
+    inferred = tuple(f.get("inferred", ()))
     filters = Filters(
         since=f.get("since"),
         until=f.get("until"),
@@ -72,8 +73,10 @@ def answer_from_json(d: dict[str, Any]) -> Answer:
         classification=f.get("classification"),
         tag=f.get("tag"),
         cable_ids=tuple(f.get("cable_ids", ())),
-        inferred=tuple(f.get("inferred", ())),
+        inferred=inferred,
         dropped=tuple((str(k), str(v)) for k, v in (f.get("dropped") or {}).items()),
+        # inferred dates that do not merely rank (`dates_preferred`) exclude
+        strict_dates=bool({"since", "until"} & set(inferred)) and not f.get("dates_preferred"),
     )
     hits = tuple(
         Hit(
@@ -88,17 +91,21 @@ def answer_from_json(d: dict[str, Any]) -> Answer:
             origin=h["origin"],
             classification=h["classification"],
             tags=tuple(h["tags"]),
+            outside_dates=bool(h.get("outside_dates")),
         )
         for h in d["results"]
     )
     return Answer(d["question"], filters, bool(d["answered"]), hits)
 
 
-def filters_json(filters: Filters | None) -> dict[str, str]:
+def filters_json(filters: Filters | None) -> dict[str, str | bool]:
     if filters is None:
         return {}
     fields = ("since", "until", "origin", "classification", "tag")
-    return {name: v for name in fields if (v := getattr(filters, name))}
+    out: dict[str, str | bool] = {name: v for name in fields if (v := getattr(filters, name))}
+    if filters.strict_dates:
+        out["strict_dates"] = True
+    return out
 
 
 class RemoteEngine:

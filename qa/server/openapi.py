@@ -59,7 +59,12 @@ OPENAPI: dict[str, Any] = {
                 {
                     "question": {"type": "string", "maxLength": 10_000},
                     "k": {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10},
-                    "filters": _schema({name: _STR for name in FILTER_FIELDS}),
+                    "filters": _schema(
+                        {
+                            **{name: _STR for name in FILTER_FIELDS},
+                            "strict_dates": {"type": "boolean", "default": False},
+                        }
+                    ),
                     "history": {"type": "array", "items": _STR, "maxItems": MAX_HISTORY},
                     "infer": {"type": "boolean", "default": True},
                 },
@@ -68,8 +73,10 @@ OPENAPI: dict[str, Any] = {
             "Answer": {
                 "type": "object",
                 "description": "The same object as `qa ask --json`: question, filters "
-                "(with inferred), answered, results (rank, cable_id, paragraph, citation, "
-                "score, text, highlight, subject, date, origin, classification, tags).",
+                "(with inferred, and dates_preferred when dates read from the question "
+                "only rank), answered, results (rank, cable_id, paragraph, citation, score, "
+                "text, highlight, subject, date, origin, classification, tags, "
+                "outside_dates).",
             },
             "Cable": {
                 "type": "object",

@@ -89,12 +89,19 @@ def parse_filters(given: Any) -> Filters:
 
     if not isinstance(given, dict):
         raise ApiError(422, "filters must be a JSON object")
-    unknown = set(given) - set(FILTER_FIELDS)
+    unknown = set(given) - {*FILTER_FIELDS, "strict_dates"}
     if unknown:
         raise ApiError(422, f"unknown filter {sorted(unknown)[0]!r}")
+    strict_dates = given.get("strict_dates", False)
+    if not isinstance(strict_dates, bool):
+        raise ApiError(422, "strict_dates must be true or false")
     values: dict[str, str] = {}
     for name, value in given.items():
-        if value is not None and (text := _text(value, name, MAX_FILTER_CHARS).strip()):
+        if (
+            name in FILTER_FIELDS
+            and value is not None
+            and (text := _text(value, name, MAX_FILTER_CHARS).strip())
+        ):
             values[name] = text
     for name in ("since", "until"):
         if name in values:
@@ -109,6 +116,7 @@ def parse_filters(given: Any) -> Filters:
         origin=values.get("origin"),
         classification=values.get("classification"),
         tag=values["tag"].upper() if "tag" in values else None,
+        strict_dates=strict_dates,
     )
 
 

@@ -22,7 +22,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from qa.answer import Filters
-from qa.client import RemoteEngine, answer_from_json
+from qa.client import RemoteEngine, answer_from_json, filters_json
 from qa.config import Settings
 from qa.engine import Engine
 from qa.errors import ServerError
@@ -62,6 +62,26 @@ def test_ask_equals_the_engine(api: TestClient, hand_engine: Engine) -> None:
     assert answer_from_json(got.json()).to_json() == want.to_json()
 
 
+@pytest.mark.parametrize("strict", [False, True])
+def test_dates_from_the_question_rank_or_exclude_as_in_process(
+    api: TestClient, hand_engine: Engine, strict: bool
+) -> None:
+    """A date read from the question ranks (results outside it marked) unless
+    strict_dates is sent; the client rebuilds both from the server's JSON."""
+    question = "terrorism cases in 2006"
+    sent = Filters(strict_dates=strict)
+    body = {"question": question, "k": 5, "filters": filters_json(sent)}
+    got = api.post("/v1/ask", json=body)
+    assert got.status_code == 200, got.text
+    want = hand_engine.ask(question, k=5, filters=sent)
+    assert got.json() == want.to_json()
+    remote = answer_from_json(got.json())
+    assert remote.to_json() == want.to_json()
+    assert remote.filters.strict_dates == want.filters.strict_dates == strict
+    assert [h.outside_dates for h in remote.hits] == [h.outside_dates for h in want.hits]
+    assert any(h.outside_dates for h in want.hits) != strict
+
+
 @pytest.mark.parametrize(
     ("body", "status", "says"),
     [
@@ -72,6 +92,7 @@ def test_ask_equals_the_engine(api: TestClient, hand_engine: Engine) -> None:
         ({"question": "wheat", "k": "5"}, 422, "k must be an integer"),
         ({"question": "wheat", "filters": {"since": "2006-13-40"}}, 422, "is not a date"),
         ({"question": "wheat", "filters": {"year": 2006}}, 422, "unknown filter 'year'"),
+        ({"question": "wheat", "filters": {"strict_dates": 1}}, 422, "strict_dates must be"),
         ({"question": "wheat", "history": "earlier"}, 422, "history must be a list"),
         ({"k": 3}, 422, "question is required"),
         ([1, 2], 400, "must be a JSON object"),
