@@ -55,7 +55,9 @@ def test_ingest_real_cables_then_query_finds_them(tmp_path: Path, model: Encoder
     assert "records" in format_stats(d)
 
 
-def test_csv_row_and_html_page_are_stored_once(tmp_path: Path, model: Encoder) -> None:
+def test_csv_row_and_html_page_are_stored_once(
+    tmp_path: Path, model: Encoder, shared_corpus: Path
+) -> None:
     html = list(read(cable_html("05PARIS104")))
     row = [c for c in read(SAMPLE_CSV) if isinstance(c, Cable) and c.id == "05PARIS104"]
     assert len(html) == len(row) == 1
