@@ -10,7 +10,7 @@ from qa.evaluate import read_questions
 from tests.conftest import cable_html
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "dev.jsonl"
-KINDS = {"paraphrase", "name", "filtered", "followup", "multi", "unanswerable"}
+KINDS = {"paraphrase", "name", "filtered", "followup", "multi", "factoid", "unanswerable"}
 
 
 def test_every_gold_paragraph_is_a_paragraph_of_its_cable() -> None:
@@ -21,6 +21,7 @@ def test_every_gold_paragraph_is_a_paragraph_of_its_cable() -> None:
     assert set(kinds) == KINDS
     missing: list[str] = []
     numbers: dict[str, set[str]] = {}
+    texts: dict[tuple[str, str], str] = {}
     for q in questions:
         assert bool(q.gold) == (q.kind != "unanswerable"), q.id
         for cable_id, para in q.gold:
@@ -31,7 +32,10 @@ def test_every_gold_paragraph_is_a_paragraph_of_its_cable() -> None:
                     if not isinstance(c, corpus.ReadError)
                 ]
                 numbers[cable_id] = {p.number for c in cables for p in c.paragraphs}
+                texts.update(((cable_id, p.number), p.text) for c in cables for p in c.paragraphs)
             if para not in numbers[cable_id]:
                 missing.append(f"{q.id}: {cable_id} ¶{para}")
+            elif q.answers[(cable_id, para)] not in texts[(cable_id, para)]:
+                missing.append(f"{q.id}: {cable_id} ¶{para}: the answer span is not in its text")
     assert not missing
     assert len(questions) >= 150 and len(numbers) >= 100
