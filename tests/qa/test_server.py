@@ -329,20 +329,31 @@ def test_thin_client_command(server: str, real_engine: Engine, tmp_path: Path) -
     assert "refused the token" in refused.stderr
 
 
-BENCH_STORE = Path(os.environ.get("QA_BENCH_STORE", "/work/stores/main"))
+BENCH_STORE = Path(os.environ.get("QA_BENCH_STORE", REPO / "bench" / "out" / "store"))
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_dev_questions_equal_on_real_cables(real_store: Path) -> None:
+    """The same 20 dev-set questions on the five-cable store of the tests."""
+    assert_dev_questions_equal(real_store)
 
 
 @pytest.mark.bench
 @pytest.mark.server
 @pytest.mark.skipif(not (BENCH_STORE / "ledger.sqlite3").is_file(), reason="no bench store")
 def test_dev_questions_equal_on_the_bench_store() -> None:
-    """20 dev-set questions (every third a follow-up) on the shared-corpus store."""
+    """20 dev-set questions (7 of them follow-ups) on the shared-corpus store (make bench)."""
+    assert_dev_questions_equal(BENCH_STORE)
+
+
+def assert_dev_questions_equal(store: Path) -> None:
     rows = [json.loads(line) for line in (REPO / "eval" / "dev.jsonl").open(encoding="utf-8")]
     follow_ups = [r for r in rows if r.get("history")][:7]
     chosen = [r for r in rows if not r.get("history")][:13] + follow_ups
-    engine = Engine(Settings(store=BENCH_STORE))
+    engine = Engine(Settings(store=store))
     engine.warm()  # as the server's engines are: long-lived
-    with running_server(BENCH_STORE, TOKEN) as url:
+    with running_server(store, TOKEN) as url:
         remote = RemoteEngine(url, token=TOKEN)
         for row in chosen:
             history = tuple(row.get("history", ()))
