@@ -174,6 +174,9 @@ def ingest(
 @click.option("--tag", default=None, help="A TAG code, e.g. PREL.")
 @click.option("--no-infer", is_flag=True, help="Do not read filters from the question's words.")
 @click.option(
+    "--facets", is_flag=True, help="Also count the best matching cables by year, origin and TAG."
+)
+@click.option(
     "--full",
     "-v",
     "full",
@@ -203,6 +206,7 @@ def ask(
     full: bool,
     no_pager: bool,
     history: tuple[str, ...],
+    facets: bool,
     **options: Any,
 ) -> None:
     """Answer QUESTION with the ranked, cited paragraphs."""
@@ -226,7 +230,7 @@ def ask(
 
         engine = Engine(settings)
         try:
-            answer = engine.ask(question, k=k, filters=filters, history=history)
+            answer = engine.ask(question, k=k, filters=filters, history=history, facets=facets)
         finally:
             engine.close()
         if as_json:
@@ -234,17 +238,20 @@ def ask(
         elif as_markdown:
             from qa.render import render_markdown
 
-            click.echo(render_markdown(answer))
+            click.echo(render_markdown(answer))  # facets: text and JSON only
         else:
             from qa import terminal
-            from qa.render import render_compact, render_text
+            from qa.render import render_compact, render_facets, render_text
 
             if not terminal.to_terminal():
-                terminal.echo(render_text(answer, marks=True))
+                text = render_text(answer, marks=True)
             elif full:
-                terminal.echo(render_text(answer), page=not no_pager)
+                text = render_text(answer)
             else:
-                terminal.echo(render_compact(answer, terminal.width()), page=not no_pager)
+                text = render_compact(answer, terminal.width())
+            if answer.facets is not None:
+                text = render_facets(answer.facets) + text
+            terminal.echo(text, page=terminal.to_terminal() and not no_pager)
 
 
 @cli.command(name="eval")
@@ -354,6 +361,11 @@ def tui(ctx: click.Context, /, **options: Any) -> None:
         from qa.tui.app import run
 
         run(settings)
+
+
+from qa.cli.similar import similar  # noqa: E402 (its own module)
+
+cli.add_command(similar)
 
 
 def main() -> None:
