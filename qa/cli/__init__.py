@@ -351,16 +351,20 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
 
 @cli.command()
 @common_options
+@click.option("--new", is_flag=True, help="Start afresh, not where the last session was left.")
 @click.pass_context
-def tui(ctx: click.Context, /, **options: Any) -> None:
-    """Chat-style questioning with cited paragraphs and a cable viewer."""
+def tui(ctx: click.Context, /, new: bool = False, **options: Any) -> None:
+    """Chat-style questioning with cited paragraphs and a cable viewer.
+
+    The conversation is kept in the store folder and goes on next time.
+    """
     settings = settings_for(ctx, **options)
     with one_line_errors():
         require_store(settings, sample=True)
         check_store_model(settings)
         from qa.tui.app import run
 
-        run(settings)
+        run(settings, new=new)
 
 
 from qa.cli.similar import similar  # noqa: E402 (its own module)
