@@ -29,8 +29,12 @@ EXAMPLES = {
         "qa show 06MEXICO3305",
         "qa show 06mexico3305:4",
     ),
+    "similar": (
+        'qa similar "06MEXICO3305 ¶4"',
+        "qa similar --json -k 5 06MEXICO3305:4",
+    ),
     "stats": ("qa stats", "qa --store ~/cables/madrid-store stats --json"),
-    "tui": ("qa tui", "qa --store ~/cables/madrid-store tui"),
+    "tui": ("qa tui", "qa tui --new", "qa --store ~/cables/madrid-store tui"),
 }
 """Shown at the end of each command's --help: real command lines, no file that is not shipped."""
 

@@ -8,12 +8,13 @@ from typing import Any
 import click
 
 from qa.cli.boundary import one_line_errors
+from qa.cli.help import Command
 from qa.cli.options import common_options, settings_for
 from qa.cli.parsing import parse_citation
 from qa.cli.stores import open_engine
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("cable_id")
 @click.argument("para", required=False)
 @common_options
