@@ -313,6 +313,8 @@ def render_markdown(answer: Answer) -> str:
     lines = [f"**Q:** {_md_escape(answer.question)}", ""]
     if notes := filter_lines(answer.filters):
         lines += [f"_{_md_escape(line)}_" for line in notes] + [""]
+    if answer.facets is not None:
+        lines += [f"- {_md_escape(line)}" for line in facet_lines(answer.facets)] + [""]
     if not answer.answered:
         lines += ["_Nothing strong found; the closest paragraphs:_", ""]
     for hit in answer.hits:

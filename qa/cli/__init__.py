@@ -238,7 +238,7 @@ def ask(
         elif as_markdown:
             from qa.render import render_markdown
 
-            click.echo(render_markdown(answer))  # facets: text and JSON only
+            click.echo(render_markdown(answer))
         else:
             from qa import terminal
             from qa.render import render_compact, render_facets, render_text

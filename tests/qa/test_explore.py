@@ -204,3 +204,5 @@ def test_qa_ask_facets(monkeypatch: pytest.MonkeyPatch, hand_store: Path) -> Non
     text = run(cli, [*base, "--facets", "terrorism trial"]).output
     assert text.startswith("best matching cables: ")
     assert "\norigins: " in text and "\ntags: " in text
+    markdown = run(cli, [*base, "--markdown", "--facets", "terrorism trial"]).output
+    assert "\n- best matching cables: " in markdown and "\n- origins: " in markdown
