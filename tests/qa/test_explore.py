@@ -206,3 +206,14 @@ def test_qa_ask_facets(monkeypatch: pytest.MonkeyPatch, hand_store: Path) -> Non
     assert "\norigins: " in text and "\ntags: " in text
     markdown = run(cli, [*base, "--markdown", "--facets", "terrorism trial"]).output
     assert "\n- best matching cables: " in markdown and "\n- origins: " in markdown
+
+
+@pytest.mark.slow
+def test_real_model_similar_and_facets(real_engine: Engine) -> None:
+    found = real_engine.similar("06MADRID293", "1", k=5)
+    assert found.hits and all(h.cable_id != "06MADRID293" for h in found.hits)
+    scores = [h.score for h in found.hits]
+    assert scores == sorted(scores, reverse=True) and -1.0 <= scores[-1] <= scores[0] <= 1.0
+    answer = real_engine.ask("Why did Spain's chief prosecutor resign?", facets=True)
+    assert answer.facets is not None and answer.facets.cables >= 1
+    assert sum(answer.facets.origins.values()) == answer.facets.cables
