@@ -55,6 +55,8 @@ bench: $(STAMP)
 	$(PY) bench/ingest.py --full-store $(BENCH_STORE)
 	$(PY) bench/release.py --seconds 300
 	$(PY) bench/query.py --store $(BENCH_STORE) --questions eval/dev.jsonl
+	$(PY) bench/similar.py --store $(BENCH_STORE)
+	$(PY) bench/facets.py --store $(BENCH_STORE)
 	$(QA) --store $(BENCH_STORE) eval eval/dev.jsonl
 	$(PY) bench/highlight.py --store $(BENCH_STORE) --cache bench/out/highlight.json
 	$(PY) bench/abstain.py --store $(BENCH_STORE) --cache bench/out/abstain.json

@@ -62,6 +62,15 @@ class HitRow(NamedTuple):
     tags: str | None
 
 
+class CableFacts(NamedTuple):
+    cable_id: str
+    date: int | None
+    """YYYYMMDD."""
+    origin: str | None
+    tags: str | None
+    """Space-separated."""
+
+
 class LedgerView:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
@@ -157,6 +166,15 @@ class LedgerView:
             if row:
                 out[(cable_id, number)] = int(row[0])
         return out
+
+    def paragraph_id(self, cable_id: str, number: str) -> int | None:
+        """The paragraph id of one citation, or None."""
+        return self.paragraph_ids([(cable_id, number)]).get((cable_id, number))
+
+    def cable_facts(self, cable_ids: Sequence[str]) -> list[CableFacts]:
+        """Date, origin and TAGs of each of these cables the store holds: what facets count."""
+        sql = "SELECT id, date, origin, tags FROM cables WHERE id IN ({})"
+        return [CableFacts(*r) for r in self._in(sql, list(cable_ids))]
 
     # -- filters -----------------------------------------------------------------------------
 

@@ -121,11 +121,66 @@ class Answer:
     filters: Filters
     answered: bool
     hits: tuple[Hit, ...] = field(default=())
+    facets: Facets | None = None
+    """Only when asked for (`Engine.ask(facets=True)`)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "question": self.question,
             "filters": self.filters.to_json(),
             "answered": self.answered,
             "results": [h.to_json() for h in self.hits],
+        }
+        if self.facets is not None:
+            out["facets"] = self.facets.to_json()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """How the cables that match a question best spread over time, posts and TAGs.
+
+    Each count is of cables, not paragraphs (see `qa.facets` for which cables).
+    `years` holds years ("2006"), or quarters ("2006-Q1") when `by` is "quarter";
+    every mapping is ordered: periods oldest first, origins and TAGs most cables first.
+    """
+
+    cables: int
+    by: str  # "year" or "quarter"
+    years: dict[str, int]
+    origins: dict[str, int]
+    tags: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cables": self.cables,
+            "by": self.by,
+            "years": dict(self.years),
+            "origins": dict(self.origins),
+            "tags": dict(self.tags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The paragraphs of other cables closest to one paragraph (`Engine.similar`).
+
+    `also[i]` lists the citations of paragraphs with exactly the text of `hits[i]`,
+    folded into it; `same_text[i]` says whether that text is the source's own."""
+
+    source: Hit
+    hits: tuple[Hit, ...]
+    also: tuple[tuple[str, ...], ...]
+    same_text: tuple[bool, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        results = []
+        for hit, also, same in zip(self.hits, self.also, self.same_text, strict=True):
+            results.append({**hit.to_json(), "same_text": same, "also": list(also)})
+        return {
+            "cable_id": self.source.cable_id,
+            "paragraph": self.source.paragraph,
+            "citation": self.source.citation,
+            "text": self.source.text,
+            "results": results,
         }

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from qa.answer import Answer, Filters, Hit
+from qa.answer import Answer, Facets, Filters, Hit
 from qa.errors import ServerError
 
 
@@ -95,7 +95,14 @@ def answer_from_json(d: dict[str, Any]) -> Answer:
         )
         for h in d["results"]
     )
-    return Answer(d["question"], filters, bool(d["answered"]), hits)
+    facets = d.get("facets")
+    return Answer(
+        d["question"],
+        filters,
+        bool(d["answered"]),
+        hits,
+        None if facets is None else Facets(**facets),
+    )
 
 
 def filters_json(filters: Filters | None) -> dict[str, str | bool]:
@@ -146,6 +153,7 @@ class RemoteEngine:
         filters: Filters | None = None,
         history: Sequence[str] = (),
         infer: bool | None = None,
+        facets: bool = False,
     ) -> Answer:
         body: dict[str, Any] = {
             "question": question,
@@ -155,6 +163,8 @@ class RemoteEngine:
         }
         if infer is False:
             body["infer"] = False
+        if facets:
+            body["facets"] = True
         return answer_from_json(self._json(self._call("POST", "/v1/ask", json=body)))
 
     def cable(self, cable_id: str) -> RemoteCable | None:

@@ -19,13 +19,15 @@ from dataclasses import replace
 from typing import Any
 
 from qa import followup
-from qa.answer import Answer, Filters
+from qa.answer import Answer, Filters, Neighbours
 from qa.config import Settings
 from qa.errors import EngineError
+from qa.facets import facets as count_facets
 from qa.judge import Judge
 from qa.present import present
 from qa.rescore import Tuning, rescore
 from qa.search import CANDIDATES, Search
+from qa.similar import neighbours
 from qa.state import StoreState
 from qa.understand import understand
 
@@ -107,8 +109,10 @@ class Engine:
         history: Sequence[str] = (),
         mode: str = "hybrid",
         infer: bool | None = None,
+        facets: bool = False,
     ) -> Answer:
-        """`infer` overrides `Settings.infer_filters` for this question (None: the setting)."""
+        """`infer` overrides `Settings.infer_filters` for this question (None: the setting);
+        `facets` adds how the best matching cables spread (`qa.facets`; hybrid mode only)."""
         if mode not in MODES:
             raise EngineError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         state = self.state()
@@ -133,7 +137,23 @@ class Engine:
             state=state,
             stats=self.search.term_stats(),
         )
-        return Answer(question, applied, ok, present(self.view, ranked[:k], asked.text))
+        spread = count_facets(self.view, ranked) if facets else None
+        hits = present(self.view, ranked[:k], asked.text)
+        return Answer(question, applied, ok, hits, spread)
+
+    def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:
+        """The `k` paragraphs of other cables closest to this one (`qa.similar`)."""
+        cable_id = cable_id.strip().upper()
+        pid = self.view.paragraph_id(cable_id, para)
+        if pid is None:
+            if not self.view.known_cables([cable_id]):
+                raise EngineError(f"{cable_id} is not in the store {self.settings.store}")
+            raise EngineError(f"{cable_id} has no paragraph ¶{para}")
+        self.state()
+        found = neighbours(self.view, self.search.vector_index(), pid, k)
+        if found is None:
+            raise EngineError(f"{cable_id} ¶{para} has no vectors to compare")
+        return found
 
     def _conversation_cables(self, history: Sequence[str], filters: Filters) -> dict[str, float]:
         """The cables the earlier question found, best first, as a prior for a follow-up:

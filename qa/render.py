@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.text import Text
 
-from qa.answer import Answer, Filters, Hit
+from qa.answer import Answer, Facets, Filters, Hit, Neighbours
 
 # C0 controls except \t and \n, DEL, and C1 controls (ESC included in C0).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -153,6 +153,48 @@ def render_text(answer: Answer, *, marks: bool = False) -> Text:
     return out
 
 
+def render_neighbours(found: Neighbours, *, marks: bool = False) -> Text:
+    """`qa similar`: the source paragraph's citation, then its neighbours, each with the
+    citations of the copies folded into it; `marks` as in `render_hit`."""
+    out = Text()
+    out.append("Paragraphs like ", style="dim")
+    out.append(clean(found.source.citation), style="bold cyan")
+    out.append(f" ({clean(found.source.subject)})\n", style="dim")
+    if not found.hits:
+        out.append("No other cable in the store.\n", style="yellow")
+    for hit, also, same in zip(found.hits, found.also, found.same_text, strict=True):
+        out.append("\n")
+        render_hit(hit, out, marks=marks)
+        if same:
+            out.append("the same text\n", style="yellow")
+        if also:
+            out.append(clean(f"also in {', '.join(also)}") + "\n", style="dim")
+    return out
+
+
+def facet_lines(facets: Facets, top: int = 8) -> list[str]:
+    """The facets as a few lines: periods in order, the commonest posts and TAGs."""
+
+    def line(name: str, counts: dict[str, int], n: int | None = None) -> str:
+        shown = list(counts.items())[:n]
+        more = f" (+{len(counts) - len(shown)} more)" if len(shown) < len(counts) else ""
+        return f"{name}: " + ", ".join(f"{key} {value}" for key, value in shown) + more
+
+    return [
+        f"best matching cables: {facets.cables}",
+        line("quarters" if facets.by == "quarter" else "years", facets.years),
+        line("origins", facets.origins, top),
+        line("tags", facets.tags, top),
+    ]
+
+
+def render_facets(facets: Facets) -> Text:
+    out = Text()
+    for text in facet_lines(facets):
+        out.append(clean(text) + "\n", style="dim")
+    return out
+
+
 _SPACES = re.compile(r"\s+")
 COMPACT_INDENT = 3
 
@@ -284,6 +326,8 @@ def render_markdown(answer: Answer) -> str:
     lines = [f"**Q:** {_md_escape(answer.question)}", ""]
     if notes := filter_lines(answer.filters):
         lines += [f"_{_md_escape(line)}_" for line in notes] + [""]
+    if answer.facets is not None:
+        lines += [f"- {_md_escape(line)}" for line in facet_lines(answer.facets)] + [""]
     if not answer.answered:
         lines += ["_Nothing strong found; the closest paragraphs:_", ""]
     for hit in answer.hits:

@@ -275,10 +275,10 @@ class VectorIndex:
         top = np.argpartition(-scores, take - 1)[:take]
         top = top[np.argsort(-scores[top], kind="stable")]
         index = rows[top] if rows is not None else top
-        return _best_per_pid(self.pids[index], scores[top], n)
+        return best_per_pid(self.pids[index], scores[top], n)
 
 
-def _best_per_pid(pids: npt.NDArray[np.int64], scores: npt.NDArray[Any], n: int) -> Scored:
+def best_per_pid(pids: npt.NDArray[np.int64], scores: npt.NDArray[Any], n: int) -> Scored:
     out: Scored = []
     seen: set[int] = set()
     for pid, score in zip(pids.tolist(), scores.tolist(), strict=True):
@@ -335,4 +335,4 @@ def chroma_search(
     pids = np.array([p for p, _ in pairs], dtype=np.int64)
     scores = np.array([s for _, s in pairs], dtype=np.float64)
     order = np.argsort(-scores, kind="stable")
-    return _best_per_pid(pids[order], scores[order], n)
+    return best_per_pid(pids[order], scores[order], n)

@@ -68,7 +68,7 @@ class Search:
         self._long_lived = True
         self.encode("warm up")
         if self._use_exact(Filters()):
-            self._vector_index()
+            self.vector_index()
         else:
             self._dense("warm up", Filters(), 1)  # Chroma loads its index on the first query
 
@@ -100,7 +100,8 @@ class Search:
 
     # -- the two retrievers ------------------------------------------------------------------
 
-    def _vector_index(self) -> retrieve.VectorIndex:
+    def vector_index(self) -> retrieve.VectorIndex:
+        """The ledger's vectors, loaded once per store generation."""
         if self._index is None:
             self._index = retrieve.VectorIndex.load(self._view)
         return self._index
@@ -142,7 +143,7 @@ class Search:
             query = w * self.encode(own) + (1.0 - w) * query
             query = (query / max(float(np.linalg.norm(query)), 1e-12)).astype(np.float32)
         if self._use_exact(filters):
-            index = self._vector_index()
+            index = self.vector_index()
             return index.search(query, n, index.allowed(self._view, filters)), query
         where = retrieve.chroma_where(self._view, filters)
         return retrieve.chroma_search(self._chroma(), self._view, query, n, where), query
@@ -155,7 +156,7 @@ class Search:
         terms = retrieve.lexical_terms(text, self.term_stats())
         keep = None
         if not filters.is_empty() and self._use_exact(filters):
-            keep = self._vector_index().paragraph_filter(self._view, filters)
+            keep = self.vector_index().paragraph_filter(self._view, filters)
         return retrieve.lexical(self._view, terms, filters, n, keep=keep, exact=exact)
 
     # -- candidates --------------------------------------------------------------------------

@@ -178,6 +178,9 @@ def ingest(
     help="Dates read from the question exclude other cables (by default they rank them lower).",
 )
 @click.option(
+    "--facets", is_flag=True, help="Also count the best matching cables by year, origin and TAG."
+)
+@click.option(
     "--full",
     "-v",
     "full",
@@ -208,6 +211,7 @@ def ask(
     full: bool,
     no_pager: bool,
     history: tuple[str, ...],
+    facets: bool,
     **options: Any,
 ) -> None:
     """Answer QUESTION with the ranked, cited paragraphs."""
@@ -236,7 +240,12 @@ def ask(
             engine = Engine(settings)
         try:
             answer = engine.ask(
-                question, k=k, filters=filters, history=history, infer=False if no_infer else None
+                question,
+                k=k,
+                filters=filters,
+                history=history,
+                infer=False if no_infer else None,
+                facets=facets,
             )
         finally:
             engine.close()
@@ -248,14 +257,17 @@ def ask(
             click.echo(render_markdown(answer))
         else:
             from qa import terminal
-            from qa.render import render_compact, render_text
+            from qa.render import render_compact, render_facets, render_text
 
             if not terminal.to_terminal():
-                terminal.echo(render_text(answer, marks=True))
+                text = render_text(answer, marks=True)
             elif full:
-                terminal.echo(render_text(answer), page=not no_pager)
+                text = render_text(answer)
             else:
-                terminal.echo(render_compact(answer, terminal.width()), page=not no_pager)
+                text = render_compact(answer, terminal.width())
+            if answer.facets is not None:
+                text = render_facets(answer.facets) + text
+            terminal.echo(text, page=terminal.to_terminal() and not no_pager)
 
 
 @cli.command(name="eval")
@@ -364,9 +376,13 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
 
 @cli.command()
 @common_options
+@click.option("--new", is_flag=True, help="Start afresh, not where the last session was left.")
 @click.pass_context
-def tui(ctx: click.Context, /, **options: Any) -> None:
-    """Chat-style questioning with cited paragraphs and a cable viewer."""
+def tui(ctx: click.Context, /, new: bool = False, **options: Any) -> None:
+    """Chat-style questioning with cited paragraphs and a cable viewer.
+
+    The conversation is kept in the store folder and goes on next time.
+    """
     settings = settings_for(ctx, **options)
     with one_line_errors():
         from qa.tui.app import run
@@ -381,7 +397,12 @@ def tui(ctx: click.Context, /, **options: Any) -> None:
             return
         require_store(settings, sample=True)
         check_store_model(settings)
-        run(settings)
+        run(settings, new=new)
+
+
+from qa.cli.similar import similar  # noqa: E402 (its own module)
+
+cli.add_command(similar)
 
 
 cli.add_command(serve)

@@ -29,8 +29,12 @@ EXAMPLES = {
         "qa show 06MEXICO3305",
         "qa show 06mexico3305:4",
     ),
+    "similar": (
+        'qa similar "06MEXICO3305 ¶4"',
+        "qa similar --json -k 5 06MEXICO3305:4",
+    ),
     "stats": ("qa stats", "qa --store ~/cables/madrid-store stats --json"),
-    "tui": ("qa tui", "qa --store ~/cables/madrid-store tui"),
+    "tui": ("qa tui", "qa tui --new", "qa --store ~/cables/madrid-store tui"),
     "serve": (
         "qa serve --store ~/cables/store",
         "qa serve --host 0.0.0.0 --port 8765 --workers 2",

@@ -3,11 +3,17 @@ store is one line, and only the default store is ever created by a question."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qa.config import Settings
+
+if TYPE_CHECKING:
+    from qa.engine import Engine
 
 
 def store_exists(settings: Settings) -> bool:
@@ -84,3 +90,17 @@ def _ensure_sample(settings: Settings) -> None:
             model=settings.model,
             device=settings.device,
         )
+
+
+@contextmanager
+def open_engine(settings: Settings) -> Iterator[Engine]:
+    """The engine over a store that exists and was built with the model named, closed after."""
+    require_store(settings)
+    check_store_model(settings)
+    from qa.engine import Engine
+
+    engine = Engine(settings)
+    try:
+        yield engine
+    finally:
+        engine.close()

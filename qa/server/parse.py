@@ -53,7 +53,7 @@ def _text(value: Any, name: str, limit: int) -> str:
 
 def parse_ask(body: dict[str, Any]) -> dict[str, Any]:
     """The engine's arguments from an ask request, or ApiError with one line."""
-    unknown = set(body) - {"question", "k", "filters", "history", "infer"}
+    unknown = set(body) - {"question", "k", "filters", "history", "infer", "facets"}
     if unknown:
         raise ApiError(422, f"unknown field {sorted(unknown)[0]!r}")
     if "question" not in body:
@@ -75,12 +75,16 @@ def parse_ask(body: dict[str, Any]) -> dict[str, Any]:
     infer = body.get("infer", True)
     if not isinstance(infer, bool):
         raise ApiError(422, "infer must be true or false")
+    facets = body.get("facets", False)
+    if not isinstance(facets, bool):
+        raise ApiError(422, "facets must be true or false")
     return {
         "question": question,
         "k": k,
         "filters": parse_filters(body.get("filters") or {}),
         "history": tuple(earlier),
         "infer": None if infer else False,
+        "facets": facets,
     }
 
 

@@ -27,6 +27,7 @@ from qa.tui.commands import CableIdProvider
 from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
 from qa.tui.ports import EngineLike
 from qa.tui.safe import one_line
+from qa.tui.saved import Saved, load, save, session_path
 from qa.tui.screens.cable_viewer import CableScreen
 from qa.tui.screens.filters import FiltersScreen
 from qa.tui.screens.help import HelpScreen
@@ -36,6 +37,7 @@ from qa.tui.session import (
     Turn,
     citation_line,
     describe_filters,
+    narrowed,
     session_markdown,
     without,
 )
@@ -79,6 +81,7 @@ class CableQAApp(App[None]):
         engine: EngineLike | None = None,
         export_dir: Path | None = None,
         k: int = 10,
+        session: Path | None = None,  # the file the conversation is kept in (`qa.tui.saved`)
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -90,6 +93,9 @@ class CableQAApp(App[None]):
         self.filters = Filters()
         self.turns: list[Turn] = []
         self.history: list[str] = []  # questions of the current conversation, for follow-ups
+        self.session = session
+        self.restored = load(session) if session is not None else Saved()
+        self.filters, self.history = self.restored.filters, list(self.restored.history)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -103,13 +109,31 @@ class CableQAApp(App[None]):
         yield QuestionInput(id="question")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#question", QuestionInput).focus()
+        await self.restore(self.restored.turns)
         if self.engine is None:
             self.set_status("Loading the model and the store…", "loading")
             self.load_engine()
         else:
             self.set_status("", "ready")
+
+    async def restore(self, turns: tuple[Turn, ...]) -> None:
+        """The saved conversation's turns, shown as they were answered."""
+        if turns:
+            self.query_one("#welcome").remove()
+        for turn in turns:
+            view = TurnView(turn)
+            await self.query_one("#transcript", VerticalScroll).mount(view)
+            if turn.answer is not None:
+                await view.show_answer(turn.answer)
+            elif turn.error is not None:
+                view.show_error(turn.error)
+            self.turns.append(turn)
+
+    def save_session(self) -> None:
+        if self.session is not None:
+            save(self.session, Saved(tuple(self.turns), tuple(self.history), self.filters))
 
     def set_status(self, note: str, state: str) -> None:
         bar = self.query_one("#status-bar", Static)
@@ -215,6 +239,7 @@ class CableQAApp(App[None]):
 
     def _record(self, turn: Turn) -> None:
         self.turns[turn.number - 1] = turn
+        self.save_session()
 
     async def on_answer_ready(self, message: AnswerReady) -> None:
         view = self._turn_view(message.turn)
@@ -248,6 +273,14 @@ class CableQAApp(App[None]):
         if event.name in describe_filters_names(self.filters):
             self.filters = without(self.filters, event.name)
         self.ask(event.turn.question, without(answer.filters, event.name), infer=False)
+
+    @on(TurnView.FacetChosen)
+    def facet_chosen(self, event: TurnView.FacetChosen) -> None:
+        """Narrow the next questions to a period, post or TAG of an answer's best cables."""
+        self.filters = narrowed(self.filters, event.name, event.value)
+        self.set_status(*self._state_note())
+        summary = "; ".join(f"{k} {v}" for k, v in describe_filters(self.filters))
+        self.notify(f"Filters for the next questions: {summary} (Ctrl+F to change)")
 
     # -- reading --------------------------------------------------------------------------
 
@@ -356,6 +389,13 @@ def describe_filters_names(filters: Filters) -> set[str]:
     return {name for name, _ in describe_filters(filters)}
 
 
-def run(settings: Settings, *, engine: EngineLike | None = None) -> None:
-    """Entry point for `qa tui`; `engine`: one already open (a `qa serve` client)."""
-    CableQAApp(settings, engine=engine).run()
+def run(settings: Settings, *, engine: EngineLike | None = None, new: bool = False) -> None:
+    """Entry point for `qa tui`; `engine`: one already open (a `qa serve` client), whose
+    session is kept in memory only. A local store's session goes on unless `new`."""
+    if engine is not None:
+        CableQAApp(settings, engine=engine).run()
+        return
+    path = session_path(settings.store)
+    if new:
+        path.unlink(missing_ok=True)
+    CableQAApp(settings, session=path).run()

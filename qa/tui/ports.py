@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from qa.answer import Answer, Filters
+from qa.answer import Answer, Filters, Neighbours
 
 
 class StoredParagraphLike(Protocol):
@@ -59,7 +59,10 @@ class EngineLike(Protocol):
         filters: Filters | None = None,
         history: Sequence[str] = (),
         infer: bool | None = None,
+        facets: bool = False,
     ) -> Answer: ...
+
+    def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours: ...
 
     def cable(self, cable_id: str) -> StoredCableLike | None: ...
 

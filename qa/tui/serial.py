@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from qa.answer import Answer, Filters
+from qa.answer import Answer, Filters, Neighbours
 from qa.tui.ports import EngineLike, StoredCableLike
 
 
@@ -29,11 +29,21 @@ class SerialEngine:
         infer: bool = True,
     ) -> Answer:
         """``infer=False`` asks without reading filters from the question (a filter
-        the user removed must not be read back); True leaves it to the settings."""
+        the user removed must not be read back); True leaves it to the settings.
+        Answers come with their facets, which the TUI shows under the question."""
         with self._lock:
             return self.engine.ask(
-                question, k=k, filters=filters, history=history, infer=None if infer else False
+                question,
+                k=k,
+                filters=filters,
+                history=history,
+                infer=None if infer else False,
+                facets=True,
             )
+
+    def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:
+        with self._lock:
+            return self.engine.similar(cable_id, para, k=k)
 
     def cable(self, cable_id: str) -> StoredCableLike | None:
         with self._lock:

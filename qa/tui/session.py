@@ -42,6 +42,20 @@ def describe_filters(filters: Filters) -> list[tuple[str, str]]:
     return shown
 
 
+def narrowed(filters: Filters, name: str, value: str) -> Filters:
+    """`filters` narrowed to one facet of an answer (`qa.answer.Facets`): a "period"
+    ("2006" or "2006-Q2"), an "origin" or a "tag"; every restriction now explicit."""
+    if name == "period":
+        year, _, quarter = value.partition("-Q")
+        first, last = (1, 12) if not quarter else (3 * int(quarter) - 2, 3 * int(quarter))
+        end = {3: 31, 6: 30, 9: 30, 12: 31}[last]
+        return replace(
+            filters, since=f"{year}-{first:02}-01", until=f"{year}-{last:02}-{end}", inferred=()
+        )
+    changes: dict[str, Any] = {name: value}
+    return replace(filters, **changes, inferred=())
+
+
 def without(filters: Filters, name: str) -> Filters:
     """`filters` less one restriction, every remaining one now explicit."""
     changes: dict[str, Any] = {name: () if name == "cable_ids" else None}

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from qa.answer import Hit
+from qa.answer import Hit, Neighbours
 from qa.tui.ports import StoredCableLike, StoredParagraphLike
 from qa.tui.safe import clean, one_line
 from qa.tui.serial import SerialEngine
@@ -104,6 +104,7 @@ class CableScreen(Screen[None]):
         Binding("p", "step(-1)", "Prev hit"),
         Binding("c", "copy", "Copy citation"),
         Binding("r", "references", "References"),
+        Binding("m", "more_like_this", "More like this"),
     ]
 
     class Loaded(Message):
@@ -113,9 +114,17 @@ class CableScreen(Screen[None]):
             self.view = view
 
     class Failed(Message):
-        def __init__(self, error: str) -> None:
+        def __init__(self, error: str, title: str = "Could not open the cable") -> None:
             super().__init__()
             self.error = error
+            self.title = title
+
+    class Neighboured(Message):
+        """`Engine.similar` answered for one paragraph of this cable."""
+
+        def __init__(self, found: Neighbours) -> None:
+            super().__init__()
+            self.found = found
 
     def __init__(
         self,
@@ -156,7 +165,7 @@ class CableScreen(Screen[None]):
         self.post_message(self.Loaded(cable_id, view))
 
     def on_cable_screen_failed(self, message: Failed) -> None:
-        self.notify(one_line(message.error), title="Could not open the cable", severity="error")
+        self.notify(one_line(message.error), title=message.title, severity="error")
 
     async def on_cable_screen_loaded(self, message: Loaded) -> None:
         if message.view is None:
@@ -236,6 +245,37 @@ class CableScreen(Screen[None]):
         text = f"{cable.id}{para}, “{subject}”, {cable.created[:10]}, {one_line(cable.origin)}"
         self.app.copy_to_clipboard(text)
         self.notify(text, title="Copied")
+
+    def action_more_like_this(self) -> None:
+        """The paragraphs of other cables closest to the marked ¶ (else the first), the
+        closest opened at its paragraph; n/p then step through the others."""
+        if self.view is None or not self.view.cable.paragraphs:
+            return
+        para = self.paragraph or self.view.cable.paragraphs[0].number
+        self.notify(f"Looking for paragraphs like {self.view.cable.id} ¶{para}…")
+        self.find_similar(self.view.cable.id, para)
+
+    @work(thread=True, exclusive=True, group="similar")
+    def find_similar(self, cable_id: str, para: str) -> None:
+        try:
+            found = self.engine.similar(cable_id, para)
+        except Exception as exc:  # shown, never fatal
+            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}", "More like this failed"))
+            return
+        self.post_message(self.Neighboured(found))
+
+    def on_cable_screen_neighboured(self, message: Neighboured) -> None:
+        found = message.found
+        if not found.hits:
+            self.notify(f"No other cable has a paragraph like {found.source.citation}.")
+            return
+        first = found.hits[0]
+        self.app.push_screen(CableScreen(self.engine, first.cable_id, first.paragraph, found.hits))
+        n = len(found.hits)
+        self.notify(
+            f"{n} paragraph{'s' if n != 1 else ''} like {found.source.citation}: "
+            f"{first.citation} first; n/p for the others, Esc to go back."
+        )
 
     def action_references(self) -> None:
         self.query_one("#cable-body", VerticalScroll).scroll_to_widget(

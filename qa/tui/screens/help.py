@@ -21,7 +21,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+S", "export the session to Markdown"),
     ("Ctrl+P", "command palette"),
     ("Ctrl+N", "new conversation (forget earlier questions)"),
-    ("In a cable", "n/p next/previous hit, r references, c copy, Esc back"),
+    ("Facet buttons", "narrow the next questions to that period, post or TAG"),
+    ("In a cable", "n/p next/previous hit, m more like this, r references, c copy, Esc back"),
     ("?", "this help"),
     ("Ctrl+Q", "quit"),
 )

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widget import AwaitMount
 from textual.widgets import Button, Static
 
-from qa.answer import Answer
+from qa.answer import Answer, Facets
 from qa.tui.safe import one_line
 from qa.tui.session import Turn, describe_filters
 from qa.tui.widgets.result_card import ResultCard
@@ -29,6 +29,33 @@ class FilterChip(Button):
         self.filter_name = name
 
 
+FACETS_SHOWN = 3
+"""Buttons per facet under an answer: its commonest periods, posts and TAGs."""
+
+
+class FacetChip(Button):
+    """A period, post or TAG common among the answer's best cables; pressing it narrows
+    the next questions' filters to it."""
+
+    def __init__(self, name: str, value: str, count: int) -> None:
+        super().__init__(Content(f"{value} · {count}"), compact=True, classes="facet-chip")
+        self.facet_name = name
+        self.facet_value = value
+
+
+def facet_chips(facets: Facets) -> list[FacetChip]:
+    periods = sorted(facets.years.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [
+        FacetChip(name, value, count)
+        for name, counts in (
+            ("period", periods),
+            ("origin", list(facets.origins.items())),
+            ("tag", list(facets.tags.items())),
+        )
+        for value, count in counts[:FACETS_SHOWN]
+    ]
+
+
 class TurnView(Vertical):
     """Question line, filter chips, status line and result cards of one turn."""
 
@@ -37,6 +64,12 @@ class TurnView(Vertical):
             super().__init__()
             self.turn = turn
             self.name = name
+
+    class FacetChosen(Message):
+        def __init__(self, name: str, value: str) -> None:
+            super().__init__()
+            self.name = name
+            self.value = value
 
     def __init__(self, turn: Turn) -> None:
         super().__init__(classes="turn", id=f"turn-{turn.number}")
@@ -50,6 +83,7 @@ class TurnView(Vertical):
             classes="question",
         )
         yield Horizontal(classes="chips")
+        yield Horizontal(classes="facets")
         yield Static(Content("Searching…"), classes="status pending")
 
     def show_answer(self, answer: Answer) -> AwaitMount:
@@ -60,6 +94,13 @@ class TurnView(Vertical):
             FilterChip(name, value, name in answer.filters.inferred)
             for name, value in describe_filters(answer.filters)
         )
+        if answer.facets is not None and answer.facets.cables:
+            facets = self.query_one(".facets", Horizontal)
+            n = answer.facets.cables
+            label = Static(
+                Content(f"{n} best cable{'s' if n != 1 else ''}:"), classes="facets-label"
+            )
+            facets.mount_all([label, *facet_chips(answer.facets)])
         status = self.query_one(".status", Static)
         status.remove_class("pending")
         if not answer.hits:
@@ -89,3 +130,6 @@ class TurnView(Vertical):
         if isinstance(event.button, FilterChip):
             event.stop()
             self.post_message(self.FilterRemoved(self.turn, event.button.filter_name))
+        elif isinstance(event.button, FacetChip):
+            event.stop()
+            self.post_message(self.FacetChosen(event.button.facet_name, event.button.facet_value))
