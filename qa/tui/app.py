@@ -392,10 +392,7 @@ def describe_filters_names(filters: Filters) -> set[str]:
 def run(settings: Settings, *, engine: EngineLike | None = None, new: bool = False) -> None:
     """Entry point for `qa tui`; `engine`: one already open (a `qa serve` client), whose
     session is kept in memory only. A local store's session goes on unless `new`."""
-    if engine is not None:
-        CableQAApp(settings, engine=engine).run()
-        return
-    path = session_path(settings.store)
-    if new:
+    path = None if engine is not None else session_path(settings.store)
+    if path is not None and new:
         path.unlink(missing_ok=True)
-    CableQAApp(settings, session=path).run()
+    CableQAApp(settings, engine=engine, session=path).run()
