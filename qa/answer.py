@@ -67,6 +67,25 @@ class Filters:
             out["dates_preferred"] = True
         return out
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Filters:
+        """The filters whose `to_json()` is `d`. `dropped` may also come as a list of
+        pairs; inferred dates not marked `dates_preferred` exclude (`strict_dates`)."""
+        inferred = tuple(d.get("inferred", ()))
+        dropped = d.get("dropped") or ()
+        pairs = dropped.items() if isinstance(dropped, dict) else dropped
+        return cls(
+            since=d.get("since"),
+            until=d.get("until"),
+            origin=d.get("origin"),
+            classification=d.get("classification"),
+            tag=d.get("tag"),
+            cable_ids=tuple(d.get("cable_ids", ())),
+            inferred=inferred,
+            dropped=tuple((str(k), str(v)) for k, v in pairs),
+            strict_dates=bool({"since", "until"} & set(inferred)) and not d.get("dates_preferred"),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -108,6 +127,23 @@ class Hit:
             "outside_dates": self.outside_dates,
         }
 
+    @classmethod
+    def from_json(cls, h: dict[str, Any]) -> Hit:
+        return cls(
+            rank=h["rank"],
+            cable_id=h["cable_id"],
+            paragraph=h["paragraph"],
+            score=h["score"],
+            text=h["text"],
+            highlight=(h["highlight"]["start"], h["highlight"]["end"]),
+            subject=h["subject"],
+            date=h["date"],
+            origin=h["origin"],
+            classification=h["classification"],
+            tags=tuple(h["tags"]),
+            outside_dates=bool(h.get("outside_dates")),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:
@@ -134,6 +170,18 @@ class Answer:
         if self.facets is not None:
             out["facets"] = self.facets.to_json()
         return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Answer:
+        """The answer whose `to_json()` is `d` (the `qa ask --json` object)."""
+        facets = d.get("facets")
+        return cls(
+            d["question"],
+            Filters.from_json(d["filters"]),
+            bool(d["answered"]),
+            tuple(Hit.from_json(h) for h in d["results"]),
+            None if facets is None else Facets(**facets),
+        )
 
 
 @dataclass(frozen=True, slots=True)

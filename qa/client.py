@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from qa.answer import Answer, Facets, Filters, Hit
+from qa.answer import Answer, Filters
 from qa.errors import ServerError
 
 
@@ -60,49 +60,6 @@ class RemoteCable:
             paragraphs=tuple(RemoteParagraph(**p) for p in d["paragraphs"]),
             date_approximate=bool(d.get("date_approximate")),
         )
-
-
-def answer_from_json(d: dict[str, Any]) -> Answer:
-    """The `Answer` whose `to_json()` is `d` (the `qa ask --json` object)."""
-    f = dict(d["filters"])
-    inferred = tuple(f.get("inferred", ()))
-    filters = Filters(
-        since=f.get("since"),
-        until=f.get("until"),
-        origin=f.get("origin"),
-        classification=f.get("classification"),
-        tag=f.get("tag"),
-        cable_ids=tuple(f.get("cable_ids", ())),
-        inferred=inferred,
-        dropped=tuple((str(k), str(v)) for k, v in (f.get("dropped") or {}).items()),
-        # inferred dates that do not merely rank (`dates_preferred`) exclude
-        strict_dates=bool({"since", "until"} & set(inferred)) and not f.get("dates_preferred"),
-    )
-    hits = tuple(
-        Hit(
-            rank=h["rank"],
-            cable_id=h["cable_id"],
-            paragraph=h["paragraph"],
-            score=h["score"],
-            text=h["text"],
-            highlight=(h["highlight"]["start"], h["highlight"]["end"]),
-            subject=h["subject"],
-            date=h["date"],
-            origin=h["origin"],
-            classification=h["classification"],
-            tags=tuple(h["tags"]),
-            outside_dates=bool(h.get("outside_dates")),
-        )
-        for h in d["results"]
-    )
-    facets = d.get("facets")
-    return Answer(
-        d["question"],
-        filters,
-        bool(d["answered"]),
-        hits,
-        None if facets is None else Facets(**facets),
-    )
 
 
 def filters_json(filters: Filters | None) -> dict[str, str | bool]:
@@ -165,7 +122,7 @@ class RemoteEngine:
             body["infer"] = False
         if facets:
             body["facets"] = True
-        return answer_from_json(self._json(self._call("POST", "/v1/ask", json=body)))
+        return Answer.from_json(self._json(self._call("POST", "/v1/ask", json=body)))
 
     def cable(self, cable_id: str) -> RemoteCable | None:
         response = self._call("GET", f"/v1/cables/{_segment(cable_id)}")

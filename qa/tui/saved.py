@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa.answer import Answer, Facets, Filters, Hit
+from qa.answer import Answer, Filters
 from qa.tui.session import Turn
 
 SESSION_FILE = "tui-session.json"
@@ -57,7 +57,7 @@ def load(path: Path) -> Saved:
         if data.get("version") != VERSION:
             return Saved()
         turns = tuple(_turn(i, t) for i, t in enumerate(data["turns"], 1))
-        return Saved(turns, tuple(map(str, data["history"])), _filters(data["filters"]))
+        return Saved(turns, tuple(map(str, data["history"])), Filters.from_json(data["filters"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Saved()
 
@@ -66,19 +66,6 @@ def _filters_json(filters: Filters) -> dict[str, Any]:
     out = filters.to_json()
     out["dropped"] = [list(pair) for pair in filters.dropped]
     return out
-
-
-def _filters(data: dict[str, Any]) -> Filters:
-    return Filters(
-        since=data.get("since"),
-        until=data.get("until"),
-        origin=data.get("origin"),
-        classification=data.get("classification"),
-        tag=data.get("tag"),
-        cable_ids=tuple(data.get("cable_ids", ())),
-        inferred=tuple(data.get("inferred", ())),
-        dropped=tuple((str(n), str(v)) for n, v in data.get("dropped", ())),
-    )
 
 
 def _turn_json(turn: Turn) -> dict[str, Any]:
@@ -106,30 +93,8 @@ def _turn(number: int, data: dict[str, Any]) -> Turn:
     return Turn(
         number,
         str(data["question"]),
-        None if filters is None else _filters(filters),
-        None if data["answer"] is None else _answer(data["answer"]),
+        None if filters is None else Filters.from_json(filters),
+        None if data["answer"] is None else Answer.from_json(data["answer"]),
         data["error"],
         bool(data["infer"]),
     )
-
-
-def _answer(data: dict[str, Any]) -> Answer:
-    hits = tuple(
-        Hit(
-            rank=h["rank"],
-            cable_id=h["cable_id"],
-            paragraph=h["paragraph"],
-            score=h["score"],
-            text=h["text"],
-            highlight=(h["highlight"]["start"], h["highlight"]["end"]),
-            subject=h["subject"],
-            date=h["date"],
-            origin=h["origin"],
-            classification=h["classification"],
-            tags=tuple(h["tags"]),
-        )
-        for h in data["results"]
-    )
-    facets = data.get("facets")
-    spread = None if facets is None else Facets(**facets)
-    return Answer(data["question"], _filters(data["filters"]), data["answered"], hits, spread)

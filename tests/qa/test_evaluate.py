@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,25 @@ def test_questions_citing_cables_not_in_the_store_are_left_out(tmp_path: Path) -
     assert report.overall.recall[1] == 1.0
     assert report.to_json()["not_in_store"] == ["out"]
     assert run_eval(engine, path).warning() is None
+
+
+def test_answer_json_reads_back_whole() -> None:
+    """`Answer.from_json` inverts `to_json`: the server's client and the TUI's kept
+    sessions read answers back with it (the marks outside preferred dates included)."""
+    from qa.answer import Facets
+
+    filters = Filters(
+        since="2008-01-01",
+        until="2008-12-31",
+        origin="Embassy Madrid",
+        inferred=("since", "until", "origin", "classification:ignored"),
+        dropped=(("classification", "SECRET"),),
+    )
+    hit = Hit(1, "06MADRID766", "3", 0.712, "Text.", (0, 5), "S", "2006-03-30", "o", "C", ("SP",))
+    outside = Hit(**{**{f: getattr(hit, f) for f in hit.__slots__}, "outside_dates": True})
+    facets = Facets(2, "year", {"2006": 2}, {"Embassy Madrid": 2}, {"SP": 2})
+    answer = Answer("q", filters, False, (hit, outside), facets)
+    back = Answer.from_json(answer.to_json())
+    assert back == answer
+    strict = replace(filters, strict_dates=True)
+    assert Filters.from_json(strict.to_json()) == strict

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from qa.answer import Filters
-from qa.client import RemoteEngine, answer_from_json, filters_json
+from qa.answer import Answer, Filters
+from qa.client import RemoteEngine, filters_json
 from qa.config import Settings
 from qa.engine import Engine
 from qa.errors import ServerError
@@ -59,7 +59,7 @@ def test_ask_equals_the_engine(api: TestClient, hand_engine: Engine) -> None:
     assert got.status_code == 200, got.text
     want = hand_engine.ask("terrorism trial", k=3, filters=Filters(since="2005-01-01"))
     assert got.json() == want.to_json()
-    assert answer_from_json(got.json()).to_json() == want.to_json()
+    assert Answer.from_json(got.json()).to_json() == want.to_json()
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -75,7 +75,7 @@ def test_dates_from_the_question_rank_or_exclude_as_in_process(
     assert got.status_code == 200, got.text
     want = hand_engine.ask(question, k=5, filters=sent)
     assert got.json() == want.to_json()
-    remote = answer_from_json(got.json())
+    remote = Answer.from_json(got.json())
     assert remote.to_json() == want.to_json()
     assert remote.filters.strict_dates == want.filters.strict_dates == strict
     assert [h.outside_dates for h in remote.hits] == [h.outside_dates for h in want.hits]
