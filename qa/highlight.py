@@ -87,22 +87,10 @@ def _trim(text: str, start: int, end: int) -> Span:
 
 
 def best_sentence(text: str, question: str, weights: dict[str, float] | None = None) -> Span:
-    """The sentence that shares the most (weighted) question stems; the first on ties.
-
-    Falls back to the first sentence when nothing matches, and to the whole
-    text when it has no sentence breaks.
-    """
-    spans = sentences(text)
-    if not spans:
-        return (0, len(text))
-    wanted = {stem(t) for t in content_terms(question)}
-    best, best_score = spans[0], 0.0
-    for span in spans:
-        got = {stem(w) for w in words(text[span[0] : span[1]])} & wanted
-        score = sum((weights or {}).get(s, 1.0) for s in got)
-        if score > best_score + 1e-9:
-            best, best_score = span, score
-    return best
+    """The sentence that shares the most (weighted) question stems, the first on ties:
+    `mark` on word overlap alone (the mark before the question's type counted, kept as
+    the baseline `bench/highlight.py` compares with)."""
+    return mark(text, question, weights, type_bonus=0.0, why_carry=0.0, why_pair=False)
 
 
 def term_weights(question: str, texts: Sequence[str]) -> dict[str, float]:

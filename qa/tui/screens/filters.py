@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from textual import on
@@ -14,9 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from qa.answer import Filters
-
-ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$")
-YEAR = re.compile(r"^(?P<year>\d{4})$")
+from qa.dates import parse_option
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("since", "Since", "YYYY-MM-DD or YYYY"),
@@ -32,16 +29,15 @@ class FilterError(ValueError):
 
 
 def parse_date(text: str, *, end: bool) -> str | None:
-    """An ISO date from the panel; a bare year means its first or last day."""
+    """A date from the panel as `--since`/`--until` read it (`qa.dates.parse_option`):
+    YYYY, YYYY-MM or YYYY-MM-DD, a partial date meaning its first or last day."""
     text = text.strip()
     if not text:
         return None
-    if m := YEAR.match(text):
-        return f"{m['year']}-12-31" if end else f"{m['year']}-01-01"
-    m = ISO_DATE.match(text)
-    if m is None or not (1 <= int(m["month"]) <= 12 and 1 <= int(m["day"]) <= 31):
-        raise FilterError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY)")
-    return text
+    try:
+        return parse_option(text, end=end)
+    except ValueError:
+        raise FilterError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY)") from None
 
 
 def parse_filters(values: dict[str, str]) -> Filters:
