@@ -17,7 +17,9 @@ backend:
 - the steady rate: paragraphs encoded per second of wall time from the first
   encoded batch to the last (model loading is left out; everything that
   competes with the model for the cores, parsing the CSV and writing, is in);
-- the projection for 251,287 cables at this file's paragraphs per cable.
+- the projection for 251,287 cables at this file's paragraphs per cable;
+- the steady rate in windows per second against the model alone (the backend's
+  `encode` on the CSV's first windows, timed in this process just before).
 """
 
 from __future__ import annotations
@@ -48,6 +50,35 @@ def paragraphs_per_cable(path: Path) -> float:
     return sum(len(c.paragraphs) for c in cables) / max(1, len(cables))
 
 
+def model_rate(csv: Path, backend: str, device: str, work: Path, n: int) -> float:
+    """Windows per second of the model alone (the backend's encoder, one `encode` call of
+    batches of 64, threads left to the library) on the first `n` windows of the CSV:
+    the baseline the ingest's steady rate is set against, in this process and run."""
+    import time
+
+    from corpus.formats import read
+    from corpus.models import Cable
+    from embeddings.encoder import load_encoder
+    from embeddings.passages import prepare, token_windower
+
+    encoder = load_encoder(device=device, backend=backend, cache_dir=work / "onnx")
+    split = token_windower(encoder.name, encoder.max_tokens)
+    texts: list[str] = []
+    for item in read(csv):
+        if isinstance(item, Cable):
+            try:
+                texts.extend(prepare(item, split)[1])
+            except ValueError:  # the ingest skips such a cable too
+                continue
+        if len(texts) >= n:
+            break
+    texts = texts[:n]
+    encoder.encode(texts[:64])  # warm-up
+    t0 = time.perf_counter()
+    encoder.encode(texts, batch_size=64)
+    return len(texts) / (time.perf_counter() - t0)
+
+
 def run(csv: Path, store: Path, backend: str, device: str, limit: float) -> dict[str, Any]:
     """One backend in this process, as `qa ingest` runs it (default settings), stopped by
     a Ctrl-C after ``limit`` seconds; the progress snapshots give the steady rate."""
@@ -69,12 +100,19 @@ def run(csv: Path, store: Path, backend: str, device: str, limit: float) -> dict
     finally:
         timer.cancel()
     encoding = [p for p in points if p.records > 0]
-    steady = None
+    steady = windows = None
     if len(encoding) >= 2:
         first, last = encoding[0], encoding[-1]
         if last.elapsed > first.elapsed:
-            steady = (last.paragraphs - first.paragraphs) / (last.elapsed - first.elapsed)
-    return {"summary": summary, "steady": steady, "encoded": encoding[-1] if encoding else None}
+            span = last.elapsed - first.elapsed
+            steady = (last.paragraphs - first.paragraphs) / span
+            windows = (last.records - first.records) / span
+    return {
+        "summary": summary,
+        "steady": steady,
+        "windows": windows,
+        "encoded": encoding[-1] if encoding else None,
+    }
 
 
 def main() -> int:
@@ -83,6 +121,9 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=20_000, help="rows of the generated CSV")
     parser.add_argument("--backends", default="torch,onnx-int8")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"))
+    parser.add_argument(
+        "--baseline-windows", type=int, default=1000, help="windows the model alone encodes"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-release-"))
@@ -97,6 +138,7 @@ def main() -> int:
     rates: dict[str, float] = {}
     for backend in args.backends.split(","):
         store = work / f"store-{backend}"
+        alone = model_rate(csv, backend, args.device, work, args.baseline_windows)
         got = run(csv, store, backend, args.device, args.seconds)
         summary = got["summary"]
         print(f"\n[{backend} on {args.device}] {args.seconds:.0f} s, then Ctrl-C")
@@ -112,6 +154,11 @@ def main() -> int:
         rates[backend] = steady
         wall = RELEASE_CABLES * per_cable / steady
         print(f"  steady: {steady:.1f} paragraphs/s of wall time")
+        print(
+            f"  {got['windows']:.1f} windows/s against {alone:.1f} for the model alone on "
+            f"the CSV's first {args.baseline_windows} windows: ratio "
+            f"{got['windows'] / alone:.2f}"
+        )
         print(
             f"  projected for {RELEASE_CABLES:,} cables ({RELEASE_CABLES * per_cable:,.0f} "
             f"paragraphs): {format_duration(wall)} ({wall / 3600:.1f} h)"
