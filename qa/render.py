@@ -9,6 +9,7 @@ restyle the output.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -344,16 +345,28 @@ def render_markdown(answer: Answer) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def tag_meanings(tags: Sequence[str]) -> str:
+    """`PREL (External Political Relations) · MX (Mexico)`, for the TAGs the dictionary
+    knows (`corpus/data/tags.tsv`); empty when it knows none."""
+    from corpus.tags import describe_tag
+
+    known = [(t, m) for t in tags if (m := describe_tag(t))]
+    return " · ".join(f"{t} ({m})" for t, m in known)
+
+
 def render_cable(cable: Any, para: str | None = None) -> Text:
     """A stored cable (`embeddings.ledger.StoredCable`), or one of its paragraphs."""
     out = Text()
     out.append(clean(cable.id), style="bold cyan")
     out.append("  " + clean(cable.subject or "") + "\n", style="bold")
     d = str(cable.date).zfill(8)
-    meta = f"{d[:4]}-{d[4:6]}-{d[6:]} · {cable.origin} · {cable.classification}"
+    approximate = " (year only)" if getattr(cable, "date_approximate", False) else ""
+    meta = f"{d[:4]}-{d[4:6]}-{d[6:]}{approximate} · {cable.origin} · {cable.classification}"
     if cable.tags:
         meta += " · " + " ".join(cable.tags)
     out.append(clean(meta) + "\n", style="dim")
+    if meanings := tag_meanings(cable.tags):
+        out.append(clean("TAGS: " + meanings) + "\n", style="dim")
     if cable.refs:
         out.append(clean("REF: " + " ".join(cable.refs)) + "\n", style="dim")
     if cable.partial:

@@ -207,3 +207,29 @@ def test_compact_filter_line_wraps_between_values() -> None:
         "filters read from the question: 2005 preferred",
         "   origin Embassy Madrid",
     ]
+
+
+def test_qa_show_gives_tag_meanings_and_keeps_unknown_codes() -> None:
+    from types import SimpleNamespace
+
+    from qa.render import render_cable, tag_meanings
+
+    assert tag_meanings(("PREL", "MX", "ZZQQ")) == (
+        "PREL (external political relations) · MX (Mexico)"
+    )
+    assert tag_meanings(("ZZQQ",)) == ""
+    cable = SimpleNamespace(
+        id="06MEXICO3305",
+        subject="S",
+        date=20060615,
+        date_approximate=True,
+        origin="Embassy Mexico",
+        classification="CONFIDENTIAL",
+        tags=("PREL", "ZZQQ"),
+        refs=(),
+        partial=False,
+        paragraphs=(),
+    )
+    lines = render_cable(cable).plain.splitlines()
+    assert lines[1] == "2006-06-15 (year only) · Embassy Mexico · CONFIDENTIAL · PREL ZZQQ"
+    assert lines[2] == "TAGS: PREL (external political relations)"

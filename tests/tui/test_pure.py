@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.tags import describe_tag
 from embeddings.errors import StoreError
 from qa.answer import Answer, Filters, Hit
 from qa.tui.app import describe_error
@@ -11,7 +12,6 @@ from qa.tui.safe import clean, one_line
 from qa.tui.screens.filters import FilterError, parse_filters
 from qa.tui.screens.open_cable import parse_cable_id
 from qa.tui.session import Turn, citation_line, session_markdown, without
-from qa.tui.tags import describe_tag
 from qa.tui.widgets.result_card import card_content
 
 CLEAN_CASES = [

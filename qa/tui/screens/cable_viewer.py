@@ -14,11 +14,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from corpus.tags import describe_tag
 from qa.answer import Hit, Neighbours
 from qa.tui.ports import StoredCableLike, StoredParagraphLike
 from qa.tui.safe import clean, one_line
 from qa.tui.serial import SerialEngine
-from qa.tui.tags import describe_tag
 from qa.tui.widgets.result_card import HIGHLIGHT_STYLE
 
 
