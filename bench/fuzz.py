@@ -46,11 +46,15 @@ def cable_page(cable_id: str) -> Path:
     return next((CORPUS / "cablegate-2010").glob(f"cable/*/*/{cable_id}.html"))
 
 
-def bases() -> dict[str, bytes]:
-    """name (with its extension) → bytes of a real cable, read from the shared corpus."""
-    found = {f"{cable_id}.html": cable_page(cable_id).read_bytes() for cable_id in HTML_BASES}
-    found["06MEXICO3305.md"] = SEED.read_bytes()
-    rows = "".join(record for _, record in islice(_records(SAMPLE_CSV), CSV_ROWS))
+def bases(
+    page: Callable[[str], Path] = cable_page, seed: Path = SEED, csv: Path = SAMPLE_CSV
+) -> dict[str, bytes]:
+    """name (with its extension) → bytes of a real cable: from the shared corpus, or
+    where `page` (cable ID → its cablegate page), `seed` and `csv` say (the tests' own
+    copies)."""
+    found = {f"{cable_id}.html": page(cable_id).read_bytes() for cable_id in HTML_BASES}
+    found["06MEXICO3305.md"] = seed.read_bytes()
+    rows = "".join(record for _, record in islice(_records(csv), CSV_ROWS))
     found["cables.csv"] = rows.encode("utf-8")
     return found
 
