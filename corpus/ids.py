@@ -13,12 +13,12 @@ import re
 # code letters (a few carry spaces when written out: `BUENOS AIRES 1462`).
 _CANONICAL = re.compile(r"^(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
 _WRITTEN = re.compile(
-    r"^\s*(?:(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])"
+    r"^\s*(?:(?:19|20)?(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])"
     r"\s*(?P<number>\d{1,7})\s*$"
 )
-# One reference inside a REF line: optional two-digit year, origin words, number.
+# One reference inside a REF line: optional year (`05` or `2005`), origin words, number.
 _REF_ITEM = re.compile(
-    r"(?<![\w/])(?:(?P<year>\d{2})\s+)?"
+    r"(?<![\w/])(?:(?:19|20)?(?P<year>\d{2})\s+)?"
     r"(?P<origin>(?:[A-Z][A-Z'-]{1,}|[a-z][a-z'-]{1,})(?:\s(?:[A-Z][A-Z'-]+|[a-z][a-z'-]+)){0,2})"
     r"\s+(?P<number>\d{1,7})(?![\d/.:-]|\s*(?:OF|of)\s+\d)(?!\s*\(?[A-Z]\))"
 )
@@ -100,6 +100,14 @@ _NOT_ORIGINS = frozenset(
 )
 
 
+# Words that open a reference without being its origin: `EMBASSY VIENNA 12`.
+_SENDERS = frozenset({"EMBASSY", "AMEMBASSY", "AMCONSUL", "CONSULATE", "USMISSION"})
+# Words that mark an item as a report, not a cable: `DAO MADRID IIR 6 889 0272 08`.
+_NOT_CABLES = frozenset({"IIR", "DAO", "USDAO", "TDX", "FBIS"})
+# Other spellings of an origin's code in reference IDs.
+_ALIASES = {"SECSTATE": "STATE"}
+
+
 def _code(origin: str) -> str:
     return re.sub(r"[^A-Z]", "", origin.upper())
 
@@ -138,19 +146,37 @@ def id_year(cable_id: str) -> int | None:
     return yy + (2000 if yy < 50 else 1900)
 
 
-def parse_refs(text: str, default_year: int | str) -> tuple[str, ...]:
-    """The cables a REF line cites, canonical and in order, without repeats."""
+def parse_refs(text: str, year: int | str, cited_by: str | None = None) -> tuple[str, ...]:
+    """The cables a REF line cites, canonical and in order, without repeats.
+
+    A reference states its year (`05 PARIS 7528`, `2009 BERLIN 1528`) or leaves it
+    to the convention that a bare number is this year's traffic (`year`, the
+    citing cable's). Numbers restart every January, so a bare number of the
+    citing cable's own post above its own number (`cited_by` 05PARIS104 citing
+    `PARIS 8729`) cannot be this year's: it is read as last year's. Items that are
+    not cables (intelligence reports, `DAO MADRID IIR 6 889 0272 08`; a redacted
+    `XXXXXXXXXXXX 123`) are left out.
+    """
+    own = _CANONICAL.match(cited_by) if cited_by else None
     found: list[str] = []
     for match in _REF_ITEM.finditer(text):
         words = match["origin"].upper().split()
-        while words and words[0] in _NOT_ORIGINS:
+        while words and words[0] in _NOT_ORIGINS | _SENDERS:
             words.pop(0)
-        if not words or any(word in _NOT_ORIGINS for word in words):
+        if not words or any(word in _NOT_ORIGINS | _NOT_CABLES for word in words):
             continue
         if len(words[-1]) == 1:  # a list label glued to the origin: `A. PARIS`
             continue
-        year = match["year"] or _two_digit(default_year)
-        ref = f"{year}{_code(' '.join(words))}{int(match['number'])}"
+        code = _code(" ".join(words))
+        code = _ALIASES.get(code, code)
+        if set(code) == {"X"}:  # redacted
+            continue
+        number = int(match["number"])
+        written = match["year"]
+        yy = written or _two_digit(year)
+        if not written and own and own["origin"] == code and number > int(own["number"]):
+            yy = _two_digit(int(own["year"]) - 1)
+        ref = f"{yy}{code}{number}"
         if ref not in found:
             found.append(ref)
     return tuple(found)

@@ -124,7 +124,7 @@ HEADERS = [
         "05PARIS104",
         "GTMO AND DJAMEL BEGHAL TRIAL UPDATES",
         ("FR", "PGOV", "PINR", "PREL", "KISL"),
-        ("05PARIS8729", "05PARIS8918"),
+        ("04PARIS8729", "04PARIS8918"),
     ),
     (
         "10NAIROBI59",

@@ -7,7 +7,29 @@ import pytest
 from corpus.ids import canonical_id, find_cable_ids, parse_refs
 
 REFS = [
-    ("05PARIS104", "A. PARIS 8729 B. PARIS 8918", 2005, ("05PARIS8729", "05PARIS8918")),
+    # Numbers restart each January: PARIS 8729, cited by PARIS 104, is last year's.
+    ("05PARIS104", "A. PARIS 8729 B. PARIS 8918", 2005, ("04PARIS8729", "04PARIS8918")),
+    ("10STATE9124", "A: STATE 120288", 2010, ("09STATE120288",)),
+    ("08MADRID552", "MADRID 449", 2008, ("08MADRID449",)),
+    (
+        "10BERLIN128",
+        "A. STATE 8403 B. 2009 BERLIN 1528 C. 2009 BERLIN 1377",
+        2010,
+        ("10STATE8403", "09BERLIN1528", "09BERLIN1377"),
+    ),
+    (
+        "07MADRID1805",
+        "A. SECSTATE 121837 B. 2006 MADRID 1914",
+        2007,
+        ("07STATE121837", "06MADRID1914"),
+    ),
+    (
+        "08MADRID1092",
+        "A. MADRID 790 B. MADRID 1021 C. DAO MADRID IIR 6 889 0272 08 D. XXXXXXXXXXXX 55",
+        2008,
+        ("08MADRID790", "08MADRID1021"),
+    ),
+    ("embassy", "EMBASSY VIENNA 12", 2009, ("09VIENNA12",)),
     (
         "08STATE15220",
         "a. 05 state 201650\nB. 05 berlin 3726",
@@ -42,7 +64,8 @@ REFS = [
 
 @pytest.mark.parametrize(("case", "text", "year", "expected"), REFS, ids=[r[0] for r in REFS])
 def test_parse_refs(case: str, text: str, year: int, expected: tuple[str, ...]) -> None:
-    assert parse_refs(text, year) == expected
+    cited_by = case if case[:2].isdigit() else None
+    assert parse_refs(text, year, cited_by) == expected
 
 
 CANONICAL = [
@@ -53,6 +76,7 @@ CANONICAL = [
     ("05PARIS104-glued", "05paris104", None, "05PARIS104"),
     ("66BUENOSAIRES2481", "BUENOS AIRES 2481", 1966, "66BUENOSAIRES2481"),
     ("no-year", "PARIS 104", None, None),
+    ("four-digit-year", "2006 MADRID 3104", None, "06MADRID3104"),
 ]
 
 
