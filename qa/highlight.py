@@ -179,6 +179,13 @@ def asks_for(question: str) -> str | None:
     return None
 
 
+def evidence_for(question: str) -> re.Pattern[str] | None:
+    """What a sentence holding the answer to this question contains (a number for
+    "how many", a date for "when", a title for "who"), or None when untyped."""
+    kind = asks_for(question)
+    return _EVIDENCE.get(kind) if kind else None
+
+
 def mark(
     text: str,
     question: str,
@@ -202,8 +209,7 @@ def mark(
     if not spans:
         return (0, len(text))
     wanted = {stem(t) for t in content_terms(question)}
-    kind = asks_for(question)
-    evidence = _EVIDENCE.get(kind) if kind else None
+    evidence = evidence_for(question)
     why = bool(_WHY.search(question))
     overlap = [
         sum((weights or {}).get(s, 1.0) for s in {stem(w) for w in words(text[a:b])} & wanted)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from qa.rescore import Candidate, Tuning, answered, coverage, rescore
+from qa.rescore import Candidate, Tuning, answered, coverage, fused, rescore
 
 
 def _cands(*texts: str) -> list[Candidate]:
@@ -72,7 +74,8 @@ def test_rescore_breaks_a_cosine_tie_with_coverage() -> None:
 def test_rescore_without_coverage_weight_keeps_cosine_order() -> None:
     cands = _cands("Nothing relevant here.", "Fungairino was forced out as chief prosecutor.")
     cands[0].cos = 0.6
-    ranked = rescore(cands, Tuning(coverage_weight=0.0), "Who forced out prosecutor Fungairino?")
+    words_off = Tuning(coverage_weight=0.0, sentence_weight=0.0, typed_weight=0.0)
+    ranked = rescore(cands, words_off, "Who forced out prosecutor Fungairino?")
     assert [c.pid for c in ranked] == [1, 2]
     assert all(c.coverage == 0.0 for c in ranked)
 
@@ -126,3 +129,49 @@ def test_near_ties_go_to_another_cable() -> None:
         6,
         7,
     ]  # a clear lead is kept
+
+
+_COSINE = Tuning(coverage_weight=0.0, lexical_weight=0.0, cable_weight=0.0, same_cable_penalty=0.0)
+"""Fused score = cosine, so only closeness moves the order."""
+
+
+def _closeness_cands() -> list[Candidate]:
+    """Four candidates whose fused order is 1-2-3-4; only 3 holds the question in one
+    sentence (and the number asked for)."""
+    texts = (
+        "The ministry spoke of refugees. Later, the camps in the north were discussed.",
+        "Refugees crossed the border. Camps were opened in the north.",
+        "Some 12,000 refugees now live in the northern camps, the ministry said.",
+        "Refugees in the northern camps number 30,000, officials said.",
+    )
+    return [
+        Candidate(pid=i, cos=0.70 - 0.01 * i, cable_id=f"C{i}", para="1", text=t)
+        for i, t in enumerate(texts, 1)
+    ]
+
+
+def test_closeness_reorders_the_first_few_by_the_sentence_holding_the_question() -> None:
+    question = "How many refugees live in the northern camps?"
+    plain = rescore(
+        _closeness_cands(), replace(_COSINE, sentence_weight=0, typed_weight=0), question
+    )
+    near = rescore(_closeness_cands(), _COSINE, question)
+    assert [c.pid for c in plain] == [1, 2, 3, 4]
+    assert near[0].pid == 3  # the question's words, and a number, in one sentence
+    assert {c.pid for c in near[:3]} == {c.pid for c in plain[:3]}  # who makes it: unchanged
+    assert near[3].pid == 4  # past `rerank_depth`: not re-ordered, even though it holds all
+    scores = [c.score for c in near]
+    assert scores == sorted(scores, reverse=True)
+    assert near[0].typed == 1.0 and near[0].sentence > near[1].sentence
+
+
+def test_the_answered_bar_reads_the_score_before_closeness() -> None:
+    question = "How many refugees live in the northern camps?"
+    plain = rescore(
+        _closeness_cands(), replace(_COSINE, sentence_weight=0, typed_weight=0), question
+    )
+    near = rescore(_closeness_cands(), _COSINE, question)
+    assert near[0].score > plain[0].score
+    assert fused(near) == pytest.approx(plain[0].score)
+    bar = Tuning(min_cos=0.0, min_score=plain[0].score + 1e-6)
+    assert not answered(near, bar) and not answered(plain, bar)
