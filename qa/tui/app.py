@@ -39,6 +39,7 @@ from qa.tui.session import (
     describe_filters,
     narrowed,
     session_markdown,
+    with_strict_dates,
     without,
 )
 from qa.tui.widgets.question_input import QuestionInput
@@ -68,6 +69,7 @@ class CableQAApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "filters", "Filters"),
         Binding("ctrl+o", "open_cable", "Open ID"),
+        Binding("ctrl+t", "strict_dates", "Strict dates"),
         Binding("ctrl+s", "export", "Export"),
         Binding("ctrl+n", "new_conversation", "New", show=False),
         Binding("question_mark", "help", "Keys"),
@@ -199,9 +201,8 @@ class CableQAApp(App[None]):
 
     def ask(self, question: str, filters: Filters, *, infer: bool = True) -> None:
         """Add a turn to the transcript and run it; a running question is superseded."""
-        turn = Turn(
-            len(self.turns) + 1, question, None if filters.is_empty() else filters, infer=infer
-        )
+        given = None if filters.is_empty() and not filters.strict_dates else filters
+        turn = Turn(len(self.turns) + 1, question, given, infer=infer)
         history = tuple(self.history)
         self.turns.append(turn)
         self.history.append(question)
@@ -270,6 +271,9 @@ class CableQAApp(App[None]):
         answer = event.turn.answer
         if answer is None:
             return
+        if event.name == "dates":  # not removed: strict dates become preferred, or back
+            self.reask(event.turn, strict=not answer.filters.strict_dates)
+            return
         if event.name in describe_filters_names(self.filters):
             self.filters = without(self.filters, event.name)
         self.ask(event.turn.question, without(answer.filters, event.name), infer=False)
@@ -281,6 +285,34 @@ class CableQAApp(App[None]):
         self.set_status(*self._state_note())
         summary = "; ".join(f"{k} {v}" for k, v in describe_filters(self.filters))
         self.notify(f"Filters for the next questions: {summary} (Ctrl+F to change)")
+
+    def action_strict_dates(self) -> None:
+        """Dates read from the next questions exclude other cables, or again only rank them;
+        the latest answer, if its dates only ranked, is asked again with them strict."""
+        strict = not self.filters.strict_dates
+        self.filters = with_strict_dates(self.filters, strict)
+        self.set_status(*self._state_note())
+        latest = self.turns[-1] if self.turns else None
+        if (
+            strict
+            and latest is not None
+            and latest.answer
+            and latest.answer.filters.dates_preferred
+        ):
+            self.notify("Dates strict: asking again without cables from other dates.")
+            self.reask(latest, strict=True)
+            return
+        if strict:
+            self.notify("Dates read from the next questions exclude other cables (Ctrl+T: off).")
+        else:
+            self.notify("Dates read from the next questions only rank the cables.")
+
+    def reask(self, turn: Turn, *, strict: bool) -> None:
+        """`turn`'s question again, its dates strict or preferred, its other filters as they
+        were given."""
+        self.ask(
+            turn.question, with_strict_dates(turn.filters or Filters(), strict), infer=turn.infer
+        )
 
     # -- reading --------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ user cannot write keeps the session in memory only.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def load(path: Path) -> Saved:
         if data.get("version") != VERSION:
             return Saved()
         turns = tuple(_turn(i, t) for i, t in enumerate(data["turns"], 1))
-        return Saved(turns, tuple(map(str, data["history"])), Filters.from_json(data["filters"]))
+        return Saved(turns, tuple(map(str, data["history"])), _filters(data["filters"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Saved()
 
@@ -65,7 +65,15 @@ def load(path: Path) -> Saved:
 def _filters_json(filters: Filters) -> dict[str, Any]:
     out = filters.to_json()
     out["dropped"] = [list(pair) for pair in filters.dropped]
+    out["strict_dates"] = filters.strict_dates
     return out
+
+
+def _filters(data: dict[str, Any]) -> Filters:
+    filters = Filters.from_json(data)
+    if "strict_dates" in data:  # `to_json` alone loses it where no date was read
+        filters = replace(filters, strict_dates=bool(data["strict_dates"]))
+    return filters
 
 
 def _turn_json(turn: Turn) -> dict[str, Any]:
@@ -88,13 +96,18 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
     return data
 
 
+def _answer(data: dict[str, Any]) -> Answer:
+    answer = Answer.from_json(data)
+    return replace(answer, filters=_filters(data["filters"]))
+
+
 def _turn(number: int, data: dict[str, Any]) -> Turn:
     filters = data["filters"]
     return Turn(
         number,
         str(data["question"]),
-        None if filters is None else Filters.from_json(filters),
-        None if data["answer"] is None else Answer.from_json(data["answer"]),
+        None if filters is None else _filters(filters),
+        None if data["answer"] is None else _answer(data["answer"]),
         data["error"],
         bool(data["infer"]),
     )

@@ -31,7 +31,9 @@ def citation_line(hit: Hit) -> str:
 
 
 def describe_filters(filters: Filters) -> list[tuple[str, str]]:
-    """(field, shown value) for each restriction in force, in a stable order."""
+    """(field, shown value) for each restriction in force, in a stable order; "dates" says
+    whether dates read from a question exclude other cables ("strict", `Ctrl+T`) or only
+    rank them ("preferred")."""
     shown: list[tuple[str, str]] = []
     for name in ("since", "until", "origin", "classification", "tag"):
         value = getattr(filters, name)
@@ -39,6 +41,10 @@ def describe_filters(filters: Filters) -> list[tuple[str, str]]:
             shown.append((name, one_line(str(value))))
     if filters.cable_ids:
         shown.append(("cable_ids", ", ".join(filters.cable_ids)))
+    if filters.strict_dates:
+        shown.append(("dates", "strict"))
+    elif filters.dates_preferred:
+        shown.append(("dates", "preferred"))
     return shown
 
 
@@ -56,8 +62,16 @@ def narrowed(filters: Filters, name: str, value: str) -> Filters:
     return replace(filters, **changes, inferred=())
 
 
+def with_strict_dates(filters: Filters, strict: bool = True) -> Filters:
+    """`filters` whose dates read from a question exclude other cables (`strict`) or only
+    rank them."""
+    return replace(filters, strict_dates=strict)
+
+
 def without(filters: Filters, name: str) -> Filters:
     """`filters` less one restriction, every remaining one now explicit."""
+    if name == "dates":
+        return replace(filters, strict_dates=False)
     changes: dict[str, Any] = {name: () if name == "cable_ids" else None}
     return replace(filters, **changes, inferred=())
 

@@ -17,6 +17,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "move between the input and the results"),
     ("c", "copy the focused citation with subject, date, origin"),
     ("Ctrl+F", "filters for the next questions"),
+    ("Ctrl+T", "strict dates: a date in the question excludes other cables"),
+    ("Space", "the whole paragraph of the focused result, or fold it"),
     ("Ctrl+O", "open a cable by ID"),
     ("Ctrl+S", "export the session to Markdown"),
     ("Ctrl+P", "command palette"),
