@@ -52,22 +52,24 @@ class FacetChip(Button):
 
 
 def facet_chips(facets: Facets) -> list[FacetChip]:
-    return [chip for chip in facet_row(facets) if isinstance(chip, FacetChip)]
+    return [chip for group in facet_groups(facets) for chip in group.query(FacetChip)]
 
 
-def facet_row(facets: Facets) -> list[Static | FacetChip]:
-    """Each facet's name, then its commonest values as buttons."""
+def facet_groups(facets: Facets) -> list[Flow]:
+    """Each facet's name with its commonest values as buttons, kept together on a line
+    where they fit."""
     periods = sorted(facets.years.items(), key=lambda kv: (-kv[1], kv[0]))
-    row: list[Static | FacetChip] = []
+    groups: list[Flow] = []
     for name, shown, counts in (
         ("period", "quarters" if facets.by == "quarter" else "years", periods),
         ("origin", "posts", list(facets.origins.items())),
         ("tag", "TAGs", list(facets.tags.items())),
     ):
         if counts:
-            row.append(Static(Content(shown), classes="facets-label"))
-            row += [FacetChip(name, value, count) for value, count in counts[:FACETS_SHOWN]]
-    return row
+            chips = [FacetChip(name, value, count) for value, count in counts[:FACETS_SHOWN]]
+            label = Static(Content(shown), classes="facets-label")
+            groups.append(Flow(label, *chips, classes="facet-group"))
+    return groups
 
 
 class TurnView(Vertical):
@@ -118,7 +120,7 @@ class TurnView(Vertical):
                 Content(f"{n} best cable{'s' if n != 1 else ''}:"), classes="facets-label facets-count"
             )
             facets.display = True
-            facets.mount_all([label, *facet_row(answer.facets)])
+            facets.mount_all([label, *facet_groups(answer.facets)])
         status = self.query_one(".status", Static)
         status.remove_class("pending")
         if not answer.hits:
