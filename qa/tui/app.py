@@ -27,7 +27,7 @@ from qa.tui.commands import CableIdProvider
 from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
 from qa.tui.ports import EngineLike
 from qa.tui.safe import one_line
-from qa.tui.saved import Saved, load, save, session_path
+from qa.tui.saved import Saved, load, new_id, save, session_path
 from qa.tui.screens.cable_viewer import CableScreen
 from qa.tui.screens.filters import FiltersScreen
 from qa.tui.screens.help import HelpScreen
@@ -96,6 +96,7 @@ class CableQAApp(App[None]):
         self.turns: list[Turn] = []
         self.history: list[str] = []  # questions of the current conversation, for follow-ups
         self.session = session
+        self.session_id = new_id()  # this TUI's session in the file, beside other TUIs'
         self.restored = load(session) if session is not None else Saved()
         self.filters, self.history = self.restored.filters, list(self.restored.history)
 
@@ -135,7 +136,8 @@ class CableQAApp(App[None]):
 
     def save_session(self) -> None:
         if self.session is not None:
-            save(self.session, Saved(tuple(self.turns), tuple(self.history), self.filters))
+            saved = Saved(tuple(self.turns), tuple(self.history), self.filters)
+            save(self.session, saved, self.session_id)
 
     def set_status(self, note: str, state: str) -> None:
         bar = self.query_one("#status-bar", Static)

@@ -117,7 +117,8 @@ class TurnView(Vertical):
             facets = self.query_one(".facets", Flow)
             n = answer.facets.cables
             label = Static(
-                Content(f"{n} best cable{'s' if n != 1 else ''}:"), classes="facets-label facets-count"
+                Content(f"{n} best cable{'s' if n != 1 else ''}:"),
+                classes="facets-label facets-count",
             )
             facets.display = True
             facets.mount_all([label, *facet_groups(answer.facets)])
