@@ -20,13 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from corpus.errors import CableQAError
 from qa.answer import Filters
 from qa.config import Settings
 from qa.tui.commands import CableIdProvider
 from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
 from qa.tui.ports import EngineLike
-from qa.tui.safe import one_line
+from qa.tui.safe import describe_error
 from qa.tui.saved import Saved, load, new_id, save, session_path
 from qa.tui.screens.cable_viewer import CableScreen
 from qa.tui.screens.filters import FiltersScreen
@@ -37,8 +36,10 @@ from qa.tui.session import (
     Turn,
     citation_line,
     describe_filters,
+    export_path,
     narrowed,
     session_markdown,
+    summary,
     with_strict_dates,
     without,
 )
@@ -51,15 +52,6 @@ WELCOME = (
     "Each answer cites the paragraphs that answer it; Enter on a result opens the cable. "
     "Press ? for the keys."
 )
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line for a notification: the message people can act on, not a traceback; an
-    exception the project does not raise on purpose is named as the bug it is."""
-    text = one_line(str(exc)) or type(exc).__name__
-    if not isinstance(exc, (CableQAError, OSError)):
-        text = f"this is a bug, please report it: {type(exc).__name__}: {text}"
-    return text if len(text) <= 300 else text[:297] + "…"
 
 
 class CableQAApp(App[None]):
@@ -150,7 +142,7 @@ class CableQAApp(App[None]):
             if parts:
                 parts.append("  ")
             parts.append(("Filters: ", "$text-muted"))
-            parts.append("; ".join(f"{k} {v}" for k, v in shown))
+            parts.append(summary(self.filters))
         elif not note:
             parts.append(("No filters (Ctrl+F to add)", "$text-muted"))
         bar.update(Content.assemble(*parts))
@@ -276,7 +268,7 @@ class CableQAApp(App[None]):
         if event.name == "dates":  # not removed: strict dates become preferred, or back
             self.reask(event.turn, strict=not answer.filters.strict_dates)
             return
-        if event.name in describe_filters_names(self.filters):
+        if event.name in dict(describe_filters(self.filters)):
             self.filters = without(self.filters, event.name)
         self.ask(event.turn.question, without(answer.filters, event.name), infer=False)
 
@@ -285,36 +277,26 @@ class CableQAApp(App[None]):
         """Narrow the next questions to a period, post or TAG of an answer's best cables."""
         self.filters = narrowed(self.filters, event.name, event.value)
         self.set_status(*self._state_note())
-        summary = "; ".join(f"{k} {v}" for k, v in describe_filters(self.filters))
-        self.notify(f"Filters for the next questions: {summary} (Ctrl+F to change)")
+        self.notify(f"Filters for the next questions: {summary(self.filters)} (Ctrl+F to change)")
 
     def action_strict_dates(self) -> None:
-        """Dates read from the next questions exclude other cables, or again only rank them;
-        the latest answer, if its dates only ranked, is asked again with them strict."""
+        """Dates read from the next questions exclude other cables, or only rank them again;
+        a latest answer whose dates only ranked is asked again with them strict."""
         strict = not self.filters.strict_dates
         self.filters = with_strict_dates(self.filters, strict)
         self.set_status(*self._state_note())
         latest = self.turns[-1] if self.turns else None
-        if (
-            strict
-            and latest is not None
-            and latest.answer
-            and latest.answer.filters.dates_preferred
-        ):
+        if strict and latest and latest.answer and latest.answer.filters.dates_preferred:
             self.notify("Dates strict: asking again without cables from other dates.")
             self.reask(latest, strict=True)
-            return
-        if strict:
-            self.notify("Dates read from the next questions exclude other cables (Ctrl+T: off).")
         else:
-            self.notify("Dates read from the next questions only rank the cables.")
+            how = "exclude other cables (Ctrl+T: off)" if strict else "only rank the cables"
+            self.notify(f"Dates read from the next questions {how}.")
 
     def reask(self, turn: Turn, *, strict: bool) -> None:
-        """`turn`'s question again, its dates strict or preferred, its other filters as they
-        were given."""
-        self.ask(
-            turn.question, with_strict_dates(turn.filters or Filters(), strict), infer=turn.infer
-        )
+        """`turn`'s question again, its dates strict or preferred, its other filters kept."""
+        filters = with_strict_dates(turn.filters or Filters(), strict)
+        self.ask(turn.question, filters, infer=turn.infer)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -346,9 +328,7 @@ class CableQAApp(App[None]):
             if filters is not None:
                 self.filters = filters
                 self.set_status(*self._state_note())
-                shown = describe_filters(filters)
-                summary = "; ".join(f"{k} {v}" for k, v in shown) or "none"
-                self.notify(f"Filters for the next questions: {summary}")
+                self.notify(f"Filters for the next questions: {summary(filters) or 'none'}")
 
         self.push_screen(FiltersScreen(self.filters), chosen)
 
@@ -365,21 +345,13 @@ class CableQAApp(App[None]):
         if not self.turns:
             self.notify("Nothing to export yet.", severity="warning")
             return
-        path = self.export_path()
+        path = export_path(self.export_dir)
         try:
             path.write_text(session_markdown(self.turns), encoding="utf-8")
         except OSError as exc:
             self.notify(describe_error(exc), title="Export failed", severity="error")
             return
         self.notify(str(path), title="Session exported")
-
-    def export_path(self) -> Path:
-        path = self.export_dir / "cable-qa-session.md"
-        n = 2
-        while path.exists():
-            path = self.export_dir / f"cable-qa-session-{n}.md"
-            n += 1
-        return path
 
     def action_new_conversation(self) -> None:
         self.history.clear()
@@ -402,25 +374,21 @@ class CableQAApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield SystemCommand(
-            "Open cable by ID", "Read a cable from the store", self.action_open_cable
-        )
-        yield SystemCommand("Filters", "Dates, origin, classification, TAG", self.action_filters)
-        yield SystemCommand("Copy citation", "Copy the focused citation", self.action_copy_citation)
-        yield SystemCommand("Export session", "Write the session as Markdown", self.action_export)
-        yield SystemCommand(
-            "New conversation", "Forget earlier questions", self.action_new_conversation
-        )
-        yield SystemCommand("Keys", "Show the keys", self.action_help)
+        for title, what, action in (
+            ("Open cable by ID", "Read a cable from the store", self.action_open_cable),
+            ("Filters", "Dates, origin, classification, TAG", self.action_filters),
+            ("Strict dates", "A question's date excludes other cables", self.action_strict_dates),
+            ("Copy citation", "Copy the focused citation", self.action_copy_citation),
+            ("Export session", "Write the session as Markdown", self.action_export),
+            ("New conversation", "Forget earlier questions", self.action_new_conversation),
+            ("Keys", "Show the keys", self.action_help),
+        ):
+            yield SystemCommand(title, what, action)
         yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:
         if self.engine is not None and self._owns_engine:
             self.engine.close()
-
-
-def describe_filters_names(filters: Filters) -> set[str]:
-    return {name for name, _ in describe_filters(filters)}
 
 
 def run(settings: Settings, *, engine: EngineLike | None = None, new: bool = False) -> None:

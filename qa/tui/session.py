@@ -6,6 +6,7 @@ Kept free of Textual so the export can be tested and reused on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from qa.answer import Answer, Filters, Hit
@@ -46,6 +47,11 @@ def describe_filters(filters: Filters) -> list[tuple[str, str]]:
     elif filters.dates_preferred:
         shown.append(("dates", "preferred"))
     return shown
+
+
+def summary(filters: Filters) -> str:
+    """The restrictions in force on one line: "origin Madrid; dates strict"."""
+    return "; ".join(f"{name} {value}" for name, value in describe_filters(filters))
 
 
 def narrowed(filters: Filters, name: str, value: str) -> Filters:
@@ -105,6 +111,16 @@ def turn_markdown(turn: Turn) -> str:
         lines += [f"{hit.rank}. **{citation_line(hit)}** ({one_line(hit.classification)})", ""]
         lines += [_quote(hit.text), ""]
     return "\n".join(lines)
+
+
+def export_path(folder: Path) -> Path:
+    """`cable-qa-session.md` in `folder`, numbered past the exports already there."""
+    path = folder / "cable-qa-session.md"
+    n = 2
+    while path.exists():
+        path = folder / f"cable-qa-session-{n}.md"
+        n += 1
+    return path
 
 
 def session_markdown(turns: list[Turn]) -> str:
