@@ -20,14 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from corpus.errors import CableQAError
 from qa.answer import Filters
 from qa.config import Settings
 from qa.tui.commands import CableIdProvider
 from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
 from qa.tui.ports import EngineLike
-from qa.tui.safe import one_line
-from qa.tui.saved import Saved, load, save, session_path
+from qa.tui.safe import describe_error
+from qa.tui.saved import Saved, load, new_id, save, session_path
 from qa.tui.screens.cable_viewer import CableScreen
 from qa.tui.screens.filters import FiltersScreen
 from qa.tui.screens.help import HelpScreen
@@ -37,8 +36,11 @@ from qa.tui.session import (
     Turn,
     citation_line,
     describe_filters,
+    export_path,
     narrowed,
     session_markdown,
+    summary,
+    with_strict_dates,
     without,
 )
 from qa.tui.widgets.question_input import QuestionInput
@@ -52,15 +54,6 @@ WELCOME = (
 )
 
 
-def describe_error(exc: BaseException) -> str:
-    """One line for a notification: the message people can act on, not a traceback; an
-    exception the project does not raise on purpose is named as the bug it is."""
-    text = one_line(str(exc)) or type(exc).__name__
-    if not isinstance(exc, (CableQAError, OSError)):
-        text = f"this is a bug, please report it: {type(exc).__name__}: {text}"
-    return text if len(text) <= 300 else text[:297] + "…"
-
-
 class CableQAApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cable-qa"
@@ -68,6 +61,7 @@ class CableQAApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "filters", "Filters"),
         Binding("ctrl+o", "open_cable", "Open ID"),
+        Binding("ctrl+t", "strict_dates", "Strict dates"),
         Binding("ctrl+s", "export", "Export"),
         Binding("ctrl+n", "new_conversation", "New", show=False),
         Binding("question_mark", "help", "Keys"),
@@ -94,6 +88,7 @@ class CableQAApp(App[None]):
         self.turns: list[Turn] = []
         self.history: list[str] = []  # questions of the current conversation, for follow-ups
         self.session = session
+        self.session_id = new_id()  # this TUI's session in the file, beside other TUIs'
         self.restored = load(session) if session is not None else Saved()
         self.filters, self.history = self.restored.filters, list(self.restored.history)
 
@@ -133,7 +128,8 @@ class CableQAApp(App[None]):
 
     def save_session(self) -> None:
         if self.session is not None:
-            save(self.session, Saved(tuple(self.turns), tuple(self.history), self.filters))
+            saved = Saved(tuple(self.turns), tuple(self.history), self.filters)
+            save(self.session, saved, self.session_id)
 
     def set_status(self, note: str, state: str) -> None:
         bar = self.query_one("#status-bar", Static)
@@ -146,7 +142,7 @@ class CableQAApp(App[None]):
             if parts:
                 parts.append("  ")
             parts.append(("Filters: ", "$text-muted"))
-            parts.append("; ".join(f"{k} {v}" for k, v in shown))
+            parts.append(summary(self.filters))
         elif not note:
             parts.append(("No filters (Ctrl+F to add)", "$text-muted"))
         bar.update(Content.assemble(*parts))
@@ -199,9 +195,8 @@ class CableQAApp(App[None]):
 
     def ask(self, question: str, filters: Filters, *, infer: bool = True) -> None:
         """Add a turn to the transcript and run it; a running question is superseded."""
-        turn = Turn(
-            len(self.turns) + 1, question, None if filters.is_empty() else filters, infer=infer
-        )
+        given = None if filters.is_empty() and not filters.strict_dates else filters
+        turn = Turn(len(self.turns) + 1, question, given, infer=infer)
         history = tuple(self.history)
         self.turns.append(turn)
         self.history.append(question)
@@ -270,7 +265,10 @@ class CableQAApp(App[None]):
         answer = event.turn.answer
         if answer is None:
             return
-        if event.name in describe_filters_names(self.filters):
+        if event.name == "dates":  # not removed: strict dates become preferred, or back
+            self.reask(event.turn, strict=not answer.filters.strict_dates)
+            return
+        if event.name in dict(describe_filters(self.filters)):
             self.filters = without(self.filters, event.name)
         self.ask(event.turn.question, without(answer.filters, event.name), infer=False)
 
@@ -279,8 +277,26 @@ class CableQAApp(App[None]):
         """Narrow the next questions to a period, post or TAG of an answer's best cables."""
         self.filters = narrowed(self.filters, event.name, event.value)
         self.set_status(*self._state_note())
-        summary = "; ".join(f"{k} {v}" for k, v in describe_filters(self.filters))
-        self.notify(f"Filters for the next questions: {summary} (Ctrl+F to change)")
+        self.notify(f"Filters for the next questions: {summary(self.filters)} (Ctrl+F to change)")
+
+    def action_strict_dates(self) -> None:
+        """Dates read from the next questions exclude other cables, or only rank them again;
+        a latest answer whose dates only ranked is asked again with them strict."""
+        strict = not self.filters.strict_dates
+        self.filters = with_strict_dates(self.filters, strict)
+        self.set_status(*self._state_note())
+        latest = self.turns[-1] if self.turns else None
+        if strict and latest and latest.answer and latest.answer.filters.dates_preferred:
+            self.notify("Dates strict: asking again without cables from other dates.")
+            self.reask(latest, strict=True)
+        else:
+            how = "exclude other cables (Ctrl+T: off)" if strict else "only rank the cables"
+            self.notify(f"Dates read from the next questions {how}.")
+
+    def reask(self, turn: Turn, *, strict: bool) -> None:
+        """`turn`'s question again, its dates strict or preferred, its other filters kept."""
+        filters = with_strict_dates(turn.filters or Filters(), strict)
+        self.ask(turn.question, filters, infer=turn.infer)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -312,9 +328,7 @@ class CableQAApp(App[None]):
             if filters is not None:
                 self.filters = filters
                 self.set_status(*self._state_note())
-                shown = describe_filters(filters)
-                summary = "; ".join(f"{k} {v}" for k, v in shown) or "none"
-                self.notify(f"Filters for the next questions: {summary}")
+                self.notify(f"Filters for the next questions: {summary(filters) or 'none'}")
 
         self.push_screen(FiltersScreen(self.filters), chosen)
 
@@ -331,21 +345,13 @@ class CableQAApp(App[None]):
         if not self.turns:
             self.notify("Nothing to export yet.", severity="warning")
             return
-        path = self.export_path()
+        path = export_path(self.export_dir)
         try:
             path.write_text(session_markdown(self.turns), encoding="utf-8")
         except OSError as exc:
             self.notify(describe_error(exc), title="Export failed", severity="error")
             return
         self.notify(str(path), title="Session exported")
-
-    def export_path(self) -> Path:
-        path = self.export_dir / "cable-qa-session.md"
-        n = 2
-        while path.exists():
-            path = self.export_dir / f"cable-qa-session-{n}.md"
-            n += 1
-        return path
 
     def action_new_conversation(self) -> None:
         self.history.clear()
@@ -368,25 +374,21 @@ class CableQAApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield SystemCommand(
-            "Open cable by ID", "Read a cable from the store", self.action_open_cable
-        )
-        yield SystemCommand("Filters", "Dates, origin, classification, TAG", self.action_filters)
-        yield SystemCommand("Copy citation", "Copy the focused citation", self.action_copy_citation)
-        yield SystemCommand("Export session", "Write the session as Markdown", self.action_export)
-        yield SystemCommand(
-            "New conversation", "Forget earlier questions", self.action_new_conversation
-        )
-        yield SystemCommand("Keys", "Show the keys", self.action_help)
+        for title, what, action in (
+            ("Open cable by ID", "Read a cable from the store", self.action_open_cable),
+            ("Filters", "Dates, origin, classification, TAG", self.action_filters),
+            ("Strict dates", "A question's date excludes other cables", self.action_strict_dates),
+            ("Copy citation", "Copy the focused citation", self.action_copy_citation),
+            ("Export session", "Write the session as Markdown", self.action_export),
+            ("New conversation", "Forget earlier questions", self.action_new_conversation),
+            ("Keys", "Show the keys", self.action_help),
+        ):
+            yield SystemCommand(title, what, action)
         yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:
         if self.engine is not None and self._owns_engine:
             self.engine.close()
-
-
-def describe_filters_names(filters: Filters) -> set[str]:
-    return {name for name, _ in describe_filters(filters)}
 
 
 def run(settings: Settings, *, engine: EngineLike | None = None, new: bool = False) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.errors import CableQAError
+
 CONTROL = re.compile(r"(?P<control>[\x00-\x08\x0b-\x1f\x7f-\x9f])")
 """C0 and C1 control characters except tab and newline (ESC, CSI, BEL, ...)."""
 
@@ -30,3 +32,12 @@ def clean(text: str) -> str:
 def one_line(text: str) -> str:
     """`clean` text folded onto one line, for headers and list entries."""
     return " ".join(clean(text).split())
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a notification: the message people can act on, not a traceback; an
+    exception the project does not raise on purpose is named as the bug it is."""
+    text = one_line(str(exc)) or type(exc).__name__
+    if not isinstance(exc, (CableQAError, OSError)):
+        text = f"this is a bug, please report it: {type(exc).__name__}: {text}"
+    return text if len(text) <= 300 else text[:297] + "…"

@@ -1,15 +1,23 @@
 """The TUI's conversation kept in the store folder, so `qa tui` opens where it was left.
 
-One JSON file, written whole (through a temporary file) after every answer;
-`qa tui --new` starts afresh. A file that cannot be read (another version, a
-partial copy) is set aside as an empty session, never an error; a store the
-user cannot write keeps the session in memory only.
+One JSON file holding the sessions of the last few TUIs that ran on the store, newest
+first; `qa tui` reopens the newest. Each TUI saves only its own session, after every
+answer: it reads the file, puts its session first, and writes the whole through a
+temporary file of its own (atomic, `os.replace`), under a lock file where the system has
+`flock`, so two TUIs open on one store never overwrite each other's conversations.
+`qa tui --new` starts afresh. A file that cannot be read (another version, a partial
+copy) is set aside as an empty session, never an error; a store the user cannot write
+keeps the session in memory only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from dataclasses import dataclass, field
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +25,10 @@ from qa.answer import Answer, Filters
 from qa.tui.session import Turn
 
 SESSION_FILE = "tui-session.json"
-VERSION = 1
+VERSION = 2
+"""1: one session, the file's whole object; 2: `{"version", "sessions": [...]}`."""
+KEPT = 5
+"""Sessions kept in the file: the newest, and those of other TUIs that ran lately."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,39 +44,94 @@ def session_path(store: Path) -> Path:
     return store / SESSION_FILE
 
 
-def save(path: Path, saved: Saved) -> bool:
-    """Write the session; False when the folder cannot be written."""
-    data = {
-        "version": VERSION,
+def new_id() -> str:
+    """One TUI's name for its session in the file."""
+    return uuid.uuid4().hex
+
+
+def save(path: Path, saved: Saved, session_id: str = "default") -> bool:
+    """Put this TUI's session (`session_id`) first in the file, keeping the others; False
+    when the folder cannot be written."""
+    mine = {
+        "id": session_id,
         "history": list(saved.history),
         "filters": _filters_json(saved.filters),
         "turns": [_turn_json(t) for t in saved.turns],
     }
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{session_id[:8]}.tmp")
     try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        with _locked(path):
+            others = [s for s in _sessions(path) if s.get("id") != session_id]
+            data = {"version": VERSION, "sessions": [mine, *others][:KEPT]}
+            with tmp.open("w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
     except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         return False
     return True
 
 
 def load(path: Path) -> Saved:
-    """The saved session, or an empty one when there is none that can be read."""
+    """The newest saved session, or an empty one when there is none that can be read."""
+    try:
+        sessions = _sessions(path)
+        return _saved(sessions[0]) if sessions else Saved()
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Saved()
+
+
+def _sessions(path: Path) -> list[dict[str, Any]]:
+    """The sessions in the file, newest first; none when it is missing or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            return Saved()
-        turns = tuple(_turn(i, t) for i, t in enumerate(data["turns"], 1))
-        return Saved(turns, tuple(map(str, data["history"])), Filters.from_json(data["filters"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Saved()
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    if data.get("version") == 1:
+        return [data]
+    if data.get("version") != VERSION or not isinstance(data.get("sessions"), list):
+        return []
+    return [s for s in data["sessions"] if isinstance(s, dict)]
+
+
+def _saved(data: dict[str, Any]) -> Saved:
+    turns = tuple(_turn(i, t) for i, t in enumerate(data["turns"], 1))
+    return Saved(turns, tuple(map(str, data["history"])), _filters(data["filters"]))
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """The session file to this process alone while it reads and rewrites it."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): the write is still atomic
+        yield
+        return
+    with path.with_name(f".{path.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _filters_json(filters: Filters) -> dict[str, Any]:
     out = filters.to_json()
     out["dropped"] = [list(pair) for pair in filters.dropped]
+    out["strict_dates"] = filters.strict_dates
     return out
+
+
+def _filters(data: dict[str, Any]) -> Filters:
+    filters = Filters.from_json(data)
+    if "strict_dates" in data:  # `to_json` alone loses it where no date was read
+        filters = replace(filters, strict_dates=bool(data["strict_dates"]))
+    return filters
 
 
 def _turn_json(turn: Turn) -> dict[str, Any]:
@@ -88,13 +154,18 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
     return data
 
 
+def _answer(data: dict[str, Any]) -> Answer:
+    answer = Answer.from_json(data)
+    return replace(answer, filters=_filters(data["filters"]))
+
+
 def _turn(number: int, data: dict[str, Any]) -> Turn:
     filters = data["filters"]
     return Turn(
         number,
         str(data["question"]),
-        None if filters is None else Filters.from_json(filters),
-        None if data["answer"] is None else Answer.from_json(data["answer"]),
+        None if filters is None else _filters(filters),
+        None if data["answer"] is None else _answer(data["answer"]),
         data["error"],
         bool(data["infer"]),
     )

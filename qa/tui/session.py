@@ -6,6 +6,7 @@ Kept free of Textual so the export can be tested and reused on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from qa.answer import Answer, Filters, Hit
@@ -31,7 +32,9 @@ def citation_line(hit: Hit) -> str:
 
 
 def describe_filters(filters: Filters) -> list[tuple[str, str]]:
-    """(field, shown value) for each restriction in force, in a stable order."""
+    """(field, shown value) for each restriction in force, in a stable order; "dates" says
+    whether dates read from a question exclude other cables ("strict", `Ctrl+T`) or only
+    rank them ("preferred")."""
     shown: list[tuple[str, str]] = []
     for name in ("since", "until", "origin", "classification", "tag"):
         value = getattr(filters, name)
@@ -39,7 +42,16 @@ def describe_filters(filters: Filters) -> list[tuple[str, str]]:
             shown.append((name, one_line(str(value))))
     if filters.cable_ids:
         shown.append(("cable_ids", ", ".join(filters.cable_ids)))
+    if filters.strict_dates:
+        shown.append(("dates", "strict"))
+    elif filters.dates_preferred:
+        shown.append(("dates", "preferred"))
     return shown
+
+
+def summary(filters: Filters) -> str:
+    """The restrictions in force on one line: "origin Madrid; dates strict"."""
+    return "; ".join(f"{name} {value}" for name, value in describe_filters(filters))
 
 
 def narrowed(filters: Filters, name: str, value: str) -> Filters:
@@ -56,8 +68,16 @@ def narrowed(filters: Filters, name: str, value: str) -> Filters:
     return replace(filters, **changes, inferred=())
 
 
+def with_strict_dates(filters: Filters, strict: bool = True) -> Filters:
+    """`filters` whose dates read from a question exclude other cables (`strict`) or only
+    rank them."""
+    return replace(filters, strict_dates=strict)
+
+
 def without(filters: Filters, name: str) -> Filters:
     """`filters` less one restriction, every remaining one now explicit."""
+    if name == "dates":
+        return replace(filters, strict_dates=False)
     changes: dict[str, Any] = {name: () if name == "cable_ids" else None}
     return replace(filters, **changes, inferred=())
 
@@ -91,6 +111,16 @@ def turn_markdown(turn: Turn) -> str:
         lines += [f"{hit.rank}. **{citation_line(hit)}** ({one_line(hit.classification)})", ""]
         lines += [_quote(hit.text), ""]
     return "\n".join(lines)
+
+
+def export_path(folder: Path) -> Path:
+    """`cable-qa-session.md` in `folder`, numbered past the exports already there."""
+    path = folder / "cable-qa-session.md"
+    n = 2
+    while path.exists():
+        path = folder / f"cable-qa-session-{n}.md"
+        n += 1
+    return path
 
 
 def session_markdown(turns: list[Turn]) -> str:

@@ -1,4 +1,6 @@
-"""A small real store for the TUI tests: real cables, the real model, a temporary folder."""
+"""What the TUI tests run on: `FakeEngine` (real cables, answers in milliseconds) for
+the Pilot and snapshot tests, and, for the end-to-end tests marked slow, a small real
+store: real cables, the real model, a temporary folder."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 
 from qa.config import Settings
 from tests.conftest import SEED, cable_html
+from tests.fakes import FakeEngine
 
 CABLES = ("06MADRID3104", "06MADRID2657", "06MADRID1914", "06PARIS1681")
 """06MADRID3104 refers to 06MADRID2657, which refers to 06MADRID1914."""
@@ -44,6 +47,25 @@ def screen_text(app: Any) -> str:
     return "\n".join(strip.text.rstrip() for strip in strips)
 
 
+@pytest.fixture(scope="session")
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for an app given its engine: the store folder is never opened."""
+    return Settings(store=tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def hostile_engine(tmp_path_factory: pytest.TempPathFactory) -> FakeEngine:
+    folder = tmp_path_factory.mktemp("hostile-cable")
+    cable = folder / "TESTPOST123.md"
+    cable.write_text(HOSTILE_CABLE, encoding="utf-8")
+    return FakeEngine([cable])
+
+
 def _ingest(paths: list[Path], store: Path) -> None:
     from embeddings.ingest import ingest
 
@@ -64,20 +86,10 @@ def tui_settings(tui_store: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def engine(tui_settings: Settings) -> Iterator[Any]:
+def real_engine(tui_settings: Settings) -> Iterator[Any]:
     from qa.engine import Engine
 
     eng = Engine(tui_settings)
     eng.warm()
     yield eng
     eng.close()
-
-
-@pytest.fixture(scope="session")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile-cable")
-    cable = folder / "TESTPOST123.md"
-    cable.write_text(HOSTILE_CABLE, encoding="utf-8")
-    store = tmp_path_factory.mktemp("hostile-store")
-    _ingest([cable], store)
-    return store

@@ -1,4 +1,5 @@
-"""Pilot tests of the TUI on a real store with the real model."""
+"""Pilot tests of the TUI on `FakeEngine` (real cables, answers in milliseconds), and one
+end-to-end test on a real store with the real model (marked slow)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from qa.tui.app import CableQAApp
 from qa.tui.screens.cable_viewer import CableScreen, RefButton
 from qa.tui.session import citation_line
 from qa.tui.widgets.result_card import ResultCard
-from qa.tui.widgets.turn_view import FilterChip
+from qa.tui.widgets.turn_view import FacetChip, FilterChip
+from tests.fakes import FakeEngine
 from tests.tui.conftest import screen_text
-
-pytestmark = pytest.mark.slow
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -32,6 +32,10 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
 
 
 BORDER = "How should we engage Mexico on border violence?"
+WEAK = "Did the olive harvest fail in Iceland?"
+"""Words that `FakeEngine` finds here and there, never together: nothing strong."""
+DATED = "Was a German test chamber sold to Iran in 2008?"
+"""A date that ranks: the 1988 cable about the chamber comes below, outside the dates."""
 
 
 async def settle(pilot: Any) -> None:
@@ -52,8 +56,10 @@ def cards(app: CableQAApp, turn: int) -> list[ResultCard]:
 
 
 @sync
-async def test_asking_shows_cited_cards(engine: Any, tui_settings: Settings) -> None:
-    app = CableQAApp(tui_settings, engine=engine)
+async def test_the_first_card_shows_the_answering_sentence_at_80x24(
+    fake_engine: FakeEngine, settings: Settings
+) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, BORDER)
         shown = cards(app, 1)
@@ -64,17 +70,90 @@ async def test_asking_shows_cited_cards(engine: Any, tui_settings: Settings) -> 
         text = screen_text(app)
         assert first.citation in text
         assert "ENGAGING THE NEW MEXICAN ADMINISTRATION" in text
+        sentence = " ".join(first.text[first.highlight[0] : first.highlight[1]].split())
+        assert first.highlight[0] > 0  # the sentence is not the paragraph's opening
+        lines = " ".join(line.strip() for line in text.splitlines())
+        assert sentence in lines  # on screen without scrolling
+        assert "Space: the whole paragraph" in text
+        # the whole paragraph, and back
+        await pilot.press("tab", "space")
+        assert shown[0].expanded and first.text.split()[0] in screen_text(app)
+        await pilot.press("space")
+        assert not shown[0].expanded
 
 
 @sync
-async def test_follow_up_passes_the_conversation(engine: Any, tui_settings: Settings) -> None:
+async def test_nothing_strong_is_set_apart(fake_engine: FakeEngine, settings: Settings) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, WEAK)
+        answer = app.turns[0].answer
+        assert answer is not None and answer.hits and not answer.answered
+        assert app.query_one("#turn-1").has_class("weak")
+        assert "Nothing strong found" in screen_text(app)
+        await ask(pilot, BORDER)
+        assert not app.query_one("#turn-2").has_class("weak")
+
+
+@sync
+async def test_facet_buttons_fit_at_80_columns(fake_engine: FakeEngine, settings: Settings) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, BORDER)
+        chips = list(app.query(FacetChip))
+        assert len(chips) >= 7
+        rows = {c.region.y for c in chips}
+        assert len(rows) > 1  # wrapped onto more lines, not scrolled out of sight
+        assert all(0 < c.region.right <= 80 for c in chips)
+        await pilot.click(chips[-1])
+        assert app.filters.tag == chips[-1].facet_value
+
+
+@sync
+async def test_ctrl_t_makes_the_dates_strict(fake_engine: FakeEngine, settings: Settings) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, DATED)
+        preferred = app.turns[0].answer
+        assert preferred is not None and preferred.filters.dates_preferred
+        assert any(h.outside_dates for h in preferred.hits)
+        assert "dates preferred" in screen_text(app)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert app.filters.strict_dates
+        assert "Filters: dates strict" in screen_text(app)
+        again = app.turns[1].answer  # the question asked again, its dates strict
+        assert again is not None and again.question == DATED
+        assert again.filters.strict_dates and not again.filters.dates_preferred
+        assert again.hits and not any(h.outside_dates for h in again.hits)
+        assert "dates strict" in screen_text(app)
+        await ask(pilot, "Who are the Spanish socialists in 2004?")  # the next ones too
+        assert fake_engine.asked[-1][1] is not None and fake_engine.asked[-1][1].strict_dates
+        nxt = app.turns[2].answer
+        assert nxt is not None and not any(h.outside_dates for h in nxt.hits)
+        await pilot.press("ctrl+t")
+        assert not app.filters.strict_dates and len(app.turns) == 3  # off: nothing re-asked
+        chip = next(
+            c for c in app.query_one("#turn-3").query(FilterChip) if c.filter_name == "dates"
+        )
+        chip.press()  # an answer's "dates strict" chip asks again with them preferred
+        await settle(pilot)
+        await settle(pilot)
+        last = app.turns[3].answer
+        assert last is not None and last.filters.dates_preferred
+
+
+@sync
+async def test_follow_up_passes_the_conversation(
+    fake_engine: FakeEngine, settings: Settings
+) -> None:
     follow = "What about the southern border?"
-    app = CableQAApp(tui_settings, engine=engine)
+    app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, BORDER)
         await ask(pilot, follow)
         got = [c.hit.citation for c in cards(app, 2)]
-        with_history = [h.citation for h in engine.ask(follow, history=[BORDER]).hits]
+        with_history = [h.citation for h in fake_engine.ask(follow, history=[BORDER]).hits]
         assert got == with_history
         assert app.history == [BORDER, follow]
         assert got and got[0].startswith("06MEXICO3305")
@@ -89,8 +168,10 @@ async def test_follow_up_passes_the_conversation(engine: Any, tui_settings: Sett
 
 
 @sync
-async def test_enter_opens_the_viewer_at_the_paragraph(engine: Any, tui_settings: Settings) -> None:
-    app = CableQAApp(tui_settings, engine=engine)
+async def test_enter_opens_the_viewer_at_the_paragraph(
+    fake_engine: FakeEngine, settings: Settings
+) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, "Mexico's southern border is largely uncontrolled")
         await pilot.press("tab", "down")
@@ -113,8 +194,8 @@ async def test_enter_opens_the_viewer_at_the_paragraph(engine: Any, tui_settings
 
 
 @sync
-async def test_filters_panel_changes_results(engine: Any, tui_settings: Settings) -> None:
-    app = CableQAApp(tui_settings, engine=engine)
+async def test_filters_panel_changes_results(fake_engine: FakeEngine, settings: Settings) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, BORDER)
         assert cards(app, 1)[0].hit.origin == "Embassy Mexico"
@@ -125,15 +206,18 @@ async def test_filters_panel_changes_results(engine: Any, tui_settings: Settings
         await pilot.click("#apply")
         await pilot.pause()
         assert app.filters.origin == "Madrid" and app.filters.since == "2006-01-01"
-        await ask(pilot, BORDER)
+        await ask(pilot, "What does the government say about Afghanistan?")
         second = cards(app, 2)
         assert second and all("Madrid" in c.hit.origin for c in second)
+        assert all(c.hit.date >= "2006-01-01" for c in second)
         assert "Filters:" in screen_text(app)
 
 
 @sync
-async def test_removing_an_inferred_filter_asks_again(engine: Any, tui_settings: Settings) -> None:
-    app = CableQAApp(tui_settings, engine=engine)
+async def test_removing_an_inferred_filter_asks_again(
+    fake_engine: FakeEngine, settings: Settings
+) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await ask(pilot, "What did the court decide about the Spanish Taliban in 2006?")
         answer = app.turns[0].answer
@@ -146,10 +230,18 @@ async def test_removing_an_inferred_filter_asks_again(engine: Any, tui_settings:
         assert again.filters.since is None and "since" not in again.filters.inferred
 
 
+@pytest.mark.slow
 @sync
-async def test_palette_opens_a_cable_by_id(engine: Any, tui_settings: Settings) -> None:
-    app = CableQAApp(tui_settings, engine=engine)
+async def test_end_to_end_on_the_real_model(real_engine: Any, tui_settings: Settings) -> None:
+    """The one TUI test on the real model and store: an answer, then a cable opened from
+    the palette and its references followed."""
+    app = CableQAApp(tui_settings, engine=real_engine)
     async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, BORDER)
+        first = cards(app, 1)[0].hit
+        assert first.cable_id == "06MEXICO3305"
+        sentence = " ".join(first.text[first.highlight[0] : first.highlight[1]].split())
+        assert sentence[:40] in " ".join(line.strip() for line in screen_text(app).splitlines())
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"06madrid2657")
@@ -170,8 +262,25 @@ async def test_palette_opens_a_cable_by_id(engine: Any, tui_settings: Settings) 
 
 
 @sync
-async def test_copy_puts_the_citation_on_the_clipboard(engine: Any, tui_settings: Settings) -> None:
-    app = CableQAApp(tui_settings, engine=engine)
+async def test_palette_opens_a_cable_by_id(fake_engine: FakeEngine, settings: Settings) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"08state15220")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CableScreen) and screen.cable_id == "08STATE15220"
+        assert "further scheming by german firm" in screen_text(app)
+
+
+@sync
+async def test_copy_puts_the_citation_on_the_clipboard(
+    fake_engine: FakeEngine, settings: Settings
+) -> None:
+    app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, BORDER)
         await pilot.press("tab", "c")
@@ -183,9 +292,9 @@ async def test_copy_puts_the_citation_on_the_clipboard(engine: Any, tui_settings
 
 @sync
 async def test_export_writes_every_citation(
-    engine: Any, tui_settings: Settings, tmp_path: Path
+    fake_engine: FakeEngine, settings: Settings, tmp_path: Path
 ) -> None:
-    app = CableQAApp(tui_settings, engine=engine, export_dir=tmp_path)
+    app = CableQAApp(settings, engine=fake_engine, export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, BORDER)
         await ask(pilot, "Spanish Taliban court")
@@ -197,6 +306,7 @@ async def test_export_writes_every_citation(
         assert f"## 1. {BORDER}" in exported and "## 2. Spanish Taliban court" in exported
 
 
+@pytest.mark.slow
 @sync
 async def test_missing_store_becomes_a_notification(tmp_path: Path) -> None:
     app = CableQAApp(Settings(store=tmp_path / "missing"))
@@ -211,10 +321,11 @@ async def test_missing_store_becomes_a_notification(tmp_path: Path) -> None:
 
 
 @sync
-async def test_cable_text_is_shown_literally(hostile_store: Path) -> None:
-    app = CableQAApp(Settings(store=hostile_store))
+async def test_cable_text_is_shown_literally(
+    hostile_engine: FakeEngine, settings: Settings
+) -> None:
+    app = CableQAApp(settings, engine=hostile_engine)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
         await ask(pilot, "lighthouse keepers petition for lamps")
         text = screen_text(app)
         assert "[bold red]x[/]" in text

@@ -7,8 +7,7 @@ import pytest
 from corpus.tags import describe_tag
 from embeddings.errors import StoreError
 from qa.answer import Answer, Filters, Hit
-from qa.tui.app import describe_error
-from qa.tui.safe import clean, one_line
+from qa.tui.safe import clean, describe_error, one_line
 from qa.tui.screens.filters import FilterError, parse_filters
 from qa.tui.screens.open_cable import parse_cable_id
 from qa.tui.session import Turn, citation_line, session_markdown, without

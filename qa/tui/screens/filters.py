@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
@@ -89,7 +90,7 @@ class FiltersScreen(ModalScreen[Filters | None]):
         except FilterError as exc:
             self.query_one("#filters-error", Label).update(Content(str(exc)))
             return
-        self.dismiss(filters)
+        self.dismiss(replace(filters, strict_dates=self.current.strict_dates))  # Ctrl+T's
 
     @on(Button.Pressed, "#clear")
     def clear(self) -> None:

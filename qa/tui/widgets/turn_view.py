@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import AwaitMount
@@ -14,17 +14,25 @@ from textual.widgets import Button, Static
 from qa.answer import Answer, Facets
 from qa.tui.safe import one_line
 from qa.tui.session import Turn, describe_filters
+from qa.tui.widgets.flow import Flow
 from qa.tui.widgets.result_card import ResultCard
 
-NOTHING_STRONG = "Nothing strong found. The closest paragraphs are below; judge them with care."
+NOTHING_STRONG = (
+    "Nothing strong found: no paragraph clearly answers this. "
+    "The closest ones follow; judge them with care."
+)
 
 
 class FilterChip(Button):
-    """A filter in force for an answer; pressing it asks again without that filter."""
+    """A filter in force for an answer; pressing it asks again without that filter (the
+    "dates" chip: with the dates read from the question strict, or preferred)."""
 
     def __init__(self, name: str, value: str, inferred: bool) -> None:
         how = "from question" if inferred else "filter"
         label = Content.assemble((f"{name}", "bold"), f" {value} ({how}) ✕")
+        if name == "dates":  # pressing it asks again with the dates strict, or preferred
+            turn = "make strict" if value == "preferred" else "make preferred"
+            label = Content.assemble(("dates", "bold"), f" {value} ({turn})")
         super().__init__(label, compact=True, classes="filter-chip")
         self.filter_name = name
 
@@ -44,16 +52,24 @@ class FacetChip(Button):
 
 
 def facet_chips(facets: Facets) -> list[FacetChip]:
+    return [chip for group in facet_groups(facets) for chip in group.query(FacetChip)]
+
+
+def facet_groups(facets: Facets) -> list[Flow]:
+    """Each facet's name with its commonest values as buttons, kept together on a line
+    where they fit."""
     periods = sorted(facets.years.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [
-        FacetChip(name, value, count)
-        for name, counts in (
-            ("period", periods),
-            ("origin", list(facets.origins.items())),
-            ("tag", list(facets.tags.items())),
-        )
-        for value, count in counts[:FACETS_SHOWN]
-    ]
+    groups: list[Flow] = []
+    for name, shown, counts in (
+        ("period", "quarters" if facets.by == "quarter" else "years", periods),
+        ("origin", "posts", list(facets.origins.items())),
+        ("tag", "TAGs", list(facets.tags.items())),
+    ):
+        if counts:
+            chips = [FacetChip(name, value, count) for value, count in counts[:FACETS_SHOWN]]
+            label = Static(Content(shown), classes="facets-label")
+            groups.append(Flow(label, *chips, classes="facet-group"))
+    return groups
 
 
 class TurnView(Vertical):
@@ -82,25 +98,30 @@ class TurnView(Vertical):
             ),
             classes="question",
         )
-        yield Horizontal(classes="chips")
-        yield Horizontal(classes="facets")
+        for name in ("chips", "facets"):
+            row = Flow(classes=name)
+            row.display = False  # shown with its buttons: an empty row takes no line
+            yield row
         yield Static(Content("Searching…"), classes="status pending")
 
     def show_answer(self, answer: Answer) -> AwaitMount:
         self.turn = replace(self.turn, answer=answer)
-        chips = self.query_one(".chips", Horizontal)
+        chips = self.query_one(".chips", Flow)
         chips.remove_children()
+        shown = describe_filters(answer.filters)
+        chips.display = bool(shown)
         chips.mount_all(
-            FilterChip(name, value, name in answer.filters.inferred)
-            for name, value in describe_filters(answer.filters)
+            FilterChip(name, value, name in answer.filters.inferred) for name, value in shown
         )
         if answer.facets is not None and answer.facets.cables:
-            facets = self.query_one(".facets", Horizontal)
+            facets = self.query_one(".facets", Flow)
             n = answer.facets.cables
             label = Static(
-                Content(f"{n} best cable{'s' if n != 1 else ''}:"), classes="facets-label"
+                Content(f"{n} best cable{'s' if n != 1 else ''}:"),
+                classes="facets-label facets-count",
             )
-            facets.mount_all([label, *facet_chips(answer.facets)])
+            facets.display = True
+            facets.mount_all([label, *facet_groups(answer.facets)])
         status = self.query_one(".status", Static)
         status.remove_class("pending")
         if not answer.hits:
@@ -108,7 +129,9 @@ class TurnView(Vertical):
             status.add_class("weak")
         elif not answer.answered:
             status.update(Content(NOTHING_STRONG))
+            status.border_title = "Nothing strong found"
             status.add_class("weak")
+            self.add_class("weak")
         else:
             n = len(answer.hits)
             status.update(Content(f"{n} paragraph{'s' if n != 1 else ''}"))
