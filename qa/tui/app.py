@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
+from corpus.display import shown_line
 from corpus.errors import CableQAError
 from qa.answer import Filters
 from qa.config import Settings
 from qa.tui.commands import CableIdProvider
 from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
 from qa.tui.ports import EngineLike
-from qa.tui.safe import one_line
 from qa.tui.saved import Saved, load, save, session_path
 from qa.tui.screens.cable_viewer import CableScreen
 from qa.tui.screens.filters import FiltersScreen
@@ -55,7 +55,7 @@ WELCOME = (
 def describe_error(exc: BaseException) -> str:
     """One line for a notification: the message people can act on, not a traceback; an
     exception the project does not raise on purpose is named as the bug it is."""
-    text = one_line(str(exc)) or type(exc).__name__
+    text = shown_line(str(exc)) or type(exc).__name__
     if not isinstance(exc, (CableQAError, OSError)):
         text = f"this is a bug, please report it: {type(exc).__name__}: {text}"
     return text if len(text) <= 300 else text[:297] + "…"

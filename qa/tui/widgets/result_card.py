@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from corpus.display import shown, shown_line
 from qa.answer import Answer, Hit
-from qa.tui.safe import clean, one_line
 
 HIGHLIGHT_STYLE = "bold $text-warning on $warning-muted"
 CITATION_STYLE = "bold $text-accent"
@@ -19,20 +19,15 @@ CITATION_STYLE = "bold $text-accent"
 
 def card_content(hit: Hit) -> Content:
     """The card's text, built from plain strings so cable text is never markup."""
-    text = clean(hit.text)
-    start, end = hit.highlight
-    if not (0 <= start <= end <= len(hit.text)) or clean(hit.text) != hit.text:
-        # Offsets refer to the raw text; when cleaning changed it, re-find the sentence.
-        sentence = clean(hit.text[max(0, start) : max(0, end)])
-        start = text.find(sentence) if sentence else -1
-        end = start + len(sentence) if start >= 0 else -1
+    text = shown(hit.text)  # one character for each: the highlight's offsets still hold
+    start, end = (max(0, min(i, len(text))) for i in hit.highlight)
     body = (
         Content.assemble(text[:start], (text[start:end], HIGHLIGHT_STYLE), text[end:])
         if 0 <= start < end
         else Content(text)
     )
-    subject = one_line(hit.subject) or "(no subject)"
-    meta = " · ".join(one_line(v) for v in (hit.date, hit.origin, hit.classification) if v)
+    subject = shown_line(hit.subject) or "(no subject)"
+    meta = " · ".join(shown_line(v) for v in (hit.date, hit.origin, hit.classification) if v)
     return Content.assemble(
         (f"{hit.rank:>2} ", "bold"),
         (hit.citation, CITATION_STYLE),
