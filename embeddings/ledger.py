@@ -7,7 +7,6 @@ re-encoding (which costs hours at release scale).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -16,6 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from corpus.atomic import write_atomic
+from corpus.dates import day_number
 from embeddings.errors import ModelMismatchError, StoreError
 from embeddings.records import (
     PreparedCable,
@@ -228,7 +229,7 @@ class Ledger:
             (
                 cable.id,
                 cable.created.isoformat(),
-                int(cable.created.strftime("%Y%m%d")),
+                day_number(cable.created),
                 cable.created.year,
                 cable.origin,
                 cable.classification,
@@ -523,12 +524,11 @@ def _save_cache(cache: Path, key: str, matrix: RecordMatrix) -> None:
     """Write atomically and drop every other key; a read-only store just skips it."""
     try:
         cache.mkdir(exist_ok=True)
-        tmp = cache / f".vectors-{key}.{os.getpid()}.npy"
-        np.save(tmp, matrix.vectors)
-        os.replace(tmp, cache / f"vectors-{key}.npy")
-        tmp = cache / f".rows-{key}.{os.getpid()}.npz"
-        np.savez(tmp, rids=matrix.rids, pids=matrix.pids, cables=matrix.cables)
-        os.replace(tmp, cache / f"rows-{key}.npz")
+        write_atomic(cache / f"vectors-{key}.npy", lambda tmp: np.save(tmp, matrix.vectors))
+        write_atomic(
+            cache / f"rows-{key}.npz",
+            lambda tmp: np.savez(tmp, rids=matrix.rids, pids=matrix.pids, cables=matrix.cables),
+        )
         keep = {f"vectors-{key}.npy", f"rows-{key}.npz"}
         for old in [*cache.glob("*.npy"), *cache.glob("*.npz")]:
             if old.name not in keep:

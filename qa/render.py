@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.text import Text
 
+from corpus.dates import shown_day
 from corpus.display import shown
 from qa.answer import Answer, Facets, Filters, Hit, Neighbours
 
@@ -352,9 +353,8 @@ def render_cable(cable: Any, para: str | None = None) -> Text:
     out = Text()
     out.append(shown(cable.id), style="bold cyan")
     out.append("  " + shown(cable.subject or "") + "\n", style="bold")
-    d = str(cable.date).zfill(8)
-    approximate = " (year only)" if getattr(cable, "date_approximate", False) else ""
-    meta = f"{d[:4]}-{d[4:6]}-{d[6:]}{approximate} · {cable.origin} · {cable.classification}"
+    day = shown_day(cable.date, getattr(cable, "date_approximate", False))
+    meta = f"{day} · {cable.origin} · {cable.classification}"
     if cable.tags:
         meta += " · " + " ".join(cable.tags)
     out.append(shown(meta) + "\n", style="dim")

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from corpus.atomic import write_text_atomic
 from qa.answer import Filters
 from qa.errors import RetrievalError
 from qa.terms import content_terms, words
@@ -107,10 +108,8 @@ class TermStats:
         stats = cls.sample(view, top)
         try:
             cache.parent.mkdir(exist_ok=True)
-            tmp = cache.with_name(f".{cache.name}.tmp")
             data = {"paragraphs": stats.paragraphs, "sampled": stats.sampled, "docs": stats.docs}
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            tmp.replace(cache)
+            write_text_atomic(cache, json.dumps(data))
         except OSError:  # a read-only store samples each time
             pass
         return stats

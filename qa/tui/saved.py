@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus.atomic import write_text_atomic
 from qa.answer import Answer, Filters
 from qa.tui.session import Turn
 
@@ -41,10 +42,8 @@ def save(path: Path, saved: Saved) -> bool:
         "filters": _filters_json(saved.filters),
         "turns": [_turn_json(t) for t in saved.turns],
     }
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False))
     except OSError:
         return False
     return True

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from corpus.dates import iso_day, shown_day
 from corpus.display import shown, shown_line
 from corpus.tags import describe_tag
 from qa.answer import Hit, Neighbours
@@ -48,7 +49,9 @@ def para_id(number: str) -> str:
 
 def header_content(cable: StoredCableLike) -> Content:
     meta = " · ".join(
-        shown_line(v) for v in (cable.created[:10], cable.origin, cable.classification) if v
+        shown_line(v)
+        for v in (shown_day(cable.date, cable.date_approximate), cable.origin, cable.classification)
+        if v
     )
     parts: list[str | tuple[str, str]] = [
         (cable.id, "bold $text-accent"),
@@ -242,7 +245,7 @@ class CableScreen(Screen[None]):
         cable = self.view.cable
         para = f" ¶{self.paragraph}" if self.paragraph else ""
         subject = shown_line(hit.subject if hit else cable.subject)
-        text = f"{cable.id}{para}, “{subject}”, {cable.created[:10]}, {shown_line(cable.origin)}"
+        text = f"{cable.id}{para}, “{subject}”, {iso_day(cable.date)}, {shown_line(cable.origin)}"
         self.app.copy_to_clipboard(text)
         self.notify(text, title="Copied")
 
