@@ -164,7 +164,9 @@ class Engine:
         found = self.search.find(topic, filters, CANDIDATES, None)
         ranked = rescore(found, self.tuning, topic)
         cables: list[str] = []
-        for c in ranked[:10]:
+        for c in ranked[: self.tuning.followup_candidates]:
             if c.cable_id not in cables:
                 cables.append(c.cable_id)
-        return {cable: 1.0 / (i + 1) for i, cable in enumerate(cables[:2])}
+        return {
+            cable: 1.0 / (i + 1) for i, cable in enumerate(cables[: self.tuning.followup_cables])
+        }

@@ -30,7 +30,7 @@ from qa.errors import RetrievalError
 from qa.terms import content_terms, words
 
 if TYPE_CHECKING:
-    from embeddings.view import LedgerView
+    from embeddings.view import Columns, LedgerView
 
 EXACT_SCAN_MAX = 300_000
 """Above this many records an unfiltered local query goes to Chroma's HNSW index."""
@@ -153,10 +153,12 @@ def lexical(
     terms: list[str],
     filters: Filters,
     n: int,
+    columns: Columns,
     keep: ParagraphFilter | None = None,
     exact: int | None = None,
 ) -> Scored:
-    """BM25 over (text, context); bm25() is lower-better, returned negated (higher-better).
+    """BM25 over (text, context) weighted by `columns`; bm25() is lower-better, returned
+    negated (higher-better).
 
     With filters and `keep` (which paragraph ids pass them), the best
     `OVERFETCH * n` unfiltered matches are filtered here: joining every match to
@@ -168,12 +170,12 @@ def lexical(
         return []
     match = fts_query(terms)
     if filters.is_empty():
-        return _scored(view.bm25(match, n))
+        return _scored(view.bm25(match, n, columns))
     if keep is not None:
-        rows, certain = _filtered_here(view.bm25(match, OVERFETCH * n), keep, n)
+        rows, certain = _filtered_here(view.bm25(match, OVERFETCH * n, columns), keep, n)
         if certain >= min(n if exact is None else exact, n):
             return _scored(rows)
-    return _scored(view.bm25_filtered(match, filters, n))
+    return _scored(view.bm25_filtered(match, filters, n, columns))
 
 
 def _scored(rows: list[tuple[int, float]]) -> Scored:

@@ -157,7 +157,8 @@ class Search:
         keep = None
         if not filters.is_empty() and self._use_exact(filters):
             keep = self.vector_index().paragraph_filter(self._view, filters)
-        return retrieve.lexical(self._view, terms, filters, n, keep=keep, exact=exact)
+        columns = self.tuning.bm25_columns
+        return retrieve.lexical(self._view, terms, filters, n, columns, keep=keep, exact=exact)
 
     # -- candidates --------------------------------------------------------------------------
 
