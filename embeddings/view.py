@@ -15,7 +15,8 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.ledger import Ledger, RecordMatrix, StoredCable
+from embeddings.ledger import Ledger, StoredCable
+from embeddings.matrix import RecordMatrix
 
 CHUNK = 900
 """Ids bound per `IN (...)`: below SQLite's bound-variable limit."""
