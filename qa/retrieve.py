@@ -319,21 +319,36 @@ def chroma_search(
     where: dict[str, Any] | None,
 ) -> Scored:
     """HNSW neighbours mapped back to ledger paragraphs; cosine distance -> similarity."""
+    pairs = chroma_records(collection, view, query[None, :], n * 2, where)
+    pids = np.array([p for p, _ in pairs], dtype=np.int64)
+    scores = np.array([s for _, s in pairs], dtype=np.float64)
+    order = np.argsort(-scores, kind="stable")
+    return best_per_pid(pids[order], scores[order], n)
+
+
+def chroma_records(
+    collection: Any,
+    view: LedgerView,
+    queries: npt.NDArray[np.float32],
+    n: int,
+    where: dict[str, Any] | None = None,
+) -> Scored:
+    """(paragraph id, cosine) of the `n` nearest records in Chroma's HNSW index to each
+    row of `queries`, all queries' results in one list, unsorted; records the ledger no
+    longer holds are dropped."""
     try:
         res = collection.query(
-            query_embeddings=[query.tolist()],
-            n_results=n * 2,
+            query_embeddings=queries.tolist(),
+            n_results=n,
             where=where,
             include=["distances", "metadatas"],
         )
     except Exception as exc:
         raise RetrievalError(f"Chroma query failed: {str(exc).splitlines()[0]}") from None
-    metas = (res.get("metadatas") or [[]])[0]
-    dists = (res.get("distances") or [[]])[0]
-    keys = [(str(m["cable_id"]), str(m["para"])) for m in metas]
-    pid_of = view.paragraph_ids(set(keys))
-    pairs = [(pid_of[k], 1.0 - float(d)) for k, d in zip(keys, dists, strict=True) if k in pid_of]
-    pids = np.array([p for p, _ in pairs], dtype=np.int64)
-    scores = np.array([s for _, s in pairs], dtype=np.float64)
-    order = np.argsort(-scores, kind="stable")
-    return best_per_pid(pids[order], scores[order], n)
+    found = [
+        ((str(m["cable_id"]), str(m["para"])), 1.0 - float(d))
+        for metas, dists in zip(res.get("metadatas") or [], res.get("distances") or [], strict=True)
+        for m, d in zip(metas, dists, strict=True)
+    ]
+    pid_of = view.paragraph_ids({key for key, _ in found})
+    return [(pid_of[key], score) for key, score in found if key in pid_of]
