@@ -319,7 +319,12 @@ def chroma_search(
     where: dict[str, Any] | None,
 ) -> Scored:
     """HNSW neighbours mapped back to ledger paragraphs; cosine distance -> similarity."""
-    pairs = chroma_records(collection, view, query[None, :], n * 2, where)
+    return best_of(chroma_records(collection, view, query[None, :], n * 2, where), n)
+
+
+def best_of(pairs: Scored, n: int) -> Scored:
+    """The best `n` paragraphs of (paragraph id, score) pairs, each at its best score;
+    ties keep their order."""
     pids = np.array([p for p, _ in pairs], dtype=np.int64)
     scores = np.array([s for _, s in pairs], dtype=np.float64)
     order = np.argsort(-scores, kind="stable")

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from qa.answer import Filters, Neighbours
 from qa.present import present
 from qa.rescore import Candidate
-from qa.retrieve import Scored, VectorIndex, best_per_pid, chroma_records
+from qa.retrieve import Scored, VectorIndex, best_of, best_per_pid, chroma_records
 
 if TYPE_CHECKING:
     from embeddings.view import LedgerView
@@ -109,7 +109,4 @@ def hnsw_pool(
     if asked == 0:
         return []
     pairs = [(p, s) for p, s in chroma_records(collection, view, windows, asked) if p not in own]
-    pids = np.array([p for p, _ in pairs], dtype=np.int64)
-    scores = np.array([s for _, s in pairs], dtype=np.float64)
-    order = np.argsort(-scores, kind="stable")
-    return best_per_pid(pids[order], scores[order], n)
+    return best_of(pairs, n)
