@@ -1,4 +1,5 @@
-"""Date lines as the renderings of the release write them, read whole or not at all.
+"""Date lines as the renderings of the release write them, read whole or not at all;
+and a cable's date written the one way the store and every front end write it.
 
 A line counts as a date only when the whole line is one (after an optional
 label such as `Date:`): a date inside prose says when something happened, not
@@ -82,3 +83,25 @@ def date_from(match: re.Match[str]) -> datetime | None:
     except ValueError:
         return None
     return stamp if FIRST_YEAR <= stamp.year <= LAST_YEAR else None
+
+
+YEAR_ONLY = " (year only)"
+"""Beside a date of which only the year is certain (`Cable.date_approximate`)."""
+
+
+def day_number(when: datetime) -> int:
+    """yyyymmdd, as the ledger's `date` column keeps a day: it sorts and compares as
+    days do, so date filters are integer ranges."""
+    return int(when.strftime("%Y%m%d"))
+
+
+def iso_day(day: int | None) -> str:
+    """`YYYY-MM-DD` from a yyyymmdd day (`0000-00-00` for none): how every front end,
+    the JSON output and the HTTP API write a cable's date."""
+    d = str(int(day or 0)).zfill(8)
+    return f"{d[:4]}-{d[4:6]}-{d[6:]}"
+
+
+def shown_day(day: int | None, approximate: bool = False) -> str:
+    """`iso_day`, saying so when only the year is certain: for people, not for JSON."""
+    return iso_day(day) + (YEAR_ONLY if approximate else "")

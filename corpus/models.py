@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from corpus.dates import day_number, iso_day
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
@@ -45,7 +47,7 @@ class Cable:
 
     @property
     def date(self) -> str:
-        return self.created.strftime("%Y-%m-%d")
+        return iso_day(day_number(self.created))
 
 
 @dataclass(frozen=True, slots=True)

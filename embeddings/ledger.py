@@ -7,16 +7,15 @@ re-encoding (which costs hours at release scale).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
+from corpus.dates import day_number
 from embeddings.errors import ModelMismatchError, StoreError
+from embeddings.matrix import RecordMatrix, record_matrix
 from embeddings.records import (
     PreparedCable,
     RecordRow,
@@ -24,61 +23,17 @@ from embeddings.records import (
     StoredParagraph,
     record_id,
 )
+from embeddings.schema import LEDGER_NAME, MIGRATIONS, SCHEMA, SCHEMA_VERSION, connect, migrate
 
-__all__ = ["Ledger", "RecordRow", "StoredCable", "StoredParagraph"]
-
-LEDGER_NAME = "ledger.sqlite3"
-SCHEMA_VERSION = "2"
-# Schema 1 had no `date_approximate` column: it is added on open (every cable of such a
-# store was read with a stated date, so 0 is right for them).
-MIGRATIONS = {"1": ("ALTER TABLE cables ADD COLUMN date_approximate INTEGER NOT NULL DEFAULT 0",)}
-CACHE_DIR = "cache"
-
-
-class RecordMatrix(NamedTuple):
-    """Every record of the store, in record-id order: what the exact vector scan reads."""
-
-    rids: npt.NDArray[np.int64]
-    vectors: npt.NDArray[np.float32]
-    pids: npt.NDArray[np.int64]
-    cables: npt.NDArray[np.int64]
-    """`cables.rowid` of each record's cable."""
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS cables(
-    id TEXT PRIMARY KEY, created TEXT, date INTEGER, year INTEGER, origin TEXT,
-    classification TEXT, subject TEXT, tags TEXT, refs TEXT, classified_by TEXT,
-    partial INTEGER, source TEXT, content_hash TEXT,
-    date_approximate INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS cables_date ON cables(date);
-CREATE INDEX IF NOT EXISTS cables_origin ON cables(origin);
-CREATE TABLE IF NOT EXISTS paragraphs(
-    pid INTEGER PRIMARY KEY,
-    cable_id TEXT NOT NULL REFERENCES cables(id) ON DELETE CASCADE,
-    number TEXT NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL, mark TEXT,
-    heading TEXT, numbered INTEGER NOT NULL, UNIQUE(cable_id, number));
-CREATE TABLE IF NOT EXISTS records(
-    rid INTEGER PRIMARY KEY, record_id TEXT UNIQUE NOT NULL,
-    pid INTEGER NOT NULL REFERENCES paragraphs(pid) ON DELETE CASCADE,
-    win INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
-    embedding BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS records_pid ON records(pid);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    text, context, tokenize='porter unicode61 remove_diacritics 2');
-CREATE TABLE IF NOT EXISTS pending(cable_id TEXT PRIMARY KEY);
-"""
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so a batch is
-    # all-or-nothing. check_same_thread=False lets a front end hand the ledger to
-    # a worker thread; a Ledger is still used by one thread at a time.
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
+__all__ = [
+    "LEDGER_NAME",
+    "SCHEMA_VERSION",
+    "Ledger",
+    "RecordMatrix",
+    "RecordRow",
+    "StoredCable",
+    "StoredParagraph",
+]
 
 
 class Ledger:
@@ -94,17 +49,17 @@ class Ledger:
         try:
             if create:
                 store_dir.mkdir(parents=True, exist_ok=True)
-            conn = _connect(path)
+            conn = connect(path)
             if create:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
-                conn.executescript(_SCHEMA)
+                conn.executescript(SCHEMA)
                 conn.execute(
                     "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('generation', '0')",
                     (SCHEMA_VERSION,),
                 )
             row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is not None and row[0] in MIGRATIONS and _migrate(conn, str(row[0])):
+            if row is not None and row[0] in MIGRATIONS and migrate(conn, str(row[0])):
                 row = (SCHEMA_VERSION,)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"store ledger {path} is unreadable: {exc}") from None
@@ -228,7 +183,7 @@ class Ledger:
             (
                 cable.id,
                 cable.created.isoformat(),
-                int(cable.created.strftime("%Y%m%d")),
+                day_number(cable.created),
                 cable.created.year,
                 cable.origin,
                 cable.classification,
@@ -380,25 +335,11 @@ class Ledger:
 
     def matrix(self) -> RecordMatrix:
         """Every record's vector, id, paragraph and cable, cached in the store's `cache`
-        folder under `cache_key` (the vectors as ``.npy``, the ids as ``.npz``).
+        folder (`embeddings.matrix.record_matrix`)."""
+        return record_matrix(self)
 
-        The vectors come back memory-mapped (read-only): opening costs nothing and
-        only the rows a query touches are read (at 1M records a full load read 1.5 GB
-        first). After an ingest that only added cables, the previous cache is
-        extended with the new records: rebuilding it at 1M records read every blob
-        and joined every record again (17 s of the 34 s a first question took).
-        """
-        key = self.cache_key()
-        cache = self.store_dir / CACHE_DIR
-        found = _load_cache(cache, key)
-        if found is not None:
-            return found
-        matrix = self._extended(cache, key) or self._records_after(0)
-        if self.cache_key() == key:
-            _save_cache(cache, key, matrix)
-        return matrix
-
-    def _records_after(self, rid: int) -> RecordMatrix:
+    def records_after(self, rid: int) -> RecordMatrix:
+        """Every record with an id above `rid`, in id order (`embeddings.matrix`)."""
         rows = self.conn.execute(
             "SELECT r.rid, r.pid, c.rowid, r.embedding FROM records r"
             " JOIN paragraphs p ON p.pid = r.pid JOIN cables c ON c.id = p.cable_id"
@@ -409,19 +350,6 @@ class Ledger:
         vecs = np.frombuffer(b"".join(r[3] for r in rows), dtype="<f4").astype(np.float32)
         vecs = vecs.reshape(len(rows), self.dimension() or 0)
         return RecordMatrix(ids[:, 0].copy(), vecs, ids[:, 1].copy(), ids[:, 2].copy())
-
-    def _extended(self, cache: Path, key: str) -> RecordMatrix | None:
-        """An older cache of the same deletion count plus the records added since, or None."""
-        older = _previous_key(cache, key)
-        old = None if older is None else _load_cache(cache, older)
-        if old is None:
-            return None
-        new = self._records_after(int(old.rids[-1]) if old.rids.size else 0)
-        if old.rids.size + new.rids.size != self.count("records") or (
-            new.vectors.size and new.vectors.shape[1] != old.vectors.shape[1]
-        ):
-            return None
-        return RecordMatrix(*(np.concatenate([a, b]) for a, b in zip(old, new, strict=True)))
 
     def cable(self, cable_id: str) -> StoredCable | None:
         row = self.conn.execute("SELECT * FROM cables WHERE id=?", (cable_id,)).fetchone()
@@ -468,70 +396,3 @@ class Ledger:
             (f"% {cable_id} %",),
         )
         return [str(r[0]) for r in rows]
-
-
-def _migrate(conn: sqlite3.Connection, version: str) -> bool:
-    """Bring a ledger of an older schema up to `SCHEMA_VERSION`, all or nothing; whether
-    it was. A store that cannot be written (a read-only copy) is left as it is and read
-    as it is: what it lacks reads as the default (no approximate dates)."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        for statement in MIGRATIONS[version]:
-            conn.execute(statement)
-        conn.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
-            return False
-        raise
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return True
-
-
-def _previous_key(cache: Path, key: str) -> str | None:
-    """The newest cache key older than `key` with the same deletion count (see
-    `Ledger.cache_key`), or None."""
-    gen, deletions = (int(x) for x in key.split("-"))
-    best: tuple[int, str] | None = None
-    for path in cache.glob(f"rows-*-{deletions}.npz"):
-        middle = path.name[len("rows-") : -len(".npz")]
-        head, _, tail = middle.partition("-")
-        older = head.isdigit() and tail == str(deletions) and int(head) < gen
-        if older and (best is None or int(head) > best[0]):
-            best = (int(head), middle)
-    return None if best is None else best[1]
-
-
-def _load_cache(cache: Path, key: str) -> RecordMatrix | None:
-    try:
-        with np.load(cache / f"rows-{key}.npz") as rows:
-            rids, pids, cables = rows["rids"], rows["pids"], rows["cables"]
-        vectors = np.load(cache / f"vectors-{key}.npy", mmap_mode="r")
-    except (OSError, ValueError, KeyError):
-        return None
-    if not rids.size == pids.size == cables.size == len(vectors):
-        return None
-    return RecordMatrix(rids, vectors, pids, cables)
-
-
-def _save_cache(cache: Path, key: str, matrix: RecordMatrix) -> None:
-    """Write atomically and drop every other key; a read-only store just skips it."""
-    try:
-        cache.mkdir(exist_ok=True)
-        tmp = cache / f".vectors-{key}.{os.getpid()}.npy"
-        np.save(tmp, matrix.vectors)
-        os.replace(tmp, cache / f"vectors-{key}.npy")
-        tmp = cache / f".rows-{key}.{os.getpid()}.npz"
-        np.savez(tmp, rids=matrix.rids, pids=matrix.pids, cables=matrix.cables)
-        os.replace(tmp, cache / f"rows-{key}.npz")
-        keep = {f"vectors-{key}.npy", f"rows-{key}.npz"}
-        for old in [*cache.glob("*.npy"), *cache.glob("*.npz")]:
-            if old.name not in keep:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass

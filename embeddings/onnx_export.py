@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from corpus.atomic import write_atomic
 from embeddings.errors import EncoderError, ExportUnsupportedError
 from embeddings.names import quiet_transformers, resolve_model, threads_asked
 from embeddings.vectors import Vectors, normalise_rows
@@ -292,24 +292,22 @@ def ensure_int8_export(folder: Path) -> Path:
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    fd, tmp_name = tempfile.mkstemp(prefix=".int8-", suffix=".onnx", dir=folder)
-    os.close(fd)
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.ERROR)  # the quantiser logs advice about static models
     try:
-        quantize_dynamic(
-            str(folder / MODEL_FILE),
-            tmp_name,
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul"],
+        write_atomic(
+            target,
+            lambda tmp: quantize_dynamic(
+                str(folder / MODEL_FILE),
+                str(tmp),
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+                op_types_to_quantize=["MatMul"],
+            ),
         )
-        os.replace(tmp_name, target)
     finally:
         root.setLevel(level)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
     return target
 
 

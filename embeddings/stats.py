@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
+from corpus.display import shown_line
 from embeddings.ledger import Ledger
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 TOP = 20  # origins listed by `format_stats`; the JSON keeps them all
 
 
@@ -64,11 +63,6 @@ def _size(n: float) -> str:
     return f"{n:.1f} TB"
 
 
-def _plain(value: object) -> str:
-    """Cable metadata is untrusted: no terminal control sequence gets through."""
-    return _CONTROL.sub("?", str(value))
-
-
 def format_stats(d: dict[str, Any]) -> str:
     lines = [
         f"store       {d['store']} ({_size(d['size_bytes'])})",
@@ -86,9 +80,11 @@ def format_stats(d: dict[str, Any]) -> str:
         lines.append("by year     " + ", ".join(f"{y}: {n}" for y, n in years.items()))
     lines.append(
         "by class    "
-        + ", ".join(f"{_plain(c) or '?'}: {n}" for c, n in d["by_classification"].items())
+        + ", ".join(f"{shown_line(str(c)) or '?'}: {n}" for c, n in d["by_classification"].items())
     )
     origins = list(d["by_origin"].items())
     more = f" (+{len(origins) - TOP} more)" if len(origins) > TOP else ""
-    lines.append("by origin   " + ", ".join(f"{_plain(o)}: {n}" for o, n in origins[:TOP]) + more)
+    lines.append(
+        "by origin   " + ", ".join(f"{shown_line(str(o))}: {n}" for o, n in origins[:TOP]) + more
+    )
     return "\n".join(lines)

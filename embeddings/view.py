@@ -15,7 +15,8 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.ledger import Ledger, RecordMatrix, StoredCable
+from embeddings.ledger import Ledger, StoredCable
+from embeddings.matrix import RecordMatrix
 
 CHUNK = 900
 """Ids bound per `IN (...)`: below SQLite's bound-variable limit."""
@@ -195,18 +196,20 @@ class LedgerView:
 
     # -- lexical -----------------------------------------------------------------------------
 
-    def bm25(self, match: str, n: int) -> list[tuple[int, float]]:
+    def bm25(self, match: str, n: int, columns: Columns) -> list[tuple[int, float]]:
         """The best `n` paragraphs for an FTS5 query with FTS5's bm25 (lower is better)
-        over (text, context), weighted 1.0 and 0.4."""
-        sql = "SELECT rowid, bm25(fts, 1.0, 0.4) FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?"
+        over (text, context), weighted by `columns` (`qa.rescore.Tuning.bm25_columns`)."""
+        sql = f"SELECT rowid, {_bm25(columns)} FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?"
         rows: list[tuple[int, float]] = self._conn.execute(sql, (match, n)).fetchall()
         return rows
 
-    def bm25_filtered(self, match: str, filters: CableFilter, n: int) -> list[tuple[int, float]]:
+    def bm25_filtered(
+        self, match: str, filters: CableFilter, n: int, columns: Columns
+    ) -> list[tuple[int, float]]:
         """`bm25` among the paragraphs of the cables `filters` admit, joined in SQL."""
         where, params = cable_where(filters)
         sql = (
-            "SELECT fts.rowid, bm25(fts, 1.0, 0.4) AS s FROM fts"
+            f"SELECT fts.rowid, {_bm25(columns)} AS s FROM fts"
             " JOIN paragraphs p ON p.pid = fts.rowid JOIN cables c ON c.id = p.cable_id"
             f" WHERE fts MATCH ? AND {where} ORDER BY s LIMIT ?"
         )
@@ -252,3 +255,13 @@ def cable_where(filters: CableFilter, alias: str = "c") -> tuple[str, list[Any]]
 
 def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+Columns = tuple[float, float]
+"""BM25 weights of the FTS5 index's two columns: the paragraph's text and its context."""
+
+
+def _bm25(columns: Columns) -> str:
+    """The bm25() call, weights written as literals (floats, so nothing else gets in)."""
+    text, context = (float(w) for w in columns)
+    return f"bm25(fts, {text!r}, {context!r})"

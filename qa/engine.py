@@ -36,10 +36,17 @@ MODES = ("hybrid", "dense", "lexical")
 
 class Engine:
     def __init__(
-        self, settings: Settings, *, tuning: Tuning | None = None, encoder: Any = None
+        self,
+        settings: Settings,
+        *,
+        tuning: Tuning | None = None,
+        encoder: Any = None,
+        exact_scan_max: int | None = None,
     ) -> None:
         """`encoder` (an `embeddings.encoder.Encoder`) replaces the store's query encoder:
-        a front end that already holds the model, or a store built with another one."""
+        a front end that already holds the model, or a store built with another one.
+        `exact_scan_max` moves the size past which a warm engine asks Chroma's HNSW index
+        (`Search.use_exact`)."""
         from embeddings.view import LedgerView
 
         self.settings = settings
@@ -47,7 +54,7 @@ class Engine:
         self.view = LedgerView.open(settings.store)
         if encoder is None:
             self._check_model()
-        self.search = Search(settings, self.view, self.tuning, encoder)
+        self.search = Search(settings, self.view, self.tuning, encoder, exact_scan_max)
         self.judge = Judge(self.view, self.tuning)
         self._state: StoreState | None = None
 
@@ -150,7 +157,7 @@ class Engine:
                 raise EngineError(f"{cable_id} is not in the store {self.settings.store}")
             raise EngineError(f"{cable_id} has no paragraph ¶{para}")
         self.state()
-        found = neighbours(self.view, self.search.vector_index(), pid, k)
+        found = neighbours(self.view, self.search, pid, k)
         if found is None:
             raise EngineError(f"{cable_id} ¶{para} has no vectors to compare")
         return found
@@ -164,7 +171,9 @@ class Engine:
         found = self.search.find(topic, filters, CANDIDATES, None)
         ranked = rescore(found, self.tuning, topic)
         cables: list[str] = []
-        for c in ranked[:10]:
+        for c in ranked[: self.tuning.followup_candidates]:
             if c.cable_id not in cables:
                 cables.append(c.cable_id)
-        return {cable: 1.0 / (i + 1) for i, cable in enumerate(cables[:2])}
+        return {
+            cable: 1.0 / (i + 1) for i, cable in enumerate(cables[: self.tuning.followup_cables])
+        }

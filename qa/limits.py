@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from corpus.display import CONTROL
 
 MAX_QUESTION_CHARS = 10_000
 """Longer input is not a question; refusing it keeps a pasted file from stalling the engine."""
@@ -13,17 +13,16 @@ MAX_K = 200
 MAX_HISTORY = 20
 """Earlier questions a follow-up may carry (the engine reads only the last few)."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 def check_question(question: str) -> str:
     """The question made safe, or ValueError with a one-line reason: control characters
-    (NUL from a pipe) become spaces; empty, overlong or non-UTF-8 text is refused."""
+    (`corpus.display.CONTROL`: NUL from a pipe, an ESC) become spaces; empty, overlong or
+    non-UTF-8 text is refused."""
     try:
         question.encode("utf-8")
     except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates
         raise ValueError("the question holds bytes that are not UTF-8 text") from None
-    question = _CONTROL.sub(" ", question).strip()
+    question = CONTROL.sub(" ", question).strip()
     if not question:
         raise ValueError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:

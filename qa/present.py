@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from corpus.dates import iso_day
 from qa.answer import Hit
 from qa.highlight import mark, term_weights
 from qa.rescore import Candidate
@@ -25,7 +26,6 @@ def present(view: LedgerView, ranked: Sequence[Candidate], question: str) -> tup
         if c.pid not in rows:
             continue
         row = rows[c.pid]
-        d = str(int(row.date or 0)).zfill(8)
         hits.append(
             Hit(
                 rank=len(hits) + 1,
@@ -35,7 +35,7 @@ def present(view: LedgerView, ranked: Sequence[Candidate], question: str) -> tup
                 text=row.text,
                 highlight=mark(row.text, question, weights),
                 subject=row.subject or "",
-                date=f"{d[:4]}-{d[4:6]}-{d[6:]}",
+                date=iso_day(row.date),
                 origin=row.origin or "",
                 classification=row.classification or "",
                 tags=tuple((row.tags or "").split()),

@@ -1,8 +1,8 @@
 """Human and Markdown output of answers and cables.
 
 Cable text is untrusted: it reaches the terminal only as plain strings appended
-to `rich.text.Text` (never parsed as markup) after control characters are
-neutralised, so a cable cannot move the cursor, retitle the terminal or
+to `rich.text.Text` (never parsed as markup) after `corpus.display.shown` has
+made control characters inert, so a cable cannot move the cursor, retitle the terminal or
 restyle the output.
 """
 
@@ -15,17 +15,11 @@ from typing import Any
 
 from rich.text import Text
 
+from corpus.dates import shown_day
+from corpus.display import shown
 from qa.answer import Answer, Facets, Filters, Hit, Neighbours
 
-# C0 controls except \t and \n, DEL, and C1 controls (ESC included in C0).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
-
-
-def clean(text: str) -> str:
-    """Untrusted text made safe to print: each control character becomes U+FFFD,
-    carriage returns become newlines (so offsets of other characters are kept)."""
-    return _CONTROL.sub(lambda m: "\n" if m.group() == "\r" else "\ufffd", text)
 
 
 def _meta_line(hit: Hit) -> str:
@@ -45,18 +39,18 @@ OPEN_MARK, CLOSE_MARK = "»", "«"
 def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:
     """One result; `marks` puts the answering sentence between » and « as well as in bold."""
     out.append(f"{hit.rank}. ", style="bold")
-    out.append(clean(hit.citation), style="bold cyan")
+    out.append(shown(hit.citation), style="bold cyan")
     out.append(f"  {hit.score:.3f}\n", style="dim")
-    out.append(clean(hit.subject) + "\n", style="bold")
-    out.append(clean(_meta_line(hit)) + "\n", style="dim")
+    out.append(shown(hit.subject) + "\n", style="bold")
+    out.append(shown(_meta_line(hit)) + "\n", style="dim")
     start, end = hit.highlight
     start, end = max(0, min(start, len(hit.text))), max(0, min(end, len(hit.text)))
-    sentence = clean(hit.text[start:end])
+    sentence = shown(hit.text[start:end])
     if marks and sentence:
         sentence = f"{OPEN_MARK}{sentence}{CLOSE_MARK}"
-    out.append(clean(hit.text[:start]))
+    out.append(shown(hit.text[:start]))
     out.append(sentence, style="bold yellow")
-    out.append(clean(hit.text[end:]) + "\n")
+    out.append(shown(hit.text[end:]) + "\n")
 
 
 _LABELS = {
@@ -141,7 +135,7 @@ def filter_lines(filters: Filters) -> list[str]:
 def render_text(answer: Answer, *, marks: bool = False) -> Text:
     out = Text()
     for line in filter_lines(answer.filters):
-        out.append(clean(line) + "\n", style="dim")
+        out.append(shown(line) + "\n", style="dim")
     if not answer.hits:
         out.append("Nothing found.\n", style="yellow")
         return out
@@ -159,8 +153,8 @@ def render_neighbours(found: Neighbours, *, marks: bool = False) -> Text:
     citations of the copies folded into it; `marks` as in `render_hit`."""
     out = Text()
     out.append("Paragraphs like ", style="dim")
-    out.append(clean(found.source.citation), style="bold cyan")
-    out.append(f" ({clean(found.source.subject)})\n", style="dim")
+    out.append(shown(found.source.citation), style="bold cyan")
+    out.append(f" ({shown(found.source.subject)})\n", style="dim")
     if not found.hits:
         out.append("No other cable in the store.\n", style="yellow")
     for hit, also, same in zip(found.hits, found.also, found.same_text, strict=True):
@@ -169,7 +163,7 @@ def render_neighbours(found: Neighbours, *, marks: bool = False) -> Text:
         if same:
             out.append("the same text\n", style="yellow")
         if also:
-            out.append(clean(f"also in {', '.join(also)}") + "\n", style="dim")
+            out.append(shown(f"also in {', '.join(also)}") + "\n", style="dim")
     return out
 
 
@@ -192,7 +186,7 @@ def facet_lines(facets: Facets, top: int = 8) -> list[str]:
 def render_facets(facets: Facets) -> Text:
     out = Text()
     for text in facet_lines(facets):
-        out.append(clean(text) + "\n", style="dim")
+        out.append(shown(text) + "\n", style="dim")
     return out
 
 
@@ -221,7 +215,7 @@ def _trim_right(text: str, room: int) -> str:
 def snippet(hit: Hit, room: int) -> tuple[str, str, str]:
     """The answering sentence with as much context either side as `room` characters allow,
     on one line: (before, sentence, after)."""
-    text = clean(hit.text)
+    text = shown(hit.text)
     start, end = hit.highlight
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     before, sentence, after = (
@@ -270,7 +264,7 @@ def render_compact(answer: Answer, width: int) -> Text:
     the citation line is cut short rather than wrapped, so a citation is never split."""
     out = Text()
     for line in filter_lines(answer.filters):
-        out.append(_wrap_at_dots(clean(line), width) + "\n", style="dim")
+        out.append(_wrap_at_dots(shown(line), width) + "\n", style="dim")
     if not answer.hits:
         out.append("Nothing found.\n", style="yellow")
     elif not answer.answered:
@@ -279,12 +273,12 @@ def render_compact(answer: Answer, width: int) -> Text:
     for i, hit in enumerate(answer.hits):
         top = Text()
         top.append(f"{hit.rank}. ".ljust(COMPACT_INDENT), style="bold")
-        top.append(clean(hit.citation), style="bold cyan")
+        top.append(shown(hit.citation), style="bold cyan")
         outside = f" ({OUTSIDE})" if hit.outside_dates else ""
-        top.append(clean(f" · {hit.date}{outside} · {hit.origin}"), style="dim")
+        top.append(shown(f" · {hit.date}{outside} · {hit.origin}"), style="dim")
         top.truncate(width, overflow="ellipsis")
         body = Text()
-        body.append(clean(hit.subject) + "\n", style="bold")
+        body.append(shown(hit.subject) + "\n", style="bold")
         before, sentence, after = snippet(hit, room)
         body.append(before)
         body.append(sentence, style="bold yellow")
@@ -295,13 +289,13 @@ def render_compact(answer: Answer, width: int) -> Text:
         out.append("\n")
         out.append_text(_indented(body, width))
     if answer.hits:
-        tip = f'whole paragraphs: --full, or qa show "{clean(answer.hits[0].citation)}"'
+        tip = f'whole paragraphs: --full, or qa show "{shown(answer.hits[0].citation)}"'
         out.append("\n" + (tip if len(tip) <= width else "--full: whole paragraphs"), style="dim")
     return out
 
 
 def _md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", clean(text))
+    return _MD_SPECIAL.sub(r"\\\1", shown(text))
 
 
 def _marked_markdown(text: str, span: tuple[int, int]) -> str:
@@ -357,30 +351,29 @@ def tag_meanings(tags: Sequence[str]) -> str:
 def render_cable(cable: Any, para: str | None = None) -> Text:
     """A stored cable (`embeddings.ledger.StoredCable`), or one of its paragraphs."""
     out = Text()
-    out.append(clean(cable.id), style="bold cyan")
-    out.append("  " + clean(cable.subject or "") + "\n", style="bold")
-    d = str(cable.date).zfill(8)
-    approximate = " (year only)" if getattr(cable, "date_approximate", False) else ""
-    meta = f"{d[:4]}-{d[4:6]}-{d[6:]}{approximate} · {cable.origin} · {cable.classification}"
+    out.append(shown(cable.id), style="bold cyan")
+    out.append("  " + shown(cable.subject or "") + "\n", style="bold")
+    day = shown_day(cable.date, getattr(cable, "date_approximate", False))
+    meta = f"{day} · {cable.origin} · {cable.classification}"
     if cable.tags:
         meta += " · " + " ".join(cable.tags)
-    out.append(clean(meta) + "\n", style="dim")
+    out.append(shown(meta) + "\n", style="dim")
     if meanings := tag_meanings(cable.tags):
-        out.append(clean("TAGS: " + meanings) + "\n", style="dim")
+        out.append(shown("TAGS: " + meanings) + "\n", style="dim")
     if cable.refs:
-        out.append(clean("REF: " + " ".join(cable.refs)) + "\n", style="dim")
+        out.append(shown("REF: " + " ".join(cable.refs)) + "\n", style="dim")
     if cable.partial:
         out.append("(partial extract of the original cable)\n", style="dim italic")
     paragraphs = [p for p in cable.paragraphs if para is None or p.number == para]
     if para is not None and not paragraphs:
-        out.append(f"no paragraph {clean(para)} in {clean(cable.id)}\n", style="yellow")
+        out.append(f"no paragraph {shown(para)} in {shown(cable.id)}\n", style="yellow")
         return out
     for p in paragraphs:
         out.append("\n")
         if p.heading and para is None:
-            out.append(clean(p.heading) + "\n", style="bold underline")
+            out.append(shown(p.heading) + "\n", style="bold underline")
         label = f"¶{p.number}" if p.numbered else f"[{p.number}]"
         mark = f" ({p.mark})" if p.mark else ""
-        out.append(clean(label + mark) + " ", style="bold cyan")
-        out.append(clean(p.text) + "\n")
+        out.append(shown(label + mark) + " ", style="bold cyan")
+        out.append(shown(p.text) + "\n")
     return out

@@ -110,6 +110,16 @@ class Tuning:
     name is in a few paragraphs."""
     name_cables: int = 5
     """The best candidates' first cables, of which one must hold all the rare names."""
+    answer_top: int = 3
+    """The best candidates whose best cosine `answered` compares with `min_cos`."""
+    followup_candidates: int = 10
+    """A follow-up favours the cables among the earlier question's best this many
+    candidates..."""
+    followup_cables: int = 2
+    """...the first this many of them, weighted 1, 1/2, ... (`conversation_weight`)."""
+    bm25_columns: tuple[float, float] = (1.0, 0.4)
+    """FTS5 bm25() weights of a paragraph's text and of its context (the cable's subject
+    and the paragraph's heading)."""
 
 
 def coverage(query: str, cands: Sequence[Candidate]) -> dict[str, float]:
@@ -263,7 +273,7 @@ def answered(
     """
     if not ranked or unknown_names > 0 or stray_names > 0 or relaxed:
         return False
-    best_cos = max(c.cos for c in ranked[:3])
+    best_cos = max(c.cos for c in ranked[: tuning.answer_top])
     if filtered and not ranked[0].outside:
         return best_cos >= tuning.min_cos
     return best_cos >= tuning.min_cos and fused(ranked) >= tuning.min_score

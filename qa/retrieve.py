@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from corpus.atomic import write_text_atomic
 from qa.answer import Filters
 from qa.errors import RetrievalError
 from qa.terms import content_terms, words
 
 if TYPE_CHECKING:
-    from embeddings.view import LedgerView
+    from embeddings.view import Columns, LedgerView
 
 EXACT_SCAN_MAX = 300_000
 """Above this many records an unfiltered local query goes to Chroma's HNSW index."""
@@ -107,10 +108,8 @@ class TermStats:
         stats = cls.sample(view, top)
         try:
             cache.parent.mkdir(exist_ok=True)
-            tmp = cache.with_name(f".{cache.name}.tmp")
             data = {"paragraphs": stats.paragraphs, "sampled": stats.sampled, "docs": stats.docs}
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            tmp.replace(cache)
+            write_text_atomic(cache, json.dumps(data))
         except OSError:  # a read-only store samples each time
             pass
         return stats
@@ -154,10 +153,12 @@ def lexical(
     terms: list[str],
     filters: Filters,
     n: int,
+    columns: Columns,
     keep: ParagraphFilter | None = None,
     exact: int | None = None,
 ) -> Scored:
-    """BM25 over (text, context); bm25() is lower-better, returned negated (higher-better).
+    """BM25 over (text, context) weighted by `columns`; bm25() is lower-better, returned
+    negated (higher-better).
 
     With filters and `keep` (which paragraph ids pass them), the best
     `OVERFETCH * n` unfiltered matches are filtered here: joining every match to
@@ -169,12 +170,12 @@ def lexical(
         return []
     match = fts_query(terms)
     if filters.is_empty():
-        return _scored(view.bm25(match, n))
+        return _scored(view.bm25(match, n, columns))
     if keep is not None:
-        rows, certain = _filtered_here(view.bm25(match, OVERFETCH * n), keep, n)
+        rows, certain = _filtered_here(view.bm25(match, OVERFETCH * n, columns), keep, n)
         if certain >= min(n if exact is None else exact, n):
             return _scored(rows)
-    return _scored(view.bm25_filtered(match, filters, n))
+    return _scored(view.bm25_filtered(match, filters, n, columns))
 
 
 def _scored(rows: list[tuple[int, float]]) -> Scored:
@@ -318,21 +319,41 @@ def chroma_search(
     where: dict[str, Any] | None,
 ) -> Scored:
     """HNSW neighbours mapped back to ledger paragraphs; cosine distance -> similarity."""
+    return best_of(chroma_records(collection, view, query[None, :], n * 2, where), n)
+
+
+def best_of(pairs: Scored, n: int) -> Scored:
+    """The best `n` paragraphs of (paragraph id, score) pairs, each at its best score;
+    ties keep their order."""
+    pids = np.array([p for p, _ in pairs], dtype=np.int64)
+    scores = np.array([s for _, s in pairs], dtype=np.float64)
+    order = np.argsort(-scores, kind="stable")
+    return best_per_pid(pids[order], scores[order], n)
+
+
+def chroma_records(
+    collection: Any,
+    view: LedgerView,
+    queries: npt.NDArray[np.float32],
+    n: int,
+    where: dict[str, Any] | None = None,
+) -> Scored:
+    """(paragraph id, cosine) of the `n` nearest records in Chroma's HNSW index to each
+    row of `queries`, all queries' results in one list, unsorted; records the ledger no
+    longer holds are dropped."""
     try:
         res = collection.query(
-            query_embeddings=[query.tolist()],
-            n_results=n * 2,
+            query_embeddings=queries.tolist(),
+            n_results=n,
             where=where,
             include=["distances", "metadatas"],
         )
     except Exception as exc:
         raise RetrievalError(f"Chroma query failed: {str(exc).splitlines()[0]}") from None
-    metas = (res.get("metadatas") or [[]])[0]
-    dists = (res.get("distances") or [[]])[0]
-    keys = [(str(m["cable_id"]), str(m["para"])) for m in metas]
-    pid_of = view.paragraph_ids(set(keys))
-    pairs = [(pid_of[k], 1.0 - float(d)) for k, d in zip(keys, dists, strict=True) if k in pid_of]
-    pids = np.array([p for p, _ in pairs], dtype=np.int64)
-    scores = np.array([s for _, s in pairs], dtype=np.float64)
-    order = np.argsort(-scores, kind="stable")
-    return best_per_pid(pids[order], scores[order], n)
+    found = [
+        ((str(m["cable_id"]), str(m["para"])), 1.0 - float(d))
+        for metas, dists in zip(res.get("metadatas") or [], res.get("distances") or [], strict=True)
+        for m, d in zip(metas, dists, strict=True)
+    ]
+    pid_of = view.paragraph_ids({key for key, _ in found})
+    return [(pid_of[key], score) for key, score in found if key in pid_of]

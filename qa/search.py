@@ -37,10 +37,18 @@ RELAX_ORDER = (("tag",), ("classification",), ("since", "until"), ("origin",), (
 
 class Search:
     def __init__(
-        self, settings: Settings, view: LedgerView, tuning: Tuning, encoder: Any = None
+        self,
+        settings: Settings,
+        view: LedgerView,
+        tuning: Tuning,
+        encoder: Any = None,
+        exact_scan_max: int | None = None,
     ) -> None:
         self.settings = settings
         self.tuning = tuning
+        self.exact_scan_max = exact_scan_max
+        """Records up to which every dense search scans exactly (None:
+        `retrieve.EXACT_SCAN_MAX`); past it a long-lived engine asks Chroma's HNSW."""
         self.encoder: Any = encoder
         """An `embeddings.encoder.Encoder`; the store's query encoder loads on first use."""
         self._view = view
@@ -56,7 +64,7 @@ class Search:
         self._state = state
         self.drop()
         if self.settings.chroma_url is not None:
-            self._chroma()  # a server named but down is an error, even when this ask scans here
+            self.chroma()  # a server named but down is an error, even when this ask scans here
 
     def drop(self) -> None:
         self._index = None
@@ -67,7 +75,7 @@ class Search:
         unfiltered questions then go to Chroma's HNSW index, which loads here."""
         self._long_lived = True
         self.encode("warm up")
-        if self._use_exact(Filters()):
+        if self.use_exact(Filters()):
             self.vector_index()
         else:
             self._dense("warm up", Filters(), 1)  # Chroma loads its index on the first query
@@ -106,7 +114,7 @@ class Search:
             self._index = retrieve.VectorIndex.load(self._view)
         return self._index
 
-    def _use_exact(self, filters: Filters) -> bool:
+    def use_exact(self, filters: Filters) -> bool:
         """Scan the ledger's own vectors (on this machine in server mode too) when the
         store is small or a filter applies; Chroma's HNSW only for big unfiltered asks.
 
@@ -114,7 +122,8 @@ class Search:
         year and 460 ms for a year and a post (p95 up to 2 s): the masked scan of the
         local vectors takes a fraction of that.
         """
-        if self._state.records <= retrieve.EXACT_SCAN_MAX or not filters.is_empty():
+        most = retrieve.EXACT_SCAN_MAX if self.exact_scan_max is None else self.exact_scan_max
+        if self._state.records <= most or not filters.is_empty():
             return True
         # Past that size an unfiltered question goes to Chroma's HNSW index only in a
         # long-lived engine (`warm`): at 1M records a one-shot `qa ask` paid 10 s for
@@ -122,7 +131,7 @@ class Search:
         # engine then answers in 160 ms with HNSW against 290 ms scanning.
         return not self._long_lived
 
-    def _chroma(self) -> Any:
+    def chroma(self) -> Any:
         if self._collection is None:  # dropped by `use` whenever the store changed
             from embeddings.client import reopen
 
@@ -142,11 +151,11 @@ class Search:
             w = self.tuning.followup_own_weight
             query = w * self.encode(own) + (1.0 - w) * query
             query = (query / max(float(np.linalg.norm(query)), 1e-12)).astype(np.float32)
-        if self._use_exact(filters):
+        if self.use_exact(filters):
             index = self.vector_index()
             return index.search(query, n, index.allowed(self._view, filters)), query
         where = retrieve.chroma_where(self._view, filters)
-        return retrieve.chroma_search(self._chroma(), self._view, query, n, where), query
+        return retrieve.chroma_search(self.chroma(), self._view, query, n, where), query
 
     def _lexical(
         self, text: str, filters: Filters, n: int, exact: int | None = None
@@ -155,9 +164,10 @@ class Search:
         anyway) says which paragraphs pass, so the FTS5 matches need no SQL join."""
         terms = retrieve.lexical_terms(text, self.term_stats())
         keep = None
-        if not filters.is_empty() and self._use_exact(filters):
+        if not filters.is_empty() and self.use_exact(filters):
             keep = self.vector_index().paragraph_filter(self._view, filters)
-        return retrieve.lexical(self._view, terms, filters, n, keep=keep, exact=exact)
+        columns = self.tuning.bm25_columns
+        return retrieve.lexical(self._view, terms, filters, n, columns, keep=keep, exact=exact)
 
     # -- candidates --------------------------------------------------------------------------
 

@@ -141,10 +141,12 @@ class FakeCable:
     classified_by: str | None
     partial: bool
     paragraphs: tuple[Paragraph, ...]
+    date_approximate: bool = False
 
     @property
-    def date(self) -> str:
-        return self.created[:10]
+    def date(self) -> int:
+        """yyyymmdd, as the ledger stores it."""
+        return int(self.created[:10].replace("-", ""))
 
 
 class FakeEngine:
@@ -223,7 +225,7 @@ class FakeEngine:
         total = sum(self.idf.get(s, 1.0) * w for s, w in terms.items()) or 1.0
         scored: list[tuple[float, bool, FakeCable, Paragraph]] = []
         for cable, para, stems in self.rows:
-            outside = not _dates_hold(applied, cable.date)
+            outside = not _dates_hold(applied, cable.created[:10])
             if outside and not applied.dates_preferred:
                 continue
             if not _others_hold(applied, cable):
@@ -303,7 +305,7 @@ def _hit(
         text=para.text,
         highlight=span,
         subject=cable.subject,
-        date=cable.date,
+        date=cable.created[:10],
         origin=cable.origin,
         classification=cable.classification,
         tags=cable.tags,
@@ -314,6 +316,4 @@ def _hit(
 def _facts(cable: FakeCable) -> CableFacts:
     from embeddings.view import CableFacts
 
-    return CableFacts(
-        cable.id, int(cable.date.replace("-", "")), cable.origin, " ".join(cable.tags)
-    )
+    return CableFacts(cable.id, cable.date, cable.origin, " ".join(cable.tags))

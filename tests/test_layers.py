@@ -1,5 +1,6 @@
 """Rules of the layout that import-linter cannot see: only `embeddings` knows the
-ledger's schema, and no module grows past the house limit."""
+ledger's schema, no module grows past the house limit, and the tests never import the
+benchmarks (what both need lives in the packages or in `tests/`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ SQL = re.compile(
 )
 MAX_LINES = 400
 """The house limit (DESIGN.md): a module past it holds more than one job."""
+PACKAGES = ("corpus", "embeddings", "qa")
+BENCH_IMPORT = re.compile(r"^\s*(?:from\s+bench(?:\.|\s)|import\s+bench\b)", re.MULTILINE)
 
 
 def _modules(package: str) -> list[Path]:
@@ -49,7 +52,30 @@ def test_the_sql_check_sees_sql() -> None:
         assert not SQL.search(line), line
 
 
-@pytest.mark.parametrize("path", _modules("qa"), ids=lambda p: str(p.relative_to(REPO)))
-def test_qa_modules_stay_small(path: Path) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [path for package in PACKAGES for path in _modules(package)],
+    ids=lambda p: str(p.relative_to(REPO)),
+)
+def test_modules_stay_small(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(REPO)} has {lines} lines"
+
+
+@pytest.mark.parametrize("path", _modules("tests"), ids=lambda p: str(p.relative_to(REPO)))
+def test_tests_never_import_bench(path: Path) -> None:
+    """A test that imports `bench/` breaks when a benchmark changes, and a clone with
+    only the packages and their tests cannot run it."""
+    found = BENCH_IMPORT.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{path.relative_to(REPO)} imports bench: {found}"
+
+
+def test_the_bench_import_check_sees_imports() -> None:
+    for line in (
+        "from bench.parse import CAREFUL_SAMPLE",
+        "    import bench",
+        "from bench import x",
+    ):
+        assert BENCH_IMPORT.search(line), line
+    for line in ("from benchmarks import x", "# bench/fuzz.py is the long run", "bench = 1"):
+        assert not BENCH_IMPORT.search(line), line

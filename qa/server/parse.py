@@ -9,6 +9,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from corpus.dates import iso_day
 from qa.answer import Filters
 from qa.limits import MAX_HISTORY, MAX_K, check_question
 
@@ -126,11 +127,10 @@ def parse_filters(given: Any) -> Filters:
 
 def cable_json(cable: Any, para: str | None = None) -> dict[str, Any]:
     """A stored cable as JSON; with `para`, only that paragraph."""
-    d = str(cable.date).zfill(8)
     return {
         "id": cable.id,
         "created": cable.created,
-        "date": f"{d[:4]}-{d[4:6]}-{d[6:]}",
+        "date": iso_day(cable.date),
         "date_approximate": bool(getattr(cable, "date_approximate", False)),
         "origin": cable.origin,
         "classification": cable.classification,

@@ -31,6 +31,10 @@ class StoredCableLike(Protocol):
     @property
     def created(self) -> str: ...  # ISO date and time
     @property
+    def date(self) -> int: ...  # yyyymmdd
+    @property
+    def date_approximate(self) -> bool: ...
+    @property
     def origin(self) -> str: ...
     @property
     def classification(self) -> str: ...

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from corpus.atomic import write_text_atomic
 from qa.answer import Answer, Filters
 from qa.tui.session import Turn
 
@@ -58,19 +58,12 @@ def save(path: Path, saved: Saved, session_id: str = "default") -> bool:
         "filters": _filters_json(saved.filters),
         "turns": [_turn_json(t) for t in saved.turns],
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{session_id[:8]}.tmp")
     try:
         with _locked(path):
             others = [s for s in _sessions(path) if s.get("id") != session_id]
             data = {"version": VERSION, "sessions": [mine, *others][:KEPT]}
-            with tmp.open("w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
+            write_text_atomic(path, json.dumps(data, ensure_ascii=False))
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         return False
     return True
 

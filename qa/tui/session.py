@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from corpus.display import shown, shown_line
 from qa.answer import Answer, Filters, Hit
-from qa.tui.safe import clean, one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +27,8 @@ class Turn:
 
 def citation_line(hit: Hit) -> str:
     """A citation as people paste it into their writing."""
-    subject = one_line(hit.subject) or "(no subject)"
-    return f"{hit.citation}, “{subject}”, {hit.date}, {one_line(hit.origin)}"
+    subject = shown_line(hit.subject) or "(no subject)"
+    return f"{hit.citation}, “{subject}”, {hit.date}, {shown_line(hit.origin)}"
 
 
 def describe_filters(filters: Filters) -> list[tuple[str, str]]:
@@ -39,7 +39,7 @@ def describe_filters(filters: Filters) -> list[tuple[str, str]]:
     for name in ("since", "until", "origin", "classification", "tag"):
         value = getattr(filters, name)
         if value:
-            shown.append((name, one_line(str(value))))
+            shown.append((name, shown_line(str(value))))
     if filters.cable_ids:
         shown.append(("cable_ids", ", ".join(filters.cable_ids)))
     if filters.strict_dates:
@@ -91,13 +91,13 @@ def _filters_md(filters: Filters) -> str:
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in clean(text).splitlines())
+    return "\n".join(f"> {line}" if line else ">" for line in shown(text).splitlines())
 
 
 def turn_markdown(turn: Turn) -> str:
-    lines = [f"## {turn.number}. {one_line(turn.question)}", ""]
+    lines = [f"## {turn.number}. {shown_line(turn.question)}", ""]
     if turn.error is not None:
-        lines += [f"*The question failed: {one_line(turn.error)}*", ""]
+        lines += [f"*The question failed: {shown_line(turn.error)}*", ""]
         return "\n".join(lines)
     answer = turn.answer
     if answer is None:
@@ -108,7 +108,7 @@ def turn_markdown(turn: Turn) -> str:
     if not answer.answered:
         lines += ["*Nothing strong found; the closest paragraphs follow.*", ""]
     for hit in answer.hits:
-        lines += [f"{hit.rank}. **{citation_line(hit)}** ({one_line(hit.classification)})", ""]
+        lines += [f"{hit.rank}. **{citation_line(hit)}** ({shown_line(hit.classification)})", ""]
         lines += [_quote(hit.text), ""]
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ import pytest
 import corpus
 from corpus.models import Cable
 from tests.conftest import CABLEGATE, SAMPLE_CSV
+from tests.paragraph_counts import CAREFUL_SAMPLE, count_paragraphs
 
 
 def test_csv_rows_match_their_html_pages(shared_corpus: Path) -> None:
@@ -31,9 +32,7 @@ def test_csv_rows_match_their_html_pages(shared_corpus: Path) -> None:
 
 @pytest.mark.bench
 def test_numbered_paragraph_count() -> None:
-    from bench.parse import CAREFUL_SAMPLE, count_paragraphs
-
-    parsed, careful = count_paragraphs()
+    parsed, careful = count_paragraphs(CABLEGATE)
     print(f"numbered paragraphs: parsed {parsed}, careful-count estimate {careful:.0f}")
     assert abs(parsed - careful) / careful < 0.02
     assert CAREFUL_SAMPLE

@@ -69,7 +69,7 @@ def test_read_only_schema_1_store_is_read_as_it_is(
     def read_only(path: Path) -> sqlite3.Connection:  # a copy on read-only media
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
 
-    monkeypatch.setattr(ledger_module, "_connect", read_only)
+    monkeypatch.setattr(ledger_module, "connect", read_only)
     ledger = Ledger.open(tmp_path)
     stored = ledger.cable("06MEXICO3305")
     assert stored is not None and stored.date_approximate is False

@@ -9,7 +9,8 @@ import numpy.typing as npt
 import pytest
 
 from embeddings.errors import ModelMismatchError, StoreError
-from embeddings.ledger import Ledger, RecordMatrix
+from embeddings.ledger import Ledger
+from embeddings.matrix import RecordMatrix
 from embeddings.records import PreparedCable, Window, record_id
 from tests.embeddings.conftest import make_cable
 from tests.fakes import HashEncoder
@@ -127,14 +128,14 @@ def test_matrix_after_an_add_extends_the_cache(
     ledger.matrix()
     ledger.write([prepared("05PARIS104", ["trial", "verdict"]), prepared("09OSLO1", ["jets"])])
 
-    read_after = ledger._records_after
+    read_after = ledger.records_after
 
     def refuse(rid: int) -> RecordMatrix:
         if rid == 0:
             raise AssertionError("read every record again")
         return read_after(rid)
 
-    monkeypatch.setattr(ledger, "_records_after", refuse)
+    monkeypatch.setattr(ledger, "records_after", refuse)
     rids, vecs, *_ = ledger.matrix()
     want_rids, want = blob_matrix(ledger)
     assert rids.tolist() == want_rids

@@ -127,4 +127,4 @@ def test_stats_counts_and_cleans_untrusted_metadata(tmp_path: Path) -> None:
     assert d["by_classification"] == {"CONFIDENTIAL": 2}
     assert d["size_bytes"] > 0 and d["pending"] == 0
     text = format_stats(d)
-    assert "\x1b" not in text and "Embassy Paris?[31m: 1" in text
+    assert "\x1b" not in text and "Embassy Paris␛[31m: 1" in text

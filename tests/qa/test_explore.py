@@ -96,6 +96,33 @@ def test_similar_keeps_k_after_folding(copies_engine: Engine) -> None:
     assert len(found.hits) == 2 and found.hits[1].citation == "08OSLO4 ¶1"
 
 
+def test_similar_past_the_threshold_asks_the_hnsw_index(
+    copies_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm engine past `exact_scan_max` records takes neighbours from Chroma's HNSW
+    index, as its questions do, with the same answer on a store this small."""
+    from qa import similar
+
+    exact = copies_engine.similar("07LONDON1", "1")
+    engine = Engine(
+        copies_engine.settings, encoder=BagEncoder(), exact_scan_max=0
+    )  # every store is past 0 records
+    try:
+        engine.warm()
+
+        def refuse(*args: Any) -> None:
+            raise AssertionError("scanned every vector")
+
+        monkeypatch.setattr(similar, "exact_pool", refuse)
+        found = engine.similar("07LONDON1", "1")
+        assert engine.search._index is None  # the vectors were never loaded here
+    finally:
+        engine.close()
+    assert [h.citation for h in found.hits] == [h.citation for h in exact.hits]
+    assert found.also == exact.also and found.same_text == exact.same_text
+    assert [h.score for h in found.hits] == pytest.approx([h.score for h in exact.hits], abs=1e-5)
+
+
 def test_similar_refuses_what_is_not_stored(copies_engine: Engine) -> None:
     with pytest.raises(EngineError, match="not in the store"):
         copies_engine.similar("99NOWHERE1", "1")

@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 
 from qa.answer import Answer, Filters, Hit
-from qa.render import clean, filter_lines, render_markdown, render_text
+from qa.render import filter_lines, render_markdown, render_text
 
 
 def hit(text: str, highlight: tuple[int, int], **kw: str) -> Hit:
@@ -30,20 +30,6 @@ def plain(text: object) -> str:
     with console.capture() as cap:
         console.print(text)
     return cap.get()
-
-
-CONTROL = [
-    ("08ASTANA338_esc", "Quote \x1b[31mred\x1b[0m end", "Quote \ufffd[31mred\ufffd[0m end"),
-    ("09KUWAIT110_c1", "before\x9bafter", "before\ufffdafter"),
-    ("07KABUL185_cr", "line\rnext\ttab\nnl", "line\nnext\ttab\nnl"),
-    ("00HARARE6677_bel", "bell\x07 null\x00", "bell\ufffd null\ufffd"),
-]
-
-
-@pytest.mark.parametrize(("case", "raw", "expected"), CONTROL, ids=[c[0] for c in CONTROL])
-def test_clean_neutralises_controls_keeping_offsets(case: str, raw: str, expected: str) -> None:
-    assert clean(raw) == expected
-    assert len(clean(raw)) == len(raw)
 
 
 def test_render_text_emphasises_the_sentence_and_cites() -> None:

@@ -15,6 +15,7 @@ from embeddings.ledger import Ledger
 from embeddings.view import LedgerView
 from qa import retrieve
 from qa.answer import Filters
+from qa.rescore import Tuning
 from tests.fakes import BagEncoder
 from tests.qa.conftest import hand_cable, whole_paragraph
 
@@ -73,8 +74,9 @@ def test_filtering_matches_here_equals_the_sql_join(
     index = retrieve.VectorIndex.load(view)
     keep = index.paragraph_filter(view, filters)
     for terms in (["minister", "gripen"], ["taheri"], ["minister", "week", "border"]):
-        joined = retrieve.lexical(view, terms, filters, 20)
-        here = retrieve.lexical(view, terms, filters, 20, keep=keep)
+        columns = Tuning().bm25_columns
+        joined = retrieve.lexical(view, terms, filters, 20, columns)
+        here = retrieve.lexical(view, terms, filters, 20, columns, keep=keep)
         assert [p for p, _ in here] == [p for p, _ in joined], (case, terms)
         assert here == pytest.approx(joined)
 

@@ -3,7 +3,7 @@
 For every input: no exception escapes `corpus.read`, the intact cables beside it
 come out unchanged, and the bad file gives one `Cable` or one `ReadError` naming
 it (a CSV: one per row). `QA_FUZZ_EXAMPLES` scales the budget (CI: the default);
-`bench/fuzz.py` is the long run.
+`bench/fuzz.py` is the long run; both mutate with `tests/mutations.py`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corpus
-from bench.fuzz import MUTATIONS, bases, check, intact_copies, long_line, mutate
 from corpus import clean, header, ids, paragraphs
 from corpus.errors import ParseError
 from corpus.formats import MAX_FILE_BYTES, cables_csv, html, markdown, text
 from corpus.models import Cable, ReadError
 from tests.conftest import CSV_HEAD, SEED, cable_html
+from tests.mutations import MUTATIONS, bases, check, intact_copies, long_line, mutate
 
 EXAMPLES = int(os.environ.get("QA_FUZZ_EXAMPLES", "20"))
 FUZZ = settings(

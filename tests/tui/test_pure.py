@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.display import shown_line
 from corpus.tags import describe_tag
 from embeddings.errors import StoreError
 from qa.answer import Answer, Filters, Hit
-from qa.tui.safe import clean, describe_error, one_line
+from qa.tui.safe import describe_error
 from qa.tui.screens.filters import FilterError, parse_filters
 from qa.tui.screens.open_cable import parse_cable_id
 from qa.tui.session import Turn, citation_line, session_markdown, without
 from qa.tui.widgets.result_card import card_content
 
-CLEAN_CASES = [
-    ("06MEXICO3305", "border [bold red]x[/]", "border [bold red]x[/]"),
-    ("08ASTANA338", "escape \x1b[31mred\x1b[0m", "escape ␛[31mred␛[0m"),
-    ("07KABUL185", "bell\x07 and C1 \x9b2J csi", "bell and C1 2J csi"),
-    ("10NAIROBI59", "tab\there\nnext", "tab    here\nnext"),
-]
 
-
-@pytest.mark.parametrize(("case", "raw", "shown"), CLEAN_CASES, ids=[c[0] for c in CLEAN_CASES])
-def test_clean(case: str, raw: str, shown: str) -> None:
-    assert clean(raw) == shown
-
-
-def test_one_line_folds_whitespace() -> None:
-    assert one_line("ENGAGING THE NEW MEXICAN\n  ADMINISTRATION") == (
+def test_shown_line_folds_whitespace() -> None:
+    assert shown_line("ENGAGING THE NEW MEXICAN\n  ADMINISTRATION") == (
         "ENGAGING THE NEW MEXICAN ADMINISTRATION"
     )
 

@@ -14,10 +14,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from corpus.dates import iso_day, shown_day
+from corpus.display import shown, shown_line
 from corpus.tags import describe_tag
 from qa.answer import Hit, Neighbours
 from qa.tui.ports import StoredCableLike, StoredParagraphLike
-from qa.tui.safe import clean, one_line
 from qa.tui.serial import SerialEngine
 from qa.tui.widgets.result_card import HIGHLIGHT_STYLE
 
@@ -48,24 +49,26 @@ def para_id(number: str) -> str:
 
 def header_content(cable: StoredCableLike) -> Content:
     meta = " · ".join(
-        one_line(v) for v in (cable.created[:10], cable.origin, cable.classification) if v
+        shown_line(v)
+        for v in (shown_day(cable.date, cable.date_approximate), cable.origin, cable.classification)
+        if v
     )
     parts: list[str | tuple[str, str]] = [
         (cable.id, "bold $text-accent"),
         "  ",
-        (one_line(cable.subject) or "(no subject)", "bold"),
+        (shown_line(cable.subject) or "(no subject)", "bold"),
         "\n",
         (meta, "$text-muted"),
     ]
     if cable.classified_by:
-        parts += ["\n", ("Classified by: ", "$text-muted"), one_line(cable.classified_by)]
+        parts += ["\n", ("Classified by: ", "$text-muted"), shown_line(cable.classified_by)]
     if cable.partial:
         parts += ["\n", ("Partial extract of the original cable.", "italic $text-warning")]
     if cable.tags:
         parts += ["\n", ("TAGS: ", "$text-muted")]
         for i, tag in enumerate(cable.tags):
             meaning = describe_tag(tag)
-            parts += [", " if i else "", (one_line(tag), "bold")]
+            parts += [", " if i else "", (shown_line(tag), "bold")]
             if meaning:
                 parts.append(f" ({meaning})")
     return Content.assemble(*parts)
@@ -73,11 +76,11 @@ def header_content(cable: StoredCableLike) -> Content:
 
 def paragraph_content(para: StoredParagraphLike, hit: Hit | None) -> Content:
     label = f"¶{para.number}" if para.numbered else f"[{para.number}]"
-    mark = f" ({one_line(para.mark)})" if para.mark else ""
-    text = clean(para.text)
+    mark = f" ({shown_line(para.mark)})" if para.mark else ""
+    text = shown(para.text)
     parts: list[str | tuple[str, str] | Content] = []
     if para.heading:
-        parts += [(one_line(para.heading), "bold underline"), "\n"]
+        parts += [(shown_line(para.heading), "bold underline"), "\n"]
     parts += [(label, "bold $text-accent"), (mark, "$text-muted"), " "]
     if hit is not None and hit.text == para.text and 0 <= hit.highlight[0] < hit.highlight[1]:
         start, end = hit.highlight
@@ -165,7 +168,7 @@ class CableScreen(Screen[None]):
         self.post_message(self.Loaded(cable_id, view))
 
     def on_cable_screen_failed(self, message: Failed) -> None:
-        self.notify(one_line(message.error), title=message.title, severity="error")
+        self.notify(shown_line(message.error), title=message.title, severity="error")
 
     async def on_cable_screen_loaded(self, message: Loaded) -> None:
         if message.view is None:
@@ -241,8 +244,8 @@ class CableScreen(Screen[None]):
             return
         cable = self.view.cable
         para = f" ¶{self.paragraph}" if self.paragraph else ""
-        subject = one_line(hit.subject if hit else cable.subject)
-        text = f"{cable.id}{para}, “{subject}”, {cable.created[:10]}, {one_line(cable.origin)}"
+        subject = shown_line(hit.subject if hit else cable.subject)
+        text = f"{cable.id}{para}, “{subject}”, {iso_day(cable.date)}, {shown_line(cable.origin)}"
         self.app.copy_to_clipboard(text)
         self.notify(text, title="Copied")
 

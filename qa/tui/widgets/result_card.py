@@ -13,9 +13,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from corpus.display import shown, shown_line
 from qa.answer import Answer, Hit
 from qa.render import OUTSIDE, snippet
-from qa.tui.safe import clean, one_line
 
 HIGHLIGHT_STYLE = "bold $text-warning on $warning-muted"
 CITATION_STYLE = "bold $text-accent"
@@ -27,16 +27,11 @@ LONGEST_SENTENCE = 400
 
 
 def cleaned(hit: Hit) -> tuple[str, int, int]:
-    """The hit's text made inert (`clean`), with the answering sentence's offsets in it;
-    (-1, -1) when there is none."""
-    text = clean(hit.text)
+    """The hit's text made inert (`shown`: one character for each, so the answering
+    sentence's offsets still hold); (-1, -1) when there is none."""
+    text = shown(hit.text)
     start, end = hit.highlight
-    if not (0 <= start <= end <= len(hit.text)) or text != hit.text:
-        # Offsets refer to the raw text; when cleaning changed it, re-find the sentence.
-        sentence = clean(hit.text[max(0, start) : max(0, end)])
-        start = text.find(sentence) if sentence else -1
-        end = start + len(sentence) if start >= 0 else -1
-    return (text, start, end) if 0 <= start < end else (text, -1, -1)
+    return (text, start, end) if 0 <= start < end <= len(text) else (text, -1, -1)
 
 
 def folded(hit: Hit) -> tuple[str, str, str]:
@@ -67,9 +62,9 @@ def card_content(hit: Hit, *, expanded: bool = True) -> Content:
     else:
         before, sentence, after = folded(hit)
         body = Content.assemble(before, (sentence, HIGHLIGHT_STYLE), after)
-    subject = one_line(hit.subject) or "(no subject)"
+    subject = shown_line(hit.subject) or "(no subject)"
     facts = [hit.date + (f" ({OUTSIDE})" if hit.outside_dates else ""), hit.origin]
-    meta = " · ".join(one_line(v) for v in (*facts, hit.classification) if v)
+    meta = " · ".join(shown_line(v) for v in (*facts, hit.classification) if v)
     parts: list[str | tuple[str, str] | Content] = [
         (f"{hit.rank:>2} ", "bold"),
         (hit.citation, CITATION_STYLE),

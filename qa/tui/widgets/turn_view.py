@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widget import AwaitMount
 from textual.widgets import Button, Static
 
+from corpus.display import shown_line
 from qa.answer import Answer, Facets
-from qa.tui.safe import one_line
 from qa.tui.session import Turn, describe_filters
 from qa.tui.widgets.flow import Flow
 from qa.tui.widgets.result_card import ResultCard
@@ -94,7 +94,7 @@ class TurnView(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(
             Content.assemble(
-                (f"Q{self.turn.number} ", "bold $text-primary"), one_line(self.turn.question)
+                (f"Q{self.turn.number} ", "bold $text-primary"), shown_line(self.turn.question)
             ),
             classes="question",
         )
@@ -142,7 +142,7 @@ class TurnView(Vertical):
         status = self.query_one(".status", Static)
         status.remove_class("pending")
         status.add_class("error")
-        status.update(Content(f"Failed: {one_line(message)}"))
+        status.update(Content(f"Failed: {shown_line(message)}"))
 
     def show_cancelled(self) -> None:
         status = self.query_one(".status", Static)
