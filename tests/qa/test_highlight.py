@@ -94,9 +94,24 @@ MARK_CASES = [
     ),
     (
         "when: a date, not the first mention",
-        "The talks on the pipeline stalled. Talks on the pipeline resume on March 3.",
+        "The pipeline was debated. Talks on the pipeline resume on March 3.",
         "When do the pipeline talks resume?",
         "Talks on the pipeline resume on March 3.",
+    ),
+    (
+        "a fact over two sentences: a strong neighbour joins the mark",
+        "The weather was mild. Antonov met the delegation on arms sales to Venezuela."
+        " Antonov stressed that no restriction barred selling MANPADS. Lunch followed.",
+        "What did Antonov say about arms sales and MANPADS for Venezuela?",
+        "Antonov met the delegation on arms sales to Venezuela. Antonov stressed that no"
+        " restriction barred selling MANPADS.",
+    ),
+    (
+        "a weak neighbour stays out",
+        "Antonov arrived. Antonov stressed that arms sales and MANPADS to Venezuela were"
+        " legal. Lunch followed.",
+        "What did Antonov say about arms sales and MANPADS for Venezuela?",
+        "Antonov stressed that arms sales and MANPADS to Venezuela were legal.",
     ),
     (
         "no question words anywhere: the first sentence, never a pair",
