@@ -56,6 +56,40 @@ def warm(store: Path, questions: list[dict[str, object]]) -> None:
     engine.close()
 
 
+def against_before(store: Path, questions: list[dict[str, object]]) -> None:
+    """Warm p50 of today's engine against the engine before closeness re-ranking and the
+    paired mark (`Tuning(sentence_weight=0, typed_weight=0)`, `mark(pair_ratio=0,
+    why_carry=0.3)`), both in this process, question by question in turn (A, B, A, B...)
+    so that the machine's noise falls on both."""
+    import functools
+
+    import qa.present
+    from qa.highlight import mark
+    from qa.rescore import Tuning
+
+    now = Engine(Settings(store=store))
+    before = Engine(Settings(store=store), tuning=Tuning(sentence_weight=0.0, typed_weight=0.0))
+    old_mark = functools.partial(mark, pair_ratio=0.0, why_carry=0.3)
+    now.warm()
+    before.warm()
+    times: dict[str, list[float]] = {"now": [], "before": []}
+    for row in questions * 2:
+        history = [str(h) for h in row.get("history", [])]  # type: ignore[attr-defined]
+        for name, engine in (("now", now), ("before", before)):
+            qa.present.mark = old_mark if name == "before" else mark  # type: ignore[assignment]
+            t = time.perf_counter()
+            engine.ask(str(row["question"]), history=history)
+            times[name].append((time.perf_counter() - t) * 1000)
+    qa.present.mark = mark  # type: ignore[assignment]
+    p50 = {name: pct(ts, 0.5) for name, ts in times.items()}
+    print(
+        f"warm p50, same run: now {p50['now']:.1f} ms, before closeness and pairing "
+        f"{p50['before']:.1f} ms, ratio {p50['now'] / p50['before']:.3f}"
+    )
+    now.close()
+    before.close()
+
+
 def cold(store: Path, question: str, runs: int) -> None:
     qa = Path(sys.executable).with_name("qa")
     cmd = [str(qa), "ask", question, "--store", str(store)]
@@ -160,10 +194,15 @@ def main() -> None:
     ap.add_argument("--questions", type=Path, default=Path("eval/dev.jsonl"))
     ap.add_argument("--cold-runs", type=int, default=3)
     ap.add_argument("--scale", type=int, default=0, help="synthetic rows for the scan timing")
+    ap.add_argument(
+        "--against-before", action="store_true", help="warm p50 against the engine before"
+    )
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     questions = [json.loads(ln) for ln in args.questions.read_text().splitlines() if ln.strip()]
     warm(args.store, questions)
+    if args.against_before:
+        against_before(args.store, questions)
     if args.cold_runs:
         cold(args.store, str(questions[0]["question"]), args.cold_runs)
     if args.scale:
