@@ -5,9 +5,11 @@ its score afterwards), so fusion is a weighted sum of the cosine and the BM25
 score normalised by the query's best BM25 and the paragraph's `coverage` of
 the question's rarer words, plus a small bonus for paragraphs whose cable
 holds other strong candidates: a cable about the question tends to answer it
-in more than one paragraph. The weights were tuned with `qa eval`
-on the development set; ideas that did not move it were dropped (reciprocal-rank
-fusion on top of the scores, a penalty for summary paragraphs).
+in more than one paragraph. The first few are then re-ordered by `closeness`:
+the question's words found together in one sentence. The weights were tuned on
+the development set (`bench/rank.py`, cross-validated); ideas that did not move
+it were dropped (reciprocal-rank fusion on top of the scores, a penalty for
+summary paragraphs, word pairs side by side, paragraph length).
 """
 
 from __future__ import annotations
