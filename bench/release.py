@@ -82,7 +82,7 @@ def model_rate(csv: Path, backend: str, device: str, work: Path, n: int) -> floa
 def run(csv: Path, store: Path, backend: str, device: str, limit: float) -> dict[str, Any]:
     """One backend in this process, as `qa ingest` runs it (default settings), stopped by
     a Ctrl-C after ``limit`` seconds; the progress snapshots give the steady rate."""
-    from embeddings.ingest import ingest
+    from embeddings.ingest import IngestOptions, ingest
     from embeddings.progress import IngestProgress
 
     points: list[IngestProgress] = []
@@ -91,10 +91,7 @@ def run(csv: Path, store: Path, backend: str, device: str, limit: float) -> dict
     try:
         summary = ingest(
             [csv],
-            store_dir=store,
-            device=device,
-            backend=backend,
-            progress=points.append,
+            IngestOptions(store_dir=store, device=device, backend=backend, progress=points.append),
             export_onnx=False,
         )
     finally:

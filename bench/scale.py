@@ -360,7 +360,7 @@ def query_side(
 
 
 def run(args: argparse.Namespace) -> None:
-    from embeddings.ingest import ingest_cables
+    from embeddings.ingest import IngestOptions, ingest_cables
 
     load_start = os.getloadavg()
     wall = time.perf_counter()
@@ -385,10 +385,8 @@ def run(args: argparse.Namespace) -> None:
             server, url = start_server(server_dir)
         enc = SyntheticEncoder()
         t = time.perf_counter()
-        summary = ingest_cables(
-            synthetic_cables(material, args.n, SEED),
-            store_dir=store, chroma_url=url, encoder=enc, windower=windower,
-        )  # fmt: skip
+        options = IngestOptions(store_dir=store, chroma_url=url, encoder=enc, windower=windower)
+        summary = ingest_cables(synthetic_cables(material, args.n, SEED), options)
         ingest_s = time.perf_counter() - t
         writer_rss = peak_rss_mb()
         sizes = {"ledger": disk_bytes(store) - disk_bytes(store / "chroma")}

@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from corpus.models import Cable, ReadError
@@ -38,6 +38,7 @@ from embeddings.progress import IngestProgress, estimate_cables
 from embeddings.tally import KILL_ENV, IngestSummary, KillSwitch, Tally
 
 __all__ = [
+    "IngestOptions",
     "IngestProgress",
     "IngestSummary",
     "Windower",
@@ -51,25 +52,9 @@ __all__ = [
 TICK_S = 0.25
 
 
-def ingest(
-    paths: Sequence[Path],
-    *,
-    store_dir: Path,
-    chroma_url: str | None = None,
-    model: str = DEFAULT_MODEL,
-    device: str = "auto",
-    batch_size: int = 64,
-    backend: str = "torch",
-    threads: int | None = None,
-    progress: Callable[[IngestProgress], None] | None = None,
-    encoder: Encoder | None = None,
-    windower: Windower | None = None,
-    export_onnx: bool = True,
-    started: float | None = None,
-    buffer: int = ENCODE_BUFFER,
-    year: int | None = None,
-) -> IngestSummary:
-    """Ingest files or folders into the store; Ctrl-C keeps committed work.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestOptions:
+    """How an ingest runs: the store, where the model runs, and what reports progress.
 
     ``encoder``/``windower`` let a caller reuse a loaded model (the benchmark
     does). ``started`` is when the command began (``time.monotonic()``): the
@@ -77,30 +62,40 @@ def ingest(
     ``year`` is the year of files that state no date of their own (their cables
     are kept with their date marked approximate).
     """
+
+    store_dir: Path
+    chroma_url: str | None = None
+    model: str = DEFAULT_MODEL
+    device: str = "auto"
+    batch_size: int = 64
+    backend: str = "torch"
+    threads: int | None = None
+    progress: Callable[[IngestProgress], None] | None = None
+    encoder: Encoder | None = None
+    windower: Windower | None = None
+    started: float | None = None
+    buffer: int = ENCODE_BUFFER
+    year: int | None = None
+
+
+def ingest(
+    paths: Sequence[Path], options: IngestOptions, *, export_onnx: bool = True
+) -> IngestSummary:
+    """Ingest files or folders into the store; Ctrl-C keeps committed work.
+
+    A model that wrote anything on torch is exported to ONNX after (``export_onnx``),
+    so that later queries need no torch.
+    """
     from corpus.formats import files
 
-    started = time.monotonic() if started is None else started
-    summary = ingest_cables(
-        files(paths),
-        store_dir=store_dir,
-        chroma_url=chroma_url,
-        model=model,
-        device=device,
-        batch_size=batch_size,
-        backend=backend,
-        threads=threads,
-        progress=progress,
-        encoder=encoder,
-        windower=windower,
-        total=estimate_cables(paths),
-        started=started,
-        buffer=buffer,
-        year=year,
-    )
+    started = time.monotonic() if options.started is None else options.started
+    options = replace(options, started=started)
+    summary = ingest_cables(files(paths), options, total=estimate_cables(paths))
     wrote = summary.new + summary.changed > 0
-    if export_onnx and wrote and not summary.interrupted and backend == "torch":
+    if export_onnx and wrote and not summary.interrupted and options.backend == "torch":
         t0 = time.monotonic()
-        _export_onnx(encoder.name if encoder is not None else model, store_dir)
+        encoder = options.encoder
+        _export_onnx(encoder.name if encoder is not None else options.model, options.store_dir)
         stages = {**summary.stages, "onnx_export": time.monotonic() - t0}
         return replace(summary, seconds=time.monotonic() - started, stages=stages)
     return summary
@@ -108,27 +103,16 @@ def ingest(
 
 def ingest_cables(
     items: Iterable[Cable | ReadError | Path],
+    options: IngestOptions,
     *,
-    store_dir: Path,
-    chroma_url: str | None = None,
-    model: str = DEFAULT_MODEL,
-    device: str = "auto",
-    batch_size: int = 64,
-    backend: str = "torch",
-    threads: int | None = None,
-    progress: Callable[[IngestProgress], None] | None = None,
-    encoder: Encoder | None = None,
-    windower: Windower | None = None,
     total: int | None = None,
-    started: float | None = None,
-    buffer: int = ENCODE_BUFFER,
-    year: int | None = None,
 ) -> IngestSummary:
     """`ingest` for cables already read (or made by hand, or paths of files to read);
     ``total`` feeds the ETA."""
+    store_dir, chroma_url, encoder = options.store_dir, options.chroma_url, options.encoder
     kill = KillSwitch(os.environ.get(KILL_ENV))
-    name = encoder.name if encoder is not None else canonical_name(model)
-    tally = Tally(total, progress, started)
+    name = encoder.name if encoder is not None else canonical_name(options.model)
+    tally = Tally(total, options.progress, options.started)
     with WriterLock(store_dir):
         ledger = Ledger.open(store_dir, create=True)
         try:
@@ -149,14 +133,14 @@ def ingest_cables(
                 return encoder
             from embeddings.encoder import load_encoder
 
-            tally.set_status(f"loading the model {name} ({backend})")
+            tally.set_status(f"loading the model {name} ({options.backend})")
             try:
                 return load_encoder(
-                    model,
-                    device=device,
-                    backend=backend,
+                    options.model,
+                    device=options.device,
+                    backend=options.backend,
                     cache_dir=store_dir / "onnx",
-                    threads=threads,
+                    threads=options.threads,
                 )
             finally:
                 tally.set_status(None)
@@ -165,12 +149,22 @@ def ingest_cables(
         if check_chroma and stored is not None and stored_dimension is not None:
             lazy.chroma(stored, stored_dimension)  # repair before anything else
         measure: Measure = char_lengths
-        if windower is not None:
-            split = windower
+        if options.windower is not None:
+            split = options.windower
         else:
-            max_tokens = model_max_tokens(model) if encoder is None else encoder.max_tokens
+            max_tokens = model_max_tokens(options.model) if encoder is None else encoder.max_tokens
             split, measure = token_tools(name, max_tokens or lazy.encoder().max_tokens)
-        pipe = Pipeline(store_dir, lazy, split, measure, tally, batch_size, kill, buffer, year)
+        pipe = Pipeline(
+            store_dir,
+            lazy,
+            split,
+            measure,
+            tally,
+            options.batch_size,
+            kill,
+            options.buffer,
+            options.year,
+        )
         return _run(pipe, items)
 
 

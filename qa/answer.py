@@ -1,16 +1,42 @@
-"""What the engine returns: the contract shared by the CLI, the TUI and `qa eval`.
+"""What the engine is asked and returns: the contract shared by the CLI, the TUI and
+`qa eval`.
 
 Pure data, no heavy imports, so front ends can import it on their fast path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass(frozen=True, slots=True)
-class Filters:
+class Criteria:
+    """Which cables may answer: what explicit filters restrict and what a question states
+    (`qa.filters.Inference`)."""
+
+    since: str | None = None
+    until: str | None = None
+    origin: str | None = None
+    classification: str | None = None
+    tag: str | None = None
+    cable_ids: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """The fields set, in declaration order."""
+        return tuple(
+            name
+            for name in ("since", "until", "origin", "classification", "tag", "cable_ids")
+            if getattr(self, name)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Filters(Criteria):
     """Restrictions on which paragraphs may answer.
 
     Dates are ISO ``YYYY-MM-DD`` strings, inclusive. ``origin`` and
@@ -23,12 +49,6 @@ class Filters:
     their values (cable IDs joined by spaces), so a front end can say why.
     """
 
-    since: str | None = None
-    until: str | None = None
-    origin: str | None = None
-    classification: str | None = None
-    tag: str | None = None
-    cable_ids: tuple[str, ...] = ()
     inferred: tuple[str, ...] = ()
     dropped: tuple[tuple[str, str], ...] = ()
     strict_dates: bool = False
@@ -43,14 +63,7 @@ class Filters:
         return not self.strict_dates and bool({"since", "until"} & set(self.inferred))
 
     def is_empty(self) -> bool:
-        return not (
-            self.since
-            or self.until
-            or self.origin
-            or self.classification
-            or self.tag
-            or self.cable_ids
-        )
+        return not self.names()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -232,3 +245,22 @@ class Neighbours:
             "text": self.source.text,
             "results": results,
         }
+
+
+class AskOptions(TypedDict, total=False):
+    """How a question is asked; left out, each takes `qa.engine.Engine.ask`'s default."""
+
+    k: int  # how many hits (10)
+    filters: Filters | None  # explicit restrictions (None)
+    history: Sequence[str]  # the conversation's earlier questions, oldest first (())
+    mode: str  # "hybrid" (the default), or "dense" / "lexical": `qa eval`'s baselines
+    infer: bool | None  # read filters from the question (None: `Settings.infer_filters`)
+    facets: bool  # count how the best matching cables spread (False)
+
+
+class Asker(Protocol):
+    """What answers questions: `qa.engine.Engine`, and what stands in for it (the TUI's
+    `SerialEngine`, a test's fake). `qa eval` and the TUI's engine port ask through it;
+    `qa.client.RemoteEngine` takes every option but `mode` (a server answers in hybrid)."""
+
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer: ...

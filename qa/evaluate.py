@@ -20,24 +20,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from qa.answer import Answer, Filters
+from qa.answer import Answer, Asker, Filters
 from qa.errors import EvalError
 
 KS = (1, 5, 10)
-
-
-class Asker(Protocol):
-    def ask(
-        self,
-        question: str,
-        *,
-        k: int = 10,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str = "hybrid",
-    ) -> Answer: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from qa.answer import Filters
+from qa.answer import Criteria, Filters
 from qa.dates import DateRange as DateRange
 from qa.dates import parse_dates as parse_dates
 
@@ -61,26 +61,13 @@ _CABLE_ID = re.compile(r"\b\d{2}[A-Z]{3,}(?:\s[A-Z]{3,})?\d{1,7}\b", re.IGNORECA
 
 
 @dataclass(frozen=True, slots=True)
-class Inference:
+class Inference(Criteria):
     """What a question says about which cables may answer, and where it says it."""
 
-    since: str | None = None
-    until: str | None = None
-    origin: str | None = None
-    classification: str | None = None
-    tag: str | None = None
-    cable_ids: tuple[str, ...] = ()
     spans: tuple[Span, ...] = field(default=())
     own_dates: bool = False
     """The dates are the cables' own ("cables from 2008", "in 2008 the embassy
     reported"), not an event's: they exclude rather than rank."""
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(
-            name
-            for name in ("since", "until", "origin", "classification", "tag", "cable_ids")
-            if getattr(self, name)
-        )
 
 
 def post_places(origins: Iterable[str]) -> dict[str, str]:

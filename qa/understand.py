@@ -69,9 +69,9 @@ def carry(new: flt.Inference | None, earlier: flt.Inference) -> flt.Inference:
         return replace(earlier, spans=())
     updates: dict[str, Any] = {}
     dates_new = new.since is not None or new.until is not None
-    for name in ("since", "until", "origin", "classification", "tag", "cable_ids"):
+    for name in earlier.names():
         if name in ("since", "until") and dates_new:
             continue
-        if not getattr(new, name) and getattr(earlier, name):
+        if not getattr(new, name):
             updates[name] = getattr(earlier, name)
     return replace(new, **updates)

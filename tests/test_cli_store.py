@@ -4,6 +4,7 @@ ever created by a question (with the built-in sample cable)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -11,6 +12,9 @@ from click.testing import CliRunner
 from qa.cli import cli
 from qa.cli.stores import foreign_files
 from tests.conftest import SEED
+
+if TYPE_CHECKING:
+    from embeddings.ingest import IngestOptions
 
 READERS = [
     ("ask", ("ask", "What should Mexico do about its southern border?")),
@@ -78,8 +82,8 @@ def test_only_the_default_store_gets_the_sample(
 ) -> None:
     calls: list[Path] = []
 
-    def fake_ingest(paths: list[Path], *, store_dir: Path, **kw: object) -> None:
-        calls.append(store_dir)
+    def fake_ingest(paths: list[Path], options: IngestOptions, **kw: object) -> None:
+        calls.append(options.store_dir)
         raise Stop("stopped before indexing")
 
     monkeypatch.setattr("embeddings.ingest.ingest", fake_ingest)

@@ -74,6 +74,7 @@ def ingest(
             "folder with --store"
         )
     with one_line_errors():
+        from embeddings.ingest import IngestOptions
         from embeddings.ingest import ingest as run_ingest
         from embeddings.progress import progress_for
 
@@ -81,16 +82,18 @@ def ingest(
         try:
             summary = run_ingest(
                 list(paths),
-                store_dir=settings.store,
-                chroma_url=settings.chroma_url,
-                model=settings.model,
-                device=settings.device,
-                batch_size=settings.batch_size,
-                backend=backend,
-                threads=threads,
-                progress=progress,
-                started=started,
-                year=year,
+                IngestOptions(
+                    store_dir=settings.store,
+                    chroma_url=settings.chroma_url,
+                    model=settings.model,
+                    device=settings.device,
+                    batch_size=settings.batch_size,
+                    backend=backend,
+                    threads=threads,
+                    progress=progress,
+                    started=started,
+                    year=year,
+                ),
             )
         finally:  # an error message must not land on the end of a progress line
             if progress is not None:

@@ -75,7 +75,7 @@ def _ensure_sample(settings: Settings) -> None:
     an answer."""
     from importlib.resources import as_file, files
 
-    from embeddings.ingest import ingest
+    from embeddings.ingest import IngestOptions, ingest
 
     sample = files("corpus") / "samples" / "06MEXICO3305.md"
     click.echo(
@@ -85,10 +85,12 @@ def _ensure_sample(settings: Settings) -> None:
     with as_file(sample) as path:
         ingest(
             [Path(path)],
-            store_dir=settings.store,
-            chroma_url=settings.chroma_url,
-            model=settings.model,
-            device=settings.device,
+            IngestOptions(
+                store_dir=settings.store,
+                chroma_url=settings.chroma_url,
+                model=settings.model,
+                device=settings.device,
+            ),
         )
 
 

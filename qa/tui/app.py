@@ -216,9 +216,7 @@ class CableQAApp(App[None]):
             if worker.is_cancelled:
                 self.post_message(AskSuperseded(turn))
                 return
-            answer = engine.ask(
-                turn.question, k=self.k, filters=turn.filters, history=history, infer=turn.infer
-            )
+            answer = engine.ask(turn.question, **turn.options(k=self.k, history=history))
         except Exception as exc:  # every failure becomes a notification
             self.post_message(AskFailed(turn, describe_error(exc)))
             return

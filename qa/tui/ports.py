@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from qa.answer import Answer, Filters, Neighbours
+from qa.answer import Asker, Neighbours
 
 
 class StoredParagraphLike(Protocol):
@@ -52,19 +52,8 @@ class StoredCableLike(Protocol):
     def paragraphs(self) -> Sequence[StoredParagraphLike]: ...
 
 
-class EngineLike(Protocol):
-    """The engine's question and cable look-ups, as the TUI uses them."""
-
-    def ask(
-        self,
-        question: str,
-        *,
-        k: int = 10,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        infer: bool | None = None,
-        facets: bool = False,
-    ) -> Answer: ...
+class EngineLike(Asker, Protocol):
+    """The engine's questions (`qa.answer.Asker`) and cable look-ups, as the TUI uses them."""
 
     def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours: ...
 

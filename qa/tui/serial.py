@@ -8,10 +8,13 @@ serialised here rather than trusting every layer below to be thread-safe.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from qa.answer import Answer, Filters, Neighbours
+from qa.answer import Answer, AskOptions, Neighbours
 from qa.tui.ports import EngineLike, StoredCableLike
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class SerialEngine:
@@ -19,27 +22,9 @@ class SerialEngine:
         self.engine = engine
         self._lock = threading.Lock()
 
-    def ask(
-        self,
-        question: str,
-        *,
-        k: int = 10,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        infer: bool = True,
-    ) -> Answer:
-        """``infer=False`` asks without reading filters from the question (a filter
-        the user removed must not be read back); True leaves it to the settings.
-        Answers come with their facets, which the TUI shows under the question."""
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer:
         with self._lock:
-            return self.engine.ask(
-                question,
-                k=k,
-                filters=filters,
-                history=history,
-                infer=None if infer else False,
-                facets=True,
-            )
+            return self.engine.ask(question, **options)
 
     def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:
         with self._lock:

@@ -5,12 +5,13 @@ Kept free of Textual so the export can be tested and reused on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from corpus.display import shown, shown_line
-from qa.answer import Answer, Filters, Hit
+from qa.answer import Answer, AskOptions, Filters, Hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,12 @@ class Turn:
     answer: Answer | None = None
     error: str | None = None
     infer: bool = True  # False once the user removed a filter the engine read from the question
+
+    def options(self, *, k: int, history: Sequence[str]) -> AskOptions:
+        """How the TUI asks this turn's question: with facets, shown under it, and its
+        filters read from its words as the settings say, unless `infer` is False."""
+        infer = None if self.infer else False
+        return {"k": k, "filters": self.filters, "history": history, "infer": infer, "facets": True}
 
 
 def citation_line(hit: Hit) -> str:

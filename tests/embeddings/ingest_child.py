@@ -10,7 +10,7 @@ import random
 import sys
 from pathlib import Path
 
-from embeddings.ingest import ingest_cables, summary_json
+from embeddings.ingest import IngestOptions, ingest_cables, summary_json
 from tests.embeddings.conftest import char_windower, make_cable
 from tests.fakes import PausedEncoder
 
@@ -38,11 +38,13 @@ def main() -> int:
     version = sys.argv[3] if len(sys.argv) > 3 else "1"
     summary = ingest_cables(
         cables(n, version),
-        store_dir=store,
-        encoder=PausedEncoder(0.05),  # slower than the writer: each buffer its own commit
-        windower=char_windower,
-        batch_size=16,
-        buffer=256,  # four buffers of the 900 windows
+        IngestOptions(
+            store_dir=store,
+            encoder=PausedEncoder(0.05),  # slower than the writer: each buffer its own commit
+            windower=char_windower,
+            batch_size=16,
+            buffer=256,  # four buffers of the 900 windows
+        ),
     )
     print(summary_json(summary))
     return 0

@@ -12,7 +12,7 @@ from corpus.models import Cable
 from embeddings import client as chroma_client
 from embeddings import store as chroma_store
 from embeddings.encoder import Encoder, load_encoder
-from embeddings.ingest import ingest, ingest_cables
+from embeddings.ingest import IngestOptions, ingest, ingest_cables
 from embeddings.ledger import Ledger
 from embeddings.stats import format_stats, stats
 from tests.conftest import SAMPLE_CSV, SEED, cable_html
@@ -29,7 +29,7 @@ def model() -> Encoder:
 
 def test_ingest_real_cables_then_query_finds_them(tmp_path: Path, model: Encoder) -> None:
     paths = [SEED, *(cable_html(c) for c in CABLES)]
-    first = ingest(paths, store_dir=tmp_path, encoder=model, export_onnx=False)
+    first = ingest(paths, IngestOptions(store_dir=tmp_path, encoder=model), export_onnx=False)
     assert (first.new, first.failed) == (4, 0), first.errors
     led = Ledger.open(tmp_path)
     rows = led.conn.execute("SELECT record_id FROM records").fetchall()
@@ -45,7 +45,7 @@ def test_ingest_real_cables_then_query_finds_them(tmp_path: Path, model: Encoder
     assert hits[0]["cable_id"] == "05PARIS104"
     assert chroma_store.verify(tmp_path, sample=50).ok
 
-    again = ingest(paths, store_dir=tmp_path, encoder=model, export_onnx=False)
+    again = ingest(paths, IngestOptions(store_dir=tmp_path, encoder=model), export_onnx=False)
     assert (again.new, again.changed, again.unchanged, again.records) == (0, 0, 4, 0)
 
     d = stats(tmp_path)
@@ -61,9 +61,9 @@ def test_csv_row_and_html_page_are_stored_once(
     html = list(read(cable_html("05PARIS104")))
     row = [c for c in read(SAMPLE_CSV) if isinstance(c, Cable) and c.id == "05PARIS104"]
     assert len(html) == len(row) == 1
-    first = ingest_cables(html + row, store_dir=tmp_path, encoder=model)
+    first = ingest_cables(html + row, IngestOptions(store_dir=tmp_path, encoder=model))
     assert (first.new, first.duplicates) == (1, 1)
-    again = ingest_cables(html + row, store_dir=tmp_path, encoder=model)
+    again = ingest_cables(html + row, IngestOptions(store_dir=tmp_path, encoder=model))
     assert (again.new, again.changed, again.unchanged, again.duplicates) == (0, 0, 1, 1)
     led = Ledger.open(tmp_path)
     ids = [r[0] for r in led.conn.execute("SELECT record_id FROM records")]

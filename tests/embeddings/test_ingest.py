@@ -14,7 +14,7 @@ import pytest
 from corpus.models import Cable, ReadError
 from embeddings import client as chroma_client
 from embeddings.errors import ModelMismatchError, StoreLockedError
-from embeddings.ingest import IngestSummary, ingest_cables
+from embeddings.ingest import IngestOptions, IngestSummary, ingest_cables
 from embeddings.ledger import Ledger
 from embeddings.lock import WriterLock
 from embeddings.progress import IngestProgress
@@ -24,8 +24,11 @@ from tests.fakes import HashEncoder, InterruptingEncoder
 LONG = " ".join(f"sentence {i} about the visa backlog at the consulate." for i in range(40))
 
 
-def run(store: Path, items: Sequence[Cable | ReadError], enc: Any, **kw: Any) -> IngestSummary:
-    return ingest_cables(items, store_dir=store, encoder=enc, windower=char_windower, **kw)
+def run(
+    store: Path, items: Sequence[Cable | ReadError], enc: Any, total: int | None = None, **kw: Any
+) -> IngestSummary:
+    options = IngestOptions(store_dir=store, encoder=enc, windower=char_windower, **kw)
+    return ingest_cables(items, options, total=total)
 
 
 def corpus_v1() -> list[Cable]:

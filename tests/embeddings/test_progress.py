@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from embeddings.ingest import ingest_cables
+from embeddings.ingest import IngestOptions, ingest_cables
 from embeddings.progress import (
     IngestProgress,
     LogProgress,
@@ -114,7 +114,9 @@ def test_stats_counts_and_cleans_untrusted_metadata(tmp_path: Path) -> None:
         make_cable("06MEXICO3305", ["border violence", "migration"]),
         make_cable("05PARIS104", ["trial"], origin="Embassy Paris\x1b[31m", year=2005),
     ]
-    ingest_cables(cables, store_dir=tmp_path, encoder=HashEncoder(), windower=char_windower)
+    ingest_cables(
+        cables, IngestOptions(store_dir=tmp_path, encoder=HashEncoder(), windower=char_windower)
+    )
     d = stats(tmp_path)
     assert (d["cables"], d["paragraphs"], d["records"], d["model"], d["dimension"]) == (
         2,

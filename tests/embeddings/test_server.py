@@ -14,7 +14,7 @@ import pytest
 from embeddings import client as chroma_client
 from embeddings import store as chroma_store
 from embeddings.errors import ModelMismatchError
-from embeddings.ingest import ingest_cables
+from embeddings.ingest import IngestOptions, ingest_cables
 from tests.conftest import REPO
 from tests.embeddings.conftest import char_windower, make_cable
 from tests.fakes import HashEncoder
@@ -71,7 +71,8 @@ def test_ingest_through_a_chroma_server(tmp_path: Path, chroma_url: str) -> None
     ]
     enc = HashEncoder()
     summary = ingest_cables(
-        cables, store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower
+        cables,
+        IngestOptions(store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower),
     )
     assert summary.new == 2
     assert not (store / "chroma").exists()
@@ -80,7 +81,8 @@ def test_ingest_through_a_chroma_server(tmp_path: Path, chroma_url: str) -> None
     assert col.query(query_embeddings=question, n_results=1)["ids"][0] == ["05PARIS104:1"]
     assert chroma_store.verify(store, chroma_url, sample=10).ok
     again = ingest_cables(
-        cables, store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower
+        cables,
+        IngestOptions(store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower),
     )
     assert (again.new, again.unchanged) == (0, 2)
     with pytest.raises(ModelMismatchError):
@@ -106,7 +108,8 @@ def test_engine_through_a_chroma_server(
     ]
     enc = HashEncoder()
     ingest_cables(
-        cables, store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower
+        cables,
+        IngestOptions(store_dir=store, chroma_url=chroma_url, encoder=enc, windower=char_windower),
     )
     monkeypatch.setattr(retrieve, "EXACT_SCAN_MAX", 0)
     searched: list[str] = []

@@ -16,7 +16,7 @@ import pytest
 
 import corpus.formats
 from embeddings import sources
-from embeddings.ingest import IngestSummary, ingest
+from embeddings.ingest import IngestOptions, IngestSummary, ingest
 from embeddings.ledger import Ledger
 from tests.conftest import cable_html
 from tests.embeddings.conftest import char_windower
@@ -52,11 +52,8 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def run(store: Path, *paths: Path, year: int | None = None) -> IngestSummary:
     return ingest(
         list(paths),
-        store_dir=store,
-        encoder=HashEncoder(),
-        windower=char_windower,
+        IngestOptions(store_dir=store, encoder=HashEncoder(), windower=char_windower, year=year),
         export_onnx=False,
-        year=year,
     )
 
 

@@ -100,11 +100,12 @@ HAND_CABLES = (
 
 @pytest.fixture(scope="session")
 def hand_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from embeddings.ingest import ingest_cables
+    from embeddings.ingest import IngestOptions, ingest_cables
 
     store = tmp_path_factory.mktemp("hand-store")
     summary = ingest_cables(
-        iter(HAND_CABLES), store_dir=store, encoder=BagEncoder(), windower=whole_paragraph
+        iter(HAND_CABLES),
+        IngestOptions(store_dir=store, encoder=BagEncoder(), windower=whole_paragraph),
     )
     assert (summary.new, summary.failed) == (len(HAND_CABLES), 0), summary.line()
     return store
@@ -120,10 +121,12 @@ def hand_engine(hand_store: Path) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Five real cables ingested with the real model (and its ONNX query export)."""
-    from embeddings.ingest import ingest
+    from embeddings.ingest import IngestOptions, ingest
 
     store = tmp_path_factory.mktemp("real-store")
-    summary = ingest([SEED, *(cable_html(c) for c in REAL_CABLES)], store_dir=store, device="cpu")
+    summary = ingest(
+        [SEED, *(cable_html(c) for c in REAL_CABLES)], IngestOptions(store_dir=store, device="cpu")
+    )
     assert (summary.new, summary.failed) == (1 + len(REAL_CABLES), 0), summary.line()
     return store
 

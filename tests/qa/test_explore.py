@@ -68,10 +68,12 @@ COPIES = tuple(
 
 @pytest.fixture(scope="module")
 def copies_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    from embeddings.ingest import ingest_cables
+    from embeddings.ingest import IngestOptions, ingest_cables
 
     store = tmp_path_factory.mktemp("copies")
-    ingest_cables(iter(COPIES), store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
+    ingest_cables(
+        iter(COPIES), IngestOptions(store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
+    )
     engine = Engine(Settings(store=store, model=BagEncoder.name), encoder=BagEncoder())
     yield engine
     engine.close()

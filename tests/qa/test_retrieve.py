@@ -28,7 +28,7 @@ POSTS = ("Embassy Madrid", "Embassy Paris", "Embassy Oslo", "Embassy Astana")
 def view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LedgerView]:
     """120 invented cables over four posts and 2005-2009: common words everywhere,
     each rare word in a few paragraphs."""
-    from embeddings.ingest import ingest_cables
+    from embeddings.ingest import IngestOptions, ingest_cables
 
     rng = random.Random(7)
     cables = []
@@ -47,7 +47,9 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LedgerView]:
             )
         )
     store = tmp_path_factory.mktemp("lexical-store")
-    ingest_cables(iter(cables), store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
+    ingest_cables(
+        iter(cables), IngestOptions(store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
+    )
     view = LedgerView.open(store)
     yield view
     view.close()
@@ -126,7 +128,7 @@ def test_term_stats_are_cached_until_the_store_grows(view: LedgerView, tmp_path:
 
 
 def test_row_metadata_is_extended_after_an_add_and_matches_a_rebuild(tmp_path: Path) -> None:
-    from embeddings.ingest import ingest_cables
+    from embeddings.ingest import IngestOptions, ingest_cables
 
     def cables(first: int, count: int) -> list[Cable]:
         return [
@@ -142,7 +144,8 @@ def test_row_metadata_is_extended_after_an_add_and_matches_a_rebuild(tmp_path: P
 
     def add(items: list[Cable]) -> None:
         ingest_cables(
-            iter(items), store_dir=tmp_path, encoder=BagEncoder(), windower=whole_paragraph
+            iter(items),
+            IngestOptions(store_dir=tmp_path, encoder=BagEncoder(), windower=whole_paragraph),
         )
 
     add(cables(0, 6))

@@ -202,16 +202,15 @@ def test_serve_over_a_chroma_server(
 ) -> None:
     """`qa serve` with the vectors on a Chroma server: its warm engines search the
     server's index, and answer as an engine of the same store in process."""
-    from embeddings.ingest import ingest_cables
+    from embeddings.ingest import IngestOptions, ingest_cables
     from qa import retrieve
 
     store = tmp_path / "store"
     ingest_cables(
         iter(HAND_CABLES),
-        store_dir=store,
-        chroma_url=chroma_url,
-        encoder=BagEncoder(),
-        windower=whole_paragraph,
+        IngestOptions(
+            store_dir=store, chroma_url=chroma_url, encoder=BagEncoder(), windower=whole_paragraph
+        ),
     )
     monkeypatch.setattr(retrieve, "EXACT_SCAN_MAX", 0)  # a long-lived engine uses the server
     settings = Settings(store=store, chroma_url=chroma_url, model=BagEncoder.name)

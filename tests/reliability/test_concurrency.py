@@ -17,7 +17,7 @@ import pytest
 
 from corpus.models import Cable
 from embeddings.errors import StoreLockedError
-from embeddings.ingest import ingest_cables
+from embeddings.ingest import IngestOptions, ingest_cables
 from embeddings.lock import LOCK_NAME
 from qa import retrieve
 from qa.config import Settings
@@ -36,11 +36,13 @@ def writer_child(store: str, n: int, pause: float, out: str) -> None:
     """``pause``: seconds per buffer of 256 windows (16 model calls of 16)."""
     summary = ingest_cables(
         cables(n, "1"),
-        store_dir=Path(store),
-        encoder=PausedEncoder(pause / 16),
-        windower=char_windower,
-        batch_size=16,
-        buffer=256,
+        IngestOptions(
+            store_dir=Path(store),
+            encoder=PausedEncoder(pause / 16),
+            windower=char_windower,
+            batch_size=16,
+            buffer=256,
+        ),
     )
     Path(out).write_text(json.dumps(summary.to_json()))
 
@@ -69,7 +71,8 @@ def wait_for_lock(store: Path, pid: int, proc: Any) -> None:
 
 def seed_store(store: Path) -> None:
     summary = ingest_cables(
-        cables(FIRST, "1"), store_dir=store, encoder=HashEncoder(), windower=char_windower
+        cables(FIRST, "1"),
+        IngestOptions(store_dir=store, encoder=HashEncoder(), windower=char_windower),
     )
     assert summary.new == FIRST
 
@@ -133,7 +136,7 @@ def test_second_ingest_is_refused_while_one_writes(tmp_path: Path) -> None:
         cli = run_qa("ingest", str(SEED), store=store)
         assert proc.is_alive(), "the writer should still be running"
         with pytest.raises(StoreLockedError, match=str(store)):
-            ingest_cables(cables(3, "1"), store_dir=store, encoder=HashEncoder())
+            ingest_cables(cables(3, "1"), IngestOptions(store_dir=store, encoder=HashEncoder()))
         reader = run_qa("stats", "--json", store=store)
     finally:
         proc.join(120)

@@ -48,7 +48,7 @@ def ingest_child(
 ) -> None:
     """One ingest run, as `qa ingest` runs it, with the hash encoder; result to ``out``."""
     from embeddings.errors import StoreError
-    from embeddings.ingest import ingest_cables, summary_json
+    from embeddings.ingest import IngestOptions, ingest_cables, summary_json
 
     os.environ.pop(KILL_ENV, None)
     if kill_at:
@@ -60,11 +60,13 @@ def ingest_child(
     try:
         summary = ingest_cables(
             cables(N_CABLES, version),
-            store_dir=Path(store),
-            encoder=PausedEncoder(pause),
-            windower=char_windower,
-            batch_size=16,
-            buffer=256,
+            IngestOptions(
+                store_dir=Path(store),
+                encoder=PausedEncoder(pause),
+                windower=char_windower,
+                batch_size=16,
+                buffer=256,
+            ),
         )
     except StoreError as exc:
         Path(out).write_text(json.dumps({"error": str(exc)}))

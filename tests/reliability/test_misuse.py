@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from embeddings import store as chroma_store
-from embeddings.ingest import ingest_cables
+from embeddings.ingest import IngestOptions, ingest_cables
 from embeddings.ledger import LEDGER_NAME, Ledger
 from qa.cli import QuestionError, check_question
 from qa.config import Settings
@@ -86,7 +86,9 @@ def hash_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built with another model (the hash encoder), as the fast cases need."""
     store = tmp_path_factory.mktemp("hash") / "store"
     cables = [make_cable(f"06MEXICO{4000 + i}", [f"border tunnel {i}", "fence"]) for i in range(5)]
-    summary = ingest_cables(cables, store_dir=store, encoder=HashEncoder(), windower=char_windower)
+    summary = ingest_cables(
+        cables, IngestOptions(store_dir=store, encoder=HashEncoder(), windower=char_windower)
+    )
     assert summary.new == 5
     return store
 
@@ -156,7 +158,9 @@ def test_deleted_chroma_folder_is_rebuilt_from_the_ledger(hash_store: Path, tmp_
     held = run_qa("stats", "--json", store=store)  # the ledger alone answers
     assert held.returncode == 0 and json.loads(held.stdout)["records"] == 10, held.stderr
     cables = [make_cable(f"06MEXICO{4000 + i}", [f"border tunnel {i}", "fence"]) for i in range(5)]
-    summary = ingest_cables(cables, store_dir=store, encoder=HashEncoder(), windower=char_windower)
+    summary = ingest_cables(
+        cables, IngestOptions(store_dir=store, encoder=HashEncoder(), windower=char_windower)
+    )
     assert (summary.new, summary.unchanged) == (0, 5)
     assert summary.notes and "rebuilt the vector index" in summary.notes[0], summary.notes
     report = chroma_store.verify(store, sample=10)

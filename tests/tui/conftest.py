@@ -67,9 +67,9 @@ def hostile_engine(tmp_path_factory: pytest.TempPathFactory) -> FakeEngine:
 
 
 def _ingest(paths: list[Path], store: Path) -> None:
-    from embeddings.ingest import ingest
+    from embeddings.ingest import IngestOptions, ingest
 
-    summary = ingest(paths, store_dir=store)
+    summary = ingest(paths, IngestOptions(store_dir=store))
     assert summary.failed == 0, summary.line()
 
 

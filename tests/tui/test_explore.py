@@ -25,10 +25,12 @@ from tests.tui.test_app import ask, settle, sync
 
 @pytest.fixture(scope="module")
 def copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Engine]]:
-    from embeddings.ingest import ingest_cables
+    from embeddings.ingest import IngestOptions, ingest_cables
 
     store: Path = tmp_path_factory.mktemp("tui-copies")
-    ingest_cables(iter(COPIES), store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
+    ingest_cables(
+        iter(COPIES), IngestOptions(store_dir=store, encoder=BagEncoder(), windower=whole_paragraph)
+    )
     settings = Settings(store=store, model=BagEncoder.name)
     engine = Engine(settings, encoder=BagEncoder())
     yield settings, engine
