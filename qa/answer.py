@@ -238,13 +238,36 @@ class Neighbours:
         results = []
         for hit, also, same in zip(self.hits, self.also, self.same_text, strict=True):
             results.append({**hit.to_json(), "same_text": same, "also": list(also)})
+        source = self.source
         return {
-            "cable_id": self.source.cable_id,
-            "paragraph": self.source.paragraph,
-            "citation": self.source.citation,
-            "text": self.source.text,
+            "cable_id": source.cable_id,
+            "paragraph": source.paragraph,
+            "citation": source.citation,
+            "text": source.text,
+            "subject": source.subject,
+            "date": source.date,
+            "origin": source.origin,
+            "classification": source.classification,
+            "tags": list(source.tags),
             "results": results,
         }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Neighbours:
+        """The neighbours whose `to_json()` is `d` (the `qa similar --json` object); the
+        source, which is not ranked, comes back with rank 1, score 1 and no highlight (and
+        blank facts from a server that sends only its citation and text)."""
+        blank = {"subject": "", "date": "", "origin": "", "classification": "", "tags": []}
+        source = Hit.from_json(
+            {**blank, **d, "rank": 1, "score": 1.0, "highlight": {"start": 0, "end": 0}}
+        )
+        results = d["results"]
+        return cls(
+            source,
+            tuple(Hit.from_json(r) for r in results),
+            tuple(tuple(r.get("also", ())) for r in results),
+            tuple(bool(r.get("same_text")) for r in results),
+        )
 
 
 class AskOptions(TypedDict, total=False):

@@ -2,8 +2,9 @@
 
 It needs no model, no store, no numpy and no torch: only httpx. `RemoteEngine`
 has the methods the CLI and the TUI use of `qa.engine.Engine` (`ask`, `cable`,
-`referencing`, `close`) and returns the same `qa.answer.Answer`, rebuilt from
-the server's JSON, so front ends render a remote answer as a local one.
+`similar`, `referencing`, `close`) and returns the same `qa.answer.Answer` and
+`Neighbours`, rebuilt from the server's JSON, so front ends render a remote answer
+as a local one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from qa.answer import Answer, Filters
+from qa.answer import Answer, Filters, Neighbours
 from qa.errors import ServerError
 
 
@@ -129,6 +130,11 @@ class RemoteEngine:
         if response.status_code == 404:
             return None
         return RemoteCable.from_json(self._json(response))
+
+    def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:
+        """As `Engine.similar`; what is not stored is a `ServerError` with the server's line."""
+        path = f"/v1/cables/{_segment(cable_id)}/paragraphs/{_segment(para)}/similar"
+        return Neighbours.from_json(self._json(self._call("GET", path, params={"k": k})))
 
     def referencing(self, cable_id: str) -> list[str]:
         response = self._call("GET", f"/v1/cables/{_segment(cable_id)}/referencing")

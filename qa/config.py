@@ -42,8 +42,8 @@ class Settings:
     """Read dates, places, classifications, TAGs and cable IDs from the question."""
 
     server: str | None = None
-    """A `qa serve` URL (``http://host:port``): ask, show and stats go there, and this
-    machine needs no store and no model."""
+    """A `qa serve` URL (``http://host:port``): ask, show, similar, stats and the TUI go
+    there, and this machine needs no store and no model."""
 
     store_named: bool = False
     """True when ``--store`` or ``QA_STORE`` named the store: only the default store is ever

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -20,11 +22,28 @@ def remote(settings: Settings) -> Any:
     return RemoteEngine(settings.server, token=os.environ.get("QA_TOKEN") or None)
 
 
+@contextmanager
+def engine_for(settings: Settings) -> Iterator[Any]:
+    """The `qa serve` named by --server, else the engine over the local store; closed after."""
+    if not settings.server:
+        from qa.cli.stores import open_engine
+
+        with open_engine(settings) as local:
+            yield local
+        return
+    engine = remote(settings)
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
 def local_only(settings: Settings, command: str) -> None:
     """Refuse --server for a command that reads or writes the store itself."""
     if settings.server:
         raise click.UsageError(
-            f"`qa {command}` runs where the store is; --server serves ask, show, stats and tui"
+            f"`qa {command}` runs where the store is; "
+            "--server serves ask, show, similar, stats and tui"
         )
 
 

@@ -11,7 +11,7 @@ from qa.cli.boundary import one_line_errors
 from qa.cli.help import Command
 from qa.cli.options import common_options, settings_for
 from qa.cli.parsing import parse_citation
-from qa.cli.stores import open_engine
+from qa.cli.remote import engine_for
 
 
 @click.command(cls=Command)
@@ -43,7 +43,7 @@ def similar(
         raise click.UsageError("name a paragraph: qa similar 06MEXICO3305 4")
     settings = settings_for(ctx, **options)
     with one_line_errors():
-        with open_engine(settings) as engine:
+        with engine_for(settings) as engine:
             found = engine.similar(cable_id, para, k=k)
         if as_json:
             click.echo(json.dumps(found.to_json(), ensure_ascii=False))

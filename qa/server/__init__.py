@@ -46,8 +46,16 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.config import Settings
+from qa.errors import EngineError, RetrievalError
 from qa.server.openapi import OPENAPI
-from qa.server.parse import MAX_FILTER_CHARS, ApiError, cable_json, json_body, parse_ask
+from qa.server.parse import (
+    MAX_FILTER_CHARS,
+    ApiError,
+    cable_json,
+    json_body,
+    parse_ask,
+    parse_k,
+)
 
 log = logging.getLogger("qa.server")
 
@@ -178,19 +186,32 @@ def create_app(
             raise ApiError(404, f"{cable_id} is not in the store")
         return cable
 
-    async def cable(request: Request) -> Response:
+    async def _paragraph(request: Request, para: str | None) -> Any:
+        """The cable of the path, which must hold paragraph `para` (None: any)."""
         found = await _cable(request.path_params["cable_id"])
-        para = request.query_params.get("para")
         if para is not None and para not in {p.number for p in found.paragraphs}:
             raise ApiError(404, f"{found.id} has no paragraph ¶{para}")
-        return JSONResponse(cable_json(found, para))
+        return found
+
+    async def cable(request: Request) -> Response:
+        para = request.query_params.get("para")
+        return JSONResponse(cable_json(await _paragraph(request, para), para))
 
     async def paragraph(request: Request) -> Response:
-        found = await _cable(request.path_params["cable_id"])
         para = request.path_params["para"]
-        if para not in {p.number for p in found.paragraphs}:
-            raise ApiError(404, f"{found.id} has no paragraph ¶{para}")
-        return JSONResponse(cable_json(found, para))
+        return JSONResponse(cable_json(await _paragraph(request, para), para))
+
+    async def similar(request: Request) -> Response:
+        k = parse_k(request.query_params.get("k"))
+        para = request.path_params["para"]
+        found = await _paragraph(request, para)
+        try:
+            near = await pool().run(lambda engine: engine.similar(found.id, para, k=k))
+        except EngineError as exc:
+            if isinstance(exc, RetrievalError):  # the store failed: a 500, as for a question
+                raise
+            raise ApiError(404, str(exc)) from None  # a paragraph with no vectors yet
+        return JSONResponse(near.to_json())
 
     async def referencing(request: Request) -> Response:
         found = await _cable(request.path_params["cable_id"])
@@ -229,6 +250,7 @@ def create_app(
             Route("/v1/ask", ask, methods=["POST"]),
             Route("/v1/cables/{cable_id}", cable, methods=["GET"]),
             Route("/v1/cables/{cable_id}/paragraphs/{para}", paragraph, methods=["GET"]),
+            Route("/v1/cables/{cable_id}/paragraphs/{para}/similar", similar, methods=["GET"]),
             Route("/v1/cables/{cable_id}/referencing", referencing, methods=["GET"]),
             Route("/v1/stats", stats, methods=["GET"]),
         ],

@@ -15,6 +15,7 @@ def _schema(properties: dict[str, Any], required: Sequence[str] = ()) -> dict[st
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _STR = {"type": "string"}
+_K = {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10}
 
 
 def _responds(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
@@ -28,12 +29,13 @@ def _responds(ok: dict[str, Any], *codes: int) -> dict[str, Any]:
 
 
 _CABLE_PARAMS = [{"name": "cable_id", "in": "path", "required": True, "schema": _STR}]
+_PARA = {"name": "para", "in": "path", "required": True, "schema": _STR}
 _OBJECT = {"schema": {"type": "object"}}
 
 
 def _cable_get(summary: str, *, para_in: str) -> dict[str, Any]:
     """A GET that answers a cable; `para` is a query or a path parameter."""
-    para = {"name": "para", "in": para_in, "required": para_in == "path", "schema": _STR}
+    para = _PARA if para_in == "path" else {**_PARA, "in": para_in, "required": False}
     return {
         "get": {
             "summary": summary,
@@ -58,7 +60,7 @@ OPENAPI: dict[str, Any] = {
             "AskRequest": _schema(
                 {
                     "question": {"type": "string", "maxLength": 10_000},
-                    "k": {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10},
+                    "k": _K,
                     "filters": _schema(
                         {
                             **{name: _STR for name in FILTER_FIELDS},
@@ -77,6 +79,13 @@ OPENAPI: dict[str, Any] = {
                 "only rank), answered, results (rank, cable_id, paragraph, citation, score, "
                 "text, highlight, subject, date, origin, classification, tags, "
                 "outside_dates).",
+            },
+            "Neighbours": {
+                "type": "object",
+                "description": "The same object as `qa similar --json`: the source paragraph "
+                "(cable_id, paragraph, citation, text, subject, date, origin, classification, "
+                "tags) and results as in an Answer, each with same_text and also (the "
+                "citations of paragraphs with the same text, folded into it).",
             },
             "Cable": {
                 "type": "object",
@@ -109,6 +118,19 @@ OPENAPI: dict[str, Any] = {
         "/v1/cables/{cable_id}/paragraphs/{para}": _cable_get(
             "One paragraph of a stored cable", para_in="path"
         ),
+        "/v1/cables/{cable_id}/paragraphs/{para}/similar": {
+            "get": {
+                "summary": "The paragraphs of other cables closest to this one (more like this)",
+                "parameters": [
+                    *_CABLE_PARAMS,
+                    _PARA,
+                    {"name": "k", "in": "query", "required": False, "schema": _K},
+                ],
+                "responses": _responds(
+                    {"schema": {"$ref": "#/components/schemas/Neighbours"}}, 404, 422
+                ),
+            }
+        },
         "/v1/cables/{cable_id}/referencing": {
             "get": {
                 "summary": "Stored cables whose REF lines cite this one",

@@ -63,9 +63,7 @@ def parse_ask(body: dict[str, Any]) -> dict[str, Any]:
         question = check_question(_text(body["question"], "question", 10 * MAX_BODY))
     except ValueError as exc:
         raise ApiError(422, str(exc)) from None
-    k = body.get("k", 10)
-    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
-        raise ApiError(422, f"k must be an integer from 1 to {MAX_K}")
+    k = check_k(body.get("k", 10))
     history = body.get("history", [])
     if not isinstance(history, list) or len(history) > MAX_HISTORY:
         raise ApiError(422, f"history must be a list of at most {MAX_HISTORY} questions")
@@ -87,6 +85,20 @@ def parse_ask(body: dict[str, Any]) -> dict[str, Any]:
         "infer": None if infer else False,
         "facets": facets,
     }
+
+
+def check_k(k: Any) -> int:
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+        raise ApiError(422, f"k must be an integer from 1 to {MAX_K}")
+    return k
+
+
+def parse_k(given: str | None) -> int:
+    """`k` from a query string (absent: 10); digits only, so "1e3" and "-1" are refused."""
+    if given is None:
+        return 10
+    given = given.strip()
+    return check_k(int(given) if given.isascii() and given.isdigit() and len(given) < 9 else None)
 
 
 def parse_filters(given: Any) -> Filters:

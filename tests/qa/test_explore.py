@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from embeddings.view import CableFacts
 from qa import facets as facets_module
+from qa.answer import Neighbours
 from qa.cli import cli
 from qa.config import Settings
 from qa.engine import Engine
@@ -123,6 +125,21 @@ def test_similar_past_the_threshold_asks_the_hnsw_index(
     assert [h.citation for h in found.hits] == [h.citation for h in exact.hits]
     assert found.also == exact.also and found.same_text == exact.same_text
     assert [h.score for h in found.hits] == pytest.approx([h.score for h in exact.hits], abs=1e-5)
+
+
+def test_neighbours_json_reads_back(copies_engine: Engine) -> None:
+    """`Neighbours.from_json` inverts `to_json` (the server's client reads `qa similar`'s
+    object with it), and what it reads back prints as the engine's own."""
+    from qa.render import render_neighbours
+
+    found = copies_engine.similar("07LONDON1", "1")
+    back = Neighbours.from_json(found.to_json())
+    assert back.to_json() == found.to_json() and Neighbours.from_json(back.to_json()) == back
+    assert back.source == replace(found.source, rank=1, score=1.0, highlight=(0, 0))
+    assert (back.also, back.same_text) == (found.also, found.same_text)
+    assert render_neighbours(back, marks=True).plain == render_neighbours(found, marks=True).plain
+    bare = {k: v for k, v in found.to_json().items() if k not in {"subject", "tags"}}
+    assert Neighbours.from_json(bare).source.subject == ""  # an older server's object
 
 
 def test_similar_refuses_what_is_not_stored(copies_engine: Engine) -> None:

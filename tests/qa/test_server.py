@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from qa.answer import Answer, Filters
+from qa.cli import cli
 from qa.client import RemoteEngine, filters_json
 from qa.config import Settings
 from qa.engine import Engine
@@ -119,6 +121,43 @@ def test_malformed_json_and_unknown_cable(api: TestClient) -> None:
     ] == ("2")
     assert api.get("/v1/nothing").status_code == 404
     assert api.get("/openapi.json").json()["openapi"].startswith("3.")
+
+
+def test_similar_equals_the_engine(api: TestClient, hand_engine: Engine) -> None:
+    got = api.get("/v1/cables/06madrid293/paragraphs/1/similar", params={"k": 3})
+    assert got.status_code == 200, got.text
+    want = hand_engine.similar("06MADRID293", "1", k=3)
+    assert got.json() == want.to_json() and want.hits
+    default = api.get("/v1/cables/06MADRID293/paragraphs/1/similar").json()
+    assert default == hand_engine.similar("06MADRID293", "1").to_json()
+
+
+SIMILAR_REFUSED = [
+    ("99NOWHERE1", "1", {}, 404, "99NOWHERE1 is not in the store"),
+    ("06MADRID293", "9", {}, 404, "06MADRID293 has no paragraph ¶9"),
+    ("06MADRID293", "1", {"k": "0"}, 422, "k must be an integer from 1 to 200"),
+    ("06MADRID293", "1", {"k": str(10**6)}, 422, "k must be an integer from 1 to 200"),
+    ("06MADRID293", "1", {"k": "-3"}, 422, "k must be an integer from 1 to 200"),
+    ("06MADRID293", "1", {"k": "9" * 5000}, 422, "k must be an integer from 1 to 200"),
+    ("06MADRID293", "1", {"k": "five"}, 422, "k must be an integer from 1 to 200"),
+]
+
+
+def similar_path(cable_id: str, para: str) -> str:
+    return f"/v1/cables/{cable_id}/paragraphs/{para}/similar"
+
+
+@pytest.mark.parametrize(
+    ("cable_id", "para", "params", "status", "says"),
+    SIMILAR_REFUSED,
+    ids=[f"{c}-{p}-{q.get('k', '')[:8]}" for c, p, q, _, _ in SIMILAR_REFUSED],
+)
+def test_similar_refusals_are_one_line(
+    api: TestClient, cable_id: str, para: str, params: dict[str, str], status: int, says: str
+) -> None:
+    got = api.get(similar_path(cable_id, para), params=params)
+    assert (got.status_code, got.json()) == (status, {"error": says})
+    assert api.get(similar_path("06MADRID293", "1")).status_code == 200  # still serving
 
 
 class BrokenEngine:
@@ -288,8 +327,31 @@ def test_remote_answers_equal_local(server: str, real_engine: Engine, real_store
 
 @pytest.mark.slow
 @pytest.mark.server
-def test_thin_client_command(server: str, real_engine: Engine, tmp_path: Path) -> None:
-    """`qa --server URL ask/show/stats` with no store here, importing neither numpy nor torch."""
+def test_remote_similar_equals_local(server: str, real_engine: Engine) -> None:
+    """More like this over HTTP is the in-process engine's; refusals are one line and
+    leave the server serving."""
+    remote = RemoteEngine(server, token=TOKEN)
+    try:
+        for cable_id, para, k in [("06MEXICO3305", "4", 10), ("06madrid293", "1", 3)]:
+            want = real_engine.similar(cable_id, para, k=k)
+            assert remote.similar(cable_id, para, k=k).to_json() == want.to_json()
+        for cable_id, para, params, status, says in SIMILAR_REFUSED:
+            got = remote._http.get(similar_path(cable_id, para), params=params)
+            assert (got.status_code, got.json()) == (status, {"error": says}), says
+        with pytest.raises(ServerError, match=r"^06MEXICO3305 has no paragraph ¶99$"):
+            remote.similar("06MEXICO3305", "99")
+        assert remote.similar("06MEXICO3305", "4", k=1).hits  # still serving
+    finally:
+        remote.close()
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_thin_client_command(
+    server: str, real_engine: Engine, real_store: Path, tmp_path: Path
+) -> None:
+    """`qa --server URL ask/show/similar/stats` with no store here, importing neither numpy
+    nor torch; `similar` prints what it prints in process."""
     code = (
         "import sys\nfrom qa.cli import cli\n"
         "try:\n    cli(sys.argv[1:], prog_name='qa')\nexcept SystemExit as e:\n"
@@ -321,6 +383,16 @@ def test_thin_client_command(server: str, real_engine: Engine, tmp_path: Path) -
     assert "HEAVY []" in shown.stderr
     stats = qa("stats")
     assert "cables      5" in stats.stdout and "HEAVY []" in stats.stderr
+    near = qa("similar", "--json", "-k", "4", "06MEXICO3305 ¶4")
+    assert "HEAVY []" in near.stderr, near.stderr
+    assert json.loads(near.stdout) == real_engine.similar("06MEXICO3305", "4", k=4).to_json()
+    local = CliRunner().invoke(
+        cli, ["--store", str(real_store), "similar", "-k", "4", "06MEXICO3305", "4"]
+    )
+    assert local.exit_code == 0, local.output
+    assert qa("similar", "-k", "4", "06MEXICO3305", "4").stdout == local.output
+    unknown = qa("similar", "06MEXICO3305", "99")
+    assert "06MEXICO3305 has no paragraph ¶99" in unknown.stderr
     missing = qa("show", "99NOWHERE1")
     assert "99NOWHERE1 is not in the store" in missing.stderr
     env["QA_TOKEN"] = "wrong"

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from qa.answer import Filters
+from qa.client import RemoteEngine
 from qa.config import Settings
 from qa.engine import Engine
+from qa.server import create_app
 from qa.tui.app import CableQAApp
 from qa.tui.saved import Saved, load, save, session_path
 from qa.tui.screens.cable_viewer import CableScreen
@@ -37,9 +40,28 @@ def copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings,
     engine.close()
 
 
+@pytest.fixture
+def remote_copies(copies: Any) -> Iterator[RemoteEngine]:
+    """The thin client over `qa serve`'s app on the same store, in process (no port)."""
+    settings, _ = copies
+    app = create_app(
+        settings, workers=1, engine_factory=lambda: Engine(settings, encoder=BagEncoder())
+    )
+    with TestClient(app) as http:
+        remote = RemoteEngine(str(http.base_url))
+        remote._http.close()
+        remote._http = http
+        yield remote
+
+
+@pytest.mark.parametrize("over", ["engine", "server"])
 @sync
-async def test_m_opens_the_closest_paragraph_of_another_cable(copies: Any) -> None:
+async def test_m_opens_the_closest_paragraph_of_another_cable(
+    copies: Any, over: str, request: pytest.FixtureRequest
+) -> None:
     settings, engine = copies
+    if over == "server":  # the same keys through `RemoteEngine.similar` and /similar
+        engine = request.getfixturevalue("remote_copies")
     app = CableQAApp(settings, engine=engine)
     async with app.run_test(size=(100, 30)) as pilot:
         assert app.engine is not None
