@@ -76,6 +76,7 @@ class CableQAApp(App[None]):
         export_dir: Path | None = None,
         k: int = 10,
         session: Path | None = None,  # the file the conversation is kept in (`qa.tui.saved`)
+        fresh: bool = False,  # start a new session there, not the last one kept
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -89,7 +90,7 @@ class CableQAApp(App[None]):
         self.history: list[str] = []  # questions of the current conversation, for follow-ups
         self.session = session
         self.session_id = new_id()  # this TUI's session in the file, beside other TUIs'
-        self.restored = load(session) if session is not None else Saved()
+        self.restored = load(session) if session is not None and not fresh else Saved()
         self.filters, self.history = self.restored.filters, list(self.restored.history)
 
     # -- layout ---------------------------------------------------------------------------
@@ -391,8 +392,7 @@ class CableQAApp(App[None]):
 
 def run(settings: Settings, *, engine: EngineLike | None = None, new: bool = False) -> None:
     """Entry point for `qa tui`; `engine`: one already open (a `qa serve` client), whose
-    session is kept in memory only. A local store's session goes on unless `new`."""
+    session is kept in memory only. A local store's session goes on unless `new`, which
+    starts one beside the kept ones (other TUIs' sessions are not lost)."""
     path = None if engine is not None else session_path(settings.store)
-    if path is not None and new:
-        path.unlink(missing_ok=True)
-    CableQAApp(settings, engine=engine, session=path).run()
+    CableQAApp(settings, engine=engine, session=path, fresh=new).run()

@@ -168,4 +168,4 @@ def test_qa_tui_new_starts_afresh(
     qa.tui.app.run(Settings(store=store))
     qa.tui.app.run(Settings(store=store), new=True)
     assert [s.history for s in seen] == [("earlier",), ()]
-    assert not path.exists()
+    assert load(path).history == ("earlier",)  # kept until the new session is saved over it
