@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from corpus.dates import day_number, iso_day
 
@@ -48,6 +49,30 @@ class Cable:
     @property
     def date(self) -> str:
         return iso_day(day_number(self.created))
+
+
+P = TypeVar("P", bound=Paragraph, covariant=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownCable(Generic[P]):
+    """A stored cable as every front end shows it: what the ledger returns
+    (`embeddings.records.StoredCable` extends it), what `qa serve` sends a thin client,
+    and what the TUI reads. ``created`` is ISO text, ``date`` yyyymmdd
+    (`corpus.dates.day_number`); `P` is the paragraph type, the ledger's adding its IDs."""
+
+    id: str
+    created: str
+    date: int
+    origin: str
+    classification: str
+    subject: str
+    tags: tuple[str, ...]
+    refs: tuple[str, ...]
+    classified_by: str | None
+    partial: bool
+    paragraphs: tuple[P, ...]
+    date_approximate: bool = False  # only the year of `created` is certain
 
 
 @dataclass(frozen=True, slots=True)

@@ -356,7 +356,9 @@ class Ledger:
         if row is None:
             return None
         paras = tuple(
-            StoredParagraph(int(p[0]), str(p[1]), int(p[2]), str(p[3]), p[4], p[5], bool(p[6]))
+            StoredParagraph(
+                str(p[1]), str(p[3]), p[4], p[5], bool(p[6]), pid=int(p[0]), seq=int(p[2])
+            )
             for p in self.conn.execute(
                 "SELECT pid, number, seq, text, mark, heading, numbered FROM paragraphs"
                 " WHERE cable_id=? ORDER BY seq",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from corpus.models import Cable
+from corpus.models import Cable, Paragraph, ShownCable
 
 
 def record_id(cable_id: str, number: str, win: int) -> str:
@@ -40,36 +40,21 @@ class PreparedCable:
     replaces: bool = False  # an older version is in the store
 
 
-@dataclass(frozen=True, slots=True)
-class StoredParagraph:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredParagraph(Paragraph):
+    """A paragraph as the ledger holds it: ``pid`` its row, ``seq`` its place in the cable."""
+
     pid: int
-    number: str
     seq: int
-    text: str
-    mark: str | None
-    heading: str | None
-    numbered: bool
 
 
-@dataclass(frozen=True, slots=True)
-class StoredCable:
-    """A cable as the ledger holds it; ``created`` is ISO text, ``date`` is yyyymmdd."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredCable(ShownCable[StoredParagraph]):
+    """A cable as the ledger holds it: what is shown, and where it came from."""
 
-    id: str
-    created: str
-    date: int
     year: int
-    origin: str
-    classification: str
-    subject: str
-    tags: tuple[str, ...]
-    refs: tuple[str, ...]
-    classified_by: str | None
-    partial: bool
     source: str
     content_hash: str
-    paragraphs: tuple[StoredParagraph, ...]
-    date_approximate: bool = False  # only the year of `created` is certain
 
 
 @dataclass(frozen=True, slots=True)

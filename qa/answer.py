@@ -271,19 +271,33 @@ class Neighbours:
 
 
 class AskOptions(TypedDict, total=False):
-    """How a question is asked; left out, each takes `qa.engine.Engine.ask`'s default."""
+    """How a question is asked, as keywords: the fields of `Asking`, each optional."""
 
-    k: int  # how many hits (10)
-    filters: Filters | None  # explicit restrictions (None)
-    history: Sequence[str]  # the conversation's earlier questions, oldest first (())
-    mode: str  # "hybrid" (the default), or "dense" / "lexical": `qa eval`'s baselines
-    infer: bool | None  # read filters from the question (None: `Settings.infer_filters`)
-    facets: bool  # count how the best matching cables spread (False)
+    k: int
+    filters: Filters | None
+    history: Sequence[str]
+    mode: str
+    infer: bool | None
+    facets: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """`AskOptions` with the defaults filled in: what an `Asker` reads, so each one takes
+    ``**options`` and no implementation declares the defaults again. Type checkers hold
+    the two in step: `Asking(**options)` refuses a key of `AskOptions` not declared here."""
+
+    k: int = 10  # how many hits
+    filters: Filters | None = None  # explicit restrictions
+    history: Sequence[str] = ()  # the conversation's earlier questions, oldest first
+    mode: str = "hybrid"  # or "dense" / "lexical": `qa eval`'s baselines
+    infer: bool | None = None  # read filters from the question (None: `Settings.infer_filters`)
+    facets: bool = False  # count how the best matching cables spread (`qa.facets`)
 
 
 class Asker(Protocol):
     """What answers questions: `qa.engine.Engine`, and what stands in for it (the TUI's
     `SerialEngine`, a test's fake). `qa eval` and the TUI's engine port ask through it;
-    `qa.client.RemoteEngine` takes every option but `mode` (a server answers in hybrid)."""
+    `qa.client.RemoteEngine` refuses any `mode` but hybrid (a server answers in hybrid)."""
 
     def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer: ...

@@ -9,41 +9,22 @@ as a local one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from qa.answer import Answer, Filters, Neighbours
+from corpus.models import Paragraph, ShownCable
+from qa.answer import Answer, Asking, AskOptions, Filters, Neighbours
 from qa.errors import ServerError
 
-
-@dataclass(frozen=True, slots=True)
-class RemoteParagraph:
-    number: str
-    text: str
-    mark: str | None
-    heading: str | None
-    numbered: bool
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass(frozen=True, slots=True)
-class RemoteCable:
+class RemoteCable(ShownCable[Paragraph]):
     """A cable as the server sends it, in the shape of the ledger's `StoredCable`."""
-
-    id: str
-    created: str
-    date: int  # yyyymmdd, as the ledger keeps it
-    origin: str
-    classification: str
-    subject: str
-    tags: tuple[str, ...]
-    refs: tuple[str, ...]
-    classified_by: str | None
-    partial: bool
-    paragraphs: tuple[RemoteParagraph, ...]
-    date_approximate: bool = False
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> RemoteCable:
@@ -58,7 +39,7 @@ class RemoteCable:
             refs=tuple(d["refs"]),
             classified_by=d.get("classified_by"),
             partial=bool(d["partial"]),
-            paragraphs=tuple(RemoteParagraph(**p) for p in d["paragraphs"]),
+            paragraphs=tuple(Paragraph(**p) for p in d["paragraphs"]),
             date_approximate=bool(d.get("date_approximate")),
         )
 
@@ -103,25 +84,20 @@ class RemoteEngine:
         message = body.get("error") if isinstance(body, dict) else None
         raise ServerError(message or f"the server answered {response.status_code}")
 
-    def ask(
-        self,
-        question: str,
-        *,
-        k: int = 10,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        infer: bool | None = None,
-        facets: bool = False,
-    ) -> Answer:
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer:
+        """As `Engine.ask`; a server answers in hybrid mode only, and says so for another."""
+        opts = Asking(**options)
+        if opts.mode != "hybrid":
+            raise ServerError(f"a server answers in hybrid mode only, not {opts.mode!r}")
         body: dict[str, Any] = {
             "question": question,
-            "k": k,
-            "filters": filters_json(filters),
-            "history": list(history),
+            "k": opts.k,
+            "filters": filters_json(opts.filters),
+            "history": list(opts.history),
         }
-        if infer is False:
+        if opts.infer is False:
             body["infer"] = False
-        if facets:
+        if opts.facets:
             body["facets"] = True
         return Answer.from_json(self._json(self._call("POST", "/v1/ask", json=body)))
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa import followup
-from qa.answer import Answer, Filters, Neighbours
+from qa.answer import Answer, Asking, AskOptions, Filters, Neighbours
 from qa.config import Settings
 from qa.errors import EngineError
 from qa.facets import facets as count_facets
@@ -30,6 +30,9 @@ from qa.search import CANDIDATES, Search
 from qa.similar import neighbours
 from qa.state import StoreState
 from qa.understand import understand
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -107,34 +110,25 @@ class Engine:
         self.state()
         self.search.warm()
 
-    def ask(
-        self,
-        question: str,
-        *,
-        k: int = 10,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        mode: str = "hybrid",
-        infer: bool | None = None,
-        facets: bool = False,
-    ) -> Answer:
-        """`infer` overrides `Settings.infer_filters` for this question (None: the setting);
-        `facets` adds how the best matching cables spread (`qa.facets`; hybrid mode only)."""
-        if mode not in MODES:
-            raise EngineError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer:
+        """Options and defaults: `qa.answer.Asking`. `infer` overrides
+        `Settings.infer_filters` for this question; `facets` needs hybrid mode."""
+        opts = Asking(**options)
+        if opts.mode not in MODES:
+            raise EngineError(f"mode must be one of {', '.join(MODES)}, not {opts.mode!r}")
         state = self.state()
-        explicit = replace(filters or Filters(), inferred=(), dropped=())
-        if mode != "hybrid":
-            ranked = self.search.plain(question, k, explicit, mode)
+        explicit = replace(opts.filters or Filters(), inferred=(), dropped=())
+        if opts.mode != "hybrid":
+            ranked = self.search.plain(question, opts.k, explicit, opts.mode)
             return Answer(
-                question, explicit, bool(ranked), present(self.view, ranked[:k], question)
+                question, explicit, bool(ranked), present(self.view, ranked[: opts.k], question)
             )
-        infer = self.settings.infer_filters if infer is None else infer
+        infer = self.settings.infer_filters if opts.infer is None else opts.infer
         asked = understand(
-            question, explicit, history, infer=infer, state=state, known=self.view.known_cables
+            question, explicit, opts.history, infer=infer, state=state, known=self.view.known_cables
         )
-        cands, applied = self.search.search(asked.text, asked.filters, k, asked.own)
-        prior = self._conversation_cables(history, applied) if asked.own is not None else {}
+        cands, applied = self.search.search(asked.text, asked.filters, opts.k, asked.own)
+        prior = self._conversation_cables(opts.history, applied) if asked.own is not None else {}
         ranked = rescore(cands, self.tuning, asked.text, prior=prior)
         ok = self.judge.answered(
             question,
@@ -144,8 +138,8 @@ class Engine:
             state=state,
             stats=self.search.term_stats(),
         )
-        spread = count_facets(self.view, ranked) if facets else None
-        hits = present(self.view, ranked[:k], asked.text)
+        spread = count_facets(self.view, ranked) if opts.facets else None
+        hits = present(self.view, ranked[: opts.k], asked.text)
         return Answer(question, applied, ok, hits, spread)
 
     def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:

@@ -18,20 +18,23 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from corpus.models import Paragraph
-from qa.answer import Answer, Filters, Hit, Neighbours
+from corpus.dates import day_number
+from corpus.models import Paragraph, ShownCable
+from qa.answer import Answer, Asking, AskOptions, Filters, Hit, Neighbours
 from qa.highlight import mark, term_weights
 from qa.terms import content_terms, stem, words
 from tests.conftest import DATA, REPO, SEED
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from embeddings.view import CableFacts
 
 _WORD = re.compile(r"\w+")
@@ -127,28 +130,6 @@ FAKE_CABLES = (SEED, *sorted(DATA.glob("*.html")))
 """The seed and the real cables of `tests/data`: what `FakeEngine` answers from."""
 
 
-@dataclass(frozen=True, slots=True)
-class FakeCable:
-    """A cable as `qa.tui.ports.StoredCableLike` reads it."""
-
-    id: str
-    created: str
-    origin: str
-    classification: str
-    subject: str
-    tags: tuple[str, ...]
-    refs: tuple[str, ...]
-    classified_by: str | None
-    partial: bool
-    paragraphs: tuple[Paragraph, ...]
-    date_approximate: bool = False
-
-    @property
-    def date(self) -> int:
-        """yyyymmdd, as the ledger stores it."""
-        return int(self.created[:10].replace("-", ""))
-
-
 class FakeEngine:
     """The engine as the TUI uses it (`qa.tui.ports.EngineLike`), in memory and in
     milliseconds: real cables, filters read from the question by `qa.filters` as the
@@ -166,13 +147,14 @@ class FakeEngine:
         self.strong = strong
         self.asked: list[tuple[str, Filters | None, tuple[str, ...]]] = []
         self.closed = False
-        self.cables: dict[str, FakeCable] = {}
+        self.cables: dict[str, ShownCable[Paragraph]] = {}
         for path in paths:
             for cable in read(path):
                 if isinstance(cable, Cable):
-                    self.cables[cable.id] = FakeCable(
+                    self.cables[cable.id] = ShownCable(
                         cable.id,
                         cable.created.isoformat(),
+                        day_number(cable.created),
                         cable.origin,
                         cable.classification,
                         cable.subject,
@@ -196,24 +178,18 @@ class FakeEngine:
 
     # -- EngineLike ------------------------------------------------------------------------
 
-    def ask(
-        self,
-        question: str,
-        *,
-        k: int = 10,
-        filters: Filters | None = None,
-        history: Sequence[str] = (),
-        infer: bool | None = None,
-        facets: bool = False,
-    ) -> Answer:
+    def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer:
+        """Every mode ranks the same way here."""
         from qa.facets import count
         from qa.filters import infer as read_filters
         from qa.filters import merge, strip_spans
 
+        opts = Asking(**options)
+        filters, history, k = opts.filters, opts.history, opts.k
         self.asked.append((question, filters, tuple(history)))
         explicit = replace(filters or Filters(), inferred=(), dropped=())
         inference = None
-        if infer is not False:
+        if opts.infer is not False:
             inference = read_filters(question, places=self.places, tags=self.tag_codes)
         applied = merge(explicit, inference)
         text = strip_spans(question, inference.spans) if inference else question
@@ -223,7 +199,7 @@ class FakeEngine:
         for w in content_terms(history[0] if history else ""):
             terms[stem(w)] = min(terms.get(stem(w), 0.5), 0.5)
         total = sum(self.idf.get(s, 1.0) * w for s, w in terms.items()) or 1.0
-        scored: list[tuple[float, bool, FakeCable, Paragraph]] = []
+        scored: list[tuple[float, bool, ShownCable[Paragraph], Paragraph]] = []
         for cable, para, stems in self.rows:
             outside = not _dates_hold(applied, cable.created[:10])
             if outside and not applied.dates_preferred:
@@ -241,7 +217,7 @@ class FakeEngine:
             for i, (score, outside, cable, para) in enumerate(top, 1)
         )
         spread = None
-        if facets:
+        if opts.facets:
             best = list(dict.fromkeys(c.id for s, o, c, _ in top if not o and s >= top[0][0] / 2))
             spread = count([_facts(self.cables[c]) for c in best])
         answered = bool(top) and top[0][0] >= self.strong
@@ -266,7 +242,7 @@ class FakeEngine:
         n = len(hits)
         return Neighbours(_hit(0, cable, source, 1.0, (0, 0), False), hits, ((),) * n, (False,) * n)
 
-    def cable(self, cable_id: str) -> FakeCable | None:
+    def cable(self, cable_id: str) -> ShownCable[Paragraph] | None:
         return self.cables.get(cable_id)
 
     def referencing(self, cable_id: str) -> list[str]:
@@ -282,7 +258,7 @@ def _dates_hold(filters: Filters, date: str) -> bool:
     )
 
 
-def _others_hold(filters: Filters, cable: FakeCable) -> bool:
+def _others_hold(filters: Filters, cable: ShownCable[Paragraph]) -> bool:
     return (
         (filters.origin is None or filters.origin.lower() in cable.origin.lower())
         and (
@@ -295,7 +271,12 @@ def _others_hold(filters: Filters, cable: FakeCable) -> bool:
 
 
 def _hit(
-    rank: int, cable: FakeCable, para: Paragraph, score: float, span: tuple[int, int], out: bool
+    rank: int,
+    cable: ShownCable[Paragraph],
+    para: Paragraph,
+    score: float,
+    span: tuple[int, int],
+    out: bool,
 ) -> Hit:
     return Hit(
         rank=rank,
@@ -313,7 +294,7 @@ def _hit(
     )
 
 
-def _facts(cable: FakeCable) -> CableFacts:
+def _facts(cable: ShownCable[Paragraph]) -> CableFacts:
     from embeddings.view import CableFacts
 
     return CableFacts(cable.id, cable.date, cable.origin, " ".join(cable.tags))

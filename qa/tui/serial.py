@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from corpus.models import Paragraph, ShownCable
 from qa.answer import Answer, AskOptions, Neighbours
-from qa.tui.ports import EngineLike, StoredCableLike
+from qa.tui.ports import EngineLike
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -30,7 +31,7 @@ class SerialEngine:
         with self._lock:
             return self.engine.similar(cable_id, para, k=k)
 
-    def cable(self, cable_id: str) -> StoredCableLike | None:
+    def cable(self, cable_id: str) -> ShownCable[Paragraph] | None:
         with self._lock:
             return self.engine.cable(cable_id)
 

@@ -189,6 +189,15 @@ def test_tokens(api: TestClient) -> None:
     assert api.get("/health").json()["status"] == "ok"
 
 
+def test_the_thin_client_asks_in_hybrid_mode_only() -> None:
+    remote = RemoteEngine(f"http://127.0.0.1:{closed_port()}")  # refused before any request
+    with pytest.raises(ServerError, match=r"^a server answers in hybrid mode only, not 'dense'$"):
+        remote.ask("wheat exports", mode="dense")
+    with pytest.raises(ServerError, match="cannot reach the server"):
+        remote.ask("wheat exports", mode="hybrid")
+    remote.close()
+
+
 class SlowEngine:
     """The hand engine, but the question "slow" takes 3 s."""
 

@@ -16,9 +16,9 @@ from textual.widgets import Button, Footer, Static
 
 from corpus.dates import iso_day, shown_day
 from corpus.display import shown, shown_line
+from corpus.models import Paragraph, ShownCable
 from corpus.tags import describe_tag
 from qa.answer import Hit, Neighbours
-from qa.tui.ports import StoredCableLike, StoredParagraphLike
 from qa.tui.serial import SerialEngine
 from qa.tui.widgets.result_card import HIGHLIGHT_STYLE
 
@@ -27,7 +27,7 @@ from qa.tui.widgets.result_card import HIGHLIGHT_STYLE
 class CableView:
     """What the viewer shows, loaded off the UI thread."""
 
-    cable: StoredCableLike
+    cable: ShownCable[Paragraph]
     refs_in_store: tuple[str, ...]
     refs_missing: tuple[str, ...]
     referencing: tuple[str, ...]
@@ -47,7 +47,7 @@ def para_id(number: str) -> str:
     return "para-" + "".join(ch if ch.isalnum() else "_" for ch in number)
 
 
-def header_content(cable: StoredCableLike) -> Content:
+def header_content(cable: ShownCable[Paragraph]) -> Content:
     meta = " · ".join(
         shown_line(v)
         for v in (shown_day(cable.date, cable.date_approximate), cable.origin, cable.classification)
@@ -74,7 +74,7 @@ def header_content(cable: StoredCableLike) -> Content:
     return Content.assemble(*parts)
 
 
-def paragraph_content(para: StoredParagraphLike, hit: Hit | None) -> Content:
+def paragraph_content(para: Paragraph, hit: Hit | None) -> Content:
     label = f"¶{para.number}" if para.numbered else f"[{para.number}]"
     mark = f" ({shown_line(para.mark)})" if para.mark else ""
     text = shown(para.text)
