@@ -24,6 +24,7 @@ from embeddings.encoder import Encoder
 from embeddings.ledger import Ledger
 from embeddings.passages import Measure, Windower, prepare
 from embeddings.records import PreparedCable, Window
+from embeddings.reuse import Plan, StoredWindows, assemble, plan
 from embeddings.sources import Fingerprint, Sources
 from embeddings.tally import KillSwitch, Tally
 
@@ -39,8 +40,8 @@ DONE = object()
 class _Work:
     cable: Cable
     windows: tuple[Window, ...]
-    texts: list[str]
-    lengths: list[int]
+    plan: Plan  # the windows to encode, and the vectors kept from the stored version
+    lengths: list[int]  # of plan.texts
     replaces: bool
 
 
@@ -124,6 +125,7 @@ class Pipeline:
         self.failure: BaseException | None = None
         self.files: list[_FileRead] = []
         self.year = year
+        self.stored = StoredWindows(store_dir)  # the reader's, for changed cables
 
     # -- reading ---------------------------------------------------------------
 
@@ -160,6 +162,7 @@ class Pipeline:
         except BaseException as exc:
             self.failure = self.failure or exc
         finally:
+            self.stored.close()
             ledger.close()
             self.put(self.todo, DONE, force=True)
 
@@ -215,7 +218,9 @@ class Pipeline:
         t0 = time.perf_counter()
         try:
             wins, texts = prepare(item, self.split)
-            lengths = self.measure(texts)
+            kept = {} if stored is None else self.stored.vectors(item.id)
+            todo = plan(wins, texts, kept, len(item.paragraphs))
+            lengths = self.measure(todo.texts)
         except Exception as exc:
             error = f"{item.source}: {item.id}: {exc}"
             self.tally.fail(error)
@@ -225,8 +230,8 @@ class Pipeline:
             return
         finally:
             self.tally.timed("prepare", time.perf_counter() - t0)
-        self.tally.queued(len(texts))
-        self.put(self.todo, _Work(item, wins, texts, lengths, stored is not None))
+        self.tally.queued(len(todo.texts))
+        self.put(self.todo, _Work(item, wins, todo, lengths, stored is not None))
 
     def put(
         self,
@@ -272,21 +277,26 @@ class Pipeline:
                 if item is DONE:
                     finished = True
                     break
-                if self.encoder is None:  # the first cable to encode: load the model now
+                # the first cable to encode loads the model; one whose every window keeps
+                # its stored vector needs none
+                if self.encoder is None and (item.plan.texts or not item.plan.kept):
                     self.encoder = self.lazy.encoder()
                 pending.append(item)
-                size += len(item.texts)
+                size += len(item.plan.texts)
             if pending:
                 self._encode_chunk(pending)
 
     def _encode_chunk(self, works: list[_Work]) -> None:
-        assert self.encoder is not None
-        texts = [t for w in works for t in w.texts]
+        """Encode the windows that need it, longest first, then hand each cable on with
+        its vectors in window order, the kept ones included."""
+        texts = [t for w in works for t in w.plan.texts]
         lengths = [n for w in works for n in w.lengths]
-        paragraphs = sum(len(w.cable.paragraphs) for w in works)
-        vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
+        paragraphs = sum(w.plan.paragraphs for w in works)
+        dimension = 0 if self.encoder is None else self.encoder.dimension
+        vectors = np.zeros((len(texts), dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -lengths[i])
         for at in range(0, len(order), self.batch_size):
+            assert self.encoder is not None
             idx = order[at : at + self.batch_size]
             t0 = time.perf_counter()
             vectors[idx] = self.encoder.encode([texts[i] for i in idx], batch_size=len(idx))
@@ -294,8 +304,11 @@ class Pipeline:
             self.tally.encoded(len(idx), share, time.perf_counter() - t0)
         batch, at = [], 0
         for w in works:
-            n = len(w.texts)
-            batch.append(PreparedCable(w.cable, w.windows, vectors[at : at + n], w.replaces))
+            n, todo = len(w.plan.texts), w.plan
+            vecs = assemble(len(w.windows), todo.slots, vectors[at : at + n], todo.kept)
+            batch.append(
+                PreparedCable(w.cable, w.windows, vecs, w.replaces, len(todo.kept), todo.paragraphs)
+            )
             at += n
         self.kill("encoded")
         self.put(self.encoded, batch, force=True)
@@ -331,9 +344,12 @@ class Pipeline:
 
     def _write_batch(self, ledger: Ledger, batch: list[PreparedCable]) -> None:
         if self.chroma is None:  # opened here, so the model encodes while chromadb loads
-            assert self.encoder is not None
             t = time.perf_counter()
-            self.chroma = self.lazy.chroma(self.encoder.name, self.encoder.dimension)
+            if self.encoder is not None:
+                model, dimension = self.encoder.name, self.encoder.dimension
+            else:  # every window so far kept its vector: the store names its model
+                model, dimension = ledger.model() or "", ledger.dimension() or 0
+            self.chroma = self.lazy.chroma(model, dimension)
             self.tally.timed("chroma", time.perf_counter() - t)
         t0 = time.perf_counter()
         ledger.write(batch)
@@ -351,8 +367,9 @@ class Pipeline:
         self.tally.add(
             new=len(batch) - changed,
             changed=changed,
-            paragraphs=sum(len(p.cable.paragraphs) for p in batch),
+            paragraphs=sum(p.paragraphs for p in batch),
             records=sum(len(p.windows) for p in batch),
+            reused=sum(p.reused for p in batch),
         )
 
     def remember_files(self) -> None:

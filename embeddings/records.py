@@ -38,6 +38,8 @@ class PreparedCable:
     windows: tuple[Window, ...]
     vectors: npt.NDArray[np.float32]
     replaces: bool = False  # an older version is in the store
+    reused: int = 0  # windows whose vectors the older version's records gave
+    paragraphs: int = 0  # paragraphs encoded for this version (see `embeddings.reuse.plan`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,7 +33,10 @@ class IngestSummary:
     failed: int = 0
     duplicates: int = 0  # the same cable again in this run (e.g. its HTML page and CSV row)
     paragraphs: int = 0
+    """Paragraphs the model encoded (a changed cable's unchanged ones keep their vectors)."""
     records: int = 0
+    reused: int = 0
+    """Records that kept the stored vector of an unchanged window (`embeddings.reuse`)."""
     seconds: float = 0.0
     """Wall time of the whole command: model loading and the ONNX export included."""
     errors: list[str] = field(default_factory=list)
@@ -51,6 +54,7 @@ class IngestSummary:
 
     def line(self) -> str:
         dup = f", {self.duplicates} duplicate" if self.duplicates else ""
+        reused = f", {self.reused} windows reused" if self.reused else ""
         head = "interrupted after" if self.interrupted else "ingested"
         speed = (
             f"encoding {self.rate:.1f} paragraphs/s"
@@ -60,7 +64,7 @@ class IngestSummary:
         return (
             f"{head} {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
             f"{self.failed} failed cables{dup}: {self.paragraphs} paragraphs, "
-            f"{self.records} records in {self.seconds:.1f} s ({speed})"
+            f"{self.records} records{reused} in {self.seconds:.1f} s ({speed})"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -106,7 +110,7 @@ class Tally:
         self.start = time.monotonic() if started is None else started
         self.total, self.progress = total, progress
         self.new = self.changed = self.unchanged = self.failed = self.duplicates = 0
-        self.paragraphs = self.records = 0
+        self.paragraphs = self.records = self.reused = 0
         self.read_cables = self.read_windows = 0  # settled by the reader, and windows queued
         self.encoded_windows = 0
         self.encoded_paragraphs = 0.0
@@ -194,6 +198,7 @@ class Tally:
             self.duplicates,
             self.paragraphs,
             self.records,
+            self.reused,
             time.monotonic() - self.start,
             list(self.errors),
             interrupted,

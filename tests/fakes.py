@@ -62,6 +62,18 @@ class HashEncoder:
         return normed
 
 
+class RecordingEncoder(HashEncoder):
+    """Keeps each batch it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
+        self.batches.append(list(texts))
+        return super().encode(texts, batch_size=batch_size)
+
+
 class BagEncoder(HashEncoder):
     """The same vectors under another model name: the engine tests' stores."""
 

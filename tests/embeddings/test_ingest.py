@@ -19,7 +19,7 @@ from embeddings.ledger import Ledger
 from embeddings.lock import WriterLock
 from embeddings.progress import IngestProgress
 from tests.embeddings.conftest import char_windower, make_cable
-from tests.fakes import HashEncoder, InterruptingEncoder
+from tests.fakes import HashEncoder, InterruptingEncoder, RecordingEncoder
 
 LONG = " ".join(f"sentence {i} about the visa backlog at the consulate." for i in range(40))
 
@@ -260,18 +260,6 @@ def test_fast_encoder_in_front_of_a_slow_store_finishes(
     assert len(ledger_ids(tmp_path)) == 1280 == len(chroma_ids(tmp_path))
 
 
-class RecordingEncoder(HashEncoder):
-    """Keeps each batch it was given."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.batches: list[list[str]] = []
-
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> Any:
-        self.batches.append(list(texts))
-        return super().encode(texts, batch_size=batch_size)
-
-
 def test_batches_are_of_like_length_and_every_vector_lands_on_its_own_window(
     tmp_path: Path,
 ) -> None:
@@ -290,7 +278,32 @@ def test_batches_are_of_like_length_and_every_vector_lands_on_its_own_window(
     assert all(len(b) == 8 for b in sizes[:-1])
     flat = [n for b in sizes for n in b]
     assert flat == sorted(flat, reverse=True)  # one buffer: longest first, like with like
-    led = Ledger.open(tmp_path)
+    _assert_every_vector_embeds_its_window(tmp_path)
+
+    # a paragraph changed in every other cable: only those windows reach the model, and
+    # the kept vectors land on their own windows beside the encoded ones
+    changed = [
+        make_cable(
+            c.id,
+            [
+                p.text + (" revised" if i % 2 == 0 and j == 3 else "")
+                for j, p in enumerate(c.paragraphs)
+            ],
+            version="2",
+        )
+        for i, c in enumerate(cables)
+    ]
+    enc.batches.clear()
+    again = run(tmp_path, changed, enc, batch_size=8, buffer=1000)
+    assert (again.changed, again.records, again.reused, again.paragraphs) == (12, 72, 66, 6)
+    assert sorted(t for b in enc.batches for t in b) == sorted(
+        _passage(c.paragraphs[3].text) for i, c in enumerate(changed) if i % 2 == 0
+    )
+    _assert_every_vector_embeds_its_window(tmp_path)
+
+
+def _assert_every_vector_embeds_its_window(store: Path) -> None:
+    led = Ledger.open(store)
     try:
         for rows in led.record_rows():
             for row in rows:

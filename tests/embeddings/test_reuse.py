@@ -1,0 +1,146 @@
+"""A changed cable re-encodes only the windows whose passage text changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corpus.models import Cable
+from embeddings import client as chroma_client
+from embeddings.encoder import load_encoder, passage_text
+from embeddings.ingest import IngestOptions, IngestSummary, ingest, ingest_cables
+from embeddings.ledger import Ledger
+from tests.conftest import DATA
+from tests.embeddings.conftest import char_windower, make_cable
+from tests.fakes import RecordingEncoder
+
+LONG = " ".join(f"sentence {i} about the visa backlog at the consulate." for i in range(40))
+PARAS = ["border violence in Nuevo Laredo", LONG, "migration reform talks"]
+
+
+def run(store: Path, cables: list[Cable], enc: RecordingEncoder) -> IngestSummary:
+    options = IngestOptions(store_dir=store, encoder=enc, windower=char_windower)
+    return ingest_cables(cables, options)
+
+
+def vectors(store: Path) -> dict[str, bytes]:
+    led = Ledger.open(store)
+    try:
+        return {
+            str(a): bytes(b)
+            for a, b in led.conn.execute("SELECT record_id, embedding FROM records")
+        }
+    finally:
+        led.close()
+
+
+def assert_chroma_holds(store: Path, stored: dict[str, bytes]) -> None:
+    col = chroma_client.reopen(store, None, "hash-bow-64", 64)
+    got = col.get(include=["embeddings"])
+    assert sorted(got["ids"]) == sorted(stored)
+    for rid, emb in zip(got["ids"], got["embeddings"], strict=True):
+        assert np.allclose(emb, np.frombuffer(stored[rid], dtype="<f4")), rid
+
+
+def encoded(enc: RecordingEncoder) -> list[str]:
+    return [t for batch in enc.batches for t in batch]
+
+
+def test_references_alone_changed_encode_nothing(tmp_path: Path) -> None:
+    enc = RecordingEncoder()
+    first = run(tmp_path, [make_cable("06MEXICO3305", PARAS, references=("06MEXICO100",))], enc)
+    before = vectors(tmp_path)
+    assert first.reused == 0 and len(encoded(enc)) == first.records == len(before) > 3
+    enc.batches.clear()
+    cable = make_cable("06MEXICO3305", PARAS, references=("06MEXICO200",), version="2")
+    again = run(tmp_path, [cable], enc)
+    assert encoded(enc) == []
+    assert (again.changed, again.paragraphs, again.records, again.reused) == (
+        1,
+        0,
+        len(before),
+        len(before),
+    )
+    assert f"{len(before)} windows reused" in again.line() and "nothing to encode" in again.line()
+    assert again.to_json()["reused"] == len(before)
+    assert vectors(tmp_path) == before
+    led = Ledger.open(tmp_path)
+    try:
+        stored = led.cable("06MEXICO3305")
+        assert stored is not None and stored.refs == ("06MEXICO200",)
+        assert stored.content_hash == cable.content_hash
+    finally:
+        led.close()
+    assert_chroma_holds(tmp_path, before)
+
+
+def test_one_paragraph_changed_encodes_that_paragraph_alone(tmp_path: Path) -> None:
+    enc = RecordingEncoder()
+    run(tmp_path, [make_cable("06MEXICO3305", PARAS)], enc)
+    before = vectors(tmp_path)
+    enc.batches.clear()
+    revised = [PARAS[0], PARAS[1], "migration reform talks resumed"]
+    again = run(tmp_path, [make_cable("06MEXICO3305", revised, version="2")], enc)
+    subject = "HAND-MADE TEST SUBJECT"
+    assert encoded(enc) == [passage_text(subject, None, revised[2])]
+    assert (again.paragraphs, again.reused, again.records) == (1, len(before) - 1, len(before))
+    after = vectors(tmp_path)
+    assert after.keys() == before.keys()
+    assert {k for k in after if after[k] != before[k]} == {"06MEXICO3305:3"}
+    assert_chroma_holds(tmp_path, after)
+
+
+def test_subject_changed_encodes_every_window(tmp_path: Path) -> None:
+    enc = RecordingEncoder()
+    first = run(tmp_path, [make_cable("06MEXICO3305", PARAS)], enc)
+    before = vectors(tmp_path)
+    enc.batches.clear()
+    cable = make_cable("06MEXICO3305", PARAS, subject="A NEW SUBJECT", version="2")
+    again = run(tmp_path, [cable], enc)
+    assert len(encoded(enc)) == first.records and again.reused == 0 and again.paragraphs == 3
+    after = vectors(tmp_path)
+    assert all(after[k] != before[k] for k in before)
+    assert_chroma_holds(tmp_path, after)
+
+
+@pytest.mark.slow
+def test_real_model_reused_vectors_are_what_it_gives_each_window(tmp_path: Path) -> None:
+    """End to end on real pages: a REF line edited, every vector kept, and each one
+    still the model's vector of its own window's passage."""
+    model = load_encoder("all-MiniLM-L6-v2", device="cpu")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("05PARIS104.html", "08OSLO522.html"):
+        shutil.copy(DATA / name, pages / name)
+    store = tmp_path / "store"
+    options = IngestOptions(store_dir=store, encoder=model)
+    first = ingest([pages], options, export_onnx=False)
+    assert (first.new, first.failed) == (2, 0), first.errors
+    before = vectors(store)
+    page = pages / "05PARIS104.html"
+    html = page.read_text(encoding="utf-8")
+    assert "B. PARIS 8918" in html
+    page.write_text(html.replace("B. PARIS 8918", "B. PARIS 8919"), encoding="utf-8")
+    again = ingest([pages], options, export_onnx=False)
+    assert (again.changed, again.unchanged, again.paragraphs) == (1, 1, 0)
+    assert again.reused == again.records > 0 and again.encode_seconds == 0
+    assert vectors(store) == before
+    led = Ledger.open(store)
+    try:
+        stored = led.cable("05PARIS104")
+        assert stored is not None and any(r.endswith("PARIS8919") for r in stored.refs)
+        rows = led.conn.execute(
+            "SELECT c.subject, p.heading, p.text, r.start, r.end, r.embedding FROM records r"
+            " JOIN paragraphs p ON p.pid = r.pid JOIN cables c ON c.id = p.cable_id"
+        ).fetchall()
+    finally:
+        led.close()
+    assert len(rows) == len(before)
+    want = model.encode([passage_text(s, h, t[a:b]) for s, h, t, a, b, _e in rows])
+    got = np.stack([np.frombuffer(e, dtype="<f4") for *_r, e in rows])
+    assert np.allclose(got, want, atol=1e-4)
+    col = chroma_client.reopen(store, None, model.name, model.dimension)
+    assert col.count() == len(rows)
