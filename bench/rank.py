@@ -134,7 +134,8 @@ def main() -> None:
         name, _, values = part.partition("=")
         if name not in known:
             raise SystemExit(f"--grid: {name!r} is not a field of Tuning")
-        space[name] = [float(v) for v in values.split(",")]
+        cast = type(getattr(Tuning(), name))  # rerank_depth=2,3 stays an int
+        space[name] = [cast(float(v)) for v in values.split(",")]
     base = Tuning()
     settings = list(grid(base, space)) if space else [base]
     per = [score(rows, t) for t in settings]

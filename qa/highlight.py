@@ -208,13 +208,10 @@ def mark(
     spans = sentences(text)
     if not spans:
         return (0, len(text))
-    wanted = {stem(t) for t in content_terms(question)}
+    wanted = {s: (weights or {}).get(s, 1.0) for s in {stem(t) for t in content_terms(question)}}
     evidence = evidence_for(question)
     why = bool(_WHY.search(question))
-    overlap = [
-        sum((weights or {}).get(s, 1.0) for s in {stem(w) for w in words(text[a:b])} & wanted)
-        for a, b in spans
-    ]
+    overlap = overlaps(text, spans, wanted)
     best, best_score = 0, 0.0
     scores = []
     for i, (a, b) in enumerate(spans):
@@ -227,10 +224,20 @@ def mark(
             best, best_score = i, score
     start, end = spans[best]
     if pair_ratio and best_score > 0:
-        after = scores[best + 1] if best + 1 < len(spans) else -1.0
-        before = scores[best - 1] if best else -1.0
-        if after >= pair_ratio * best_score and after >= before:
+        nxt = scores[best + 1] if best + 1 < len(spans) else -1.0
+        prev = scores[best - 1] if best else -1.0
+        if nxt >= pair_ratio * best_score and nxt >= prev:
             end = spans[best + 1][1]
-        elif before >= pair_ratio * best_score:
+        elif prev >= pair_ratio * best_score:
             start = spans[best - 1][0]
     return (start, end)
+
+
+def overlaps(text: str, spans: Sequence[Span], weight: dict[str, float]) -> list[float]:
+    """For each span of `text`, the summed weight of the question stems (`weight`'s keys)
+    it holds: what `mark` chooses by, and `qa.rescore.closeness` ranks by."""
+    out = []
+    for a, b in spans:
+        held = {stem(w) for w in words(text[a:b])}
+        out.append(sum(v for s, v in weight.items() if s in held))
+    return out

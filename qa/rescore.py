@@ -21,8 +21,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qa.highlight import evidence_for, sentences
-from qa.terms import content_terms, starts_a_word, stem, words
+from qa.highlight import evidence_for, overlaps, sentences
+from qa.terms import content_terms, starts_a_word, stem
 
 
 @dataclass(slots=True)
@@ -164,12 +164,13 @@ def closeness(c: Candidate, weight: dict[str, float], evidence: re.Pattern[str] 
     total = sum(weight.values())
     if not total:
         return
-    for start, end in sentences(c.text) or [(0, len(c.text))]:
-        got = {stem(w) for w in words(c.text[start:end])}
-        share = sum(w for s, w in weight.items() if s in got) / total
-        c.sentence = max(c.sentence, share)
-        if share and evidence is not None and evidence.search(c.text, start, end):
-            c.typed = 1.0
+    spans = sentences(c.text) or [(0, len(c.text))]
+    held = overlaps(c.text, spans, weight)
+    c.sentence = max(held) / total
+    if evidence is not None and any(
+        h and evidence.search(c.text, a, b) for h, (a, b) in zip(held, spans, strict=True)
+    ):
+        c.typed = 1.0
 
 
 def rescore(
@@ -222,7 +223,7 @@ def _closer(
 ) -> list[Candidate]:
     """The first `rerank_depth` candidates re-ordered by how closely each holds the
     question (`closeness`): which of them come first, never which make it."""
-    depth = int(tuning.rerank_depth)
+    depth = tuning.rerank_depth
     top = ranked[:depth]
     for c in top:
         closeness(c, weight, evidence)
