@@ -104,6 +104,10 @@ _NOT_ORIGINS = frozenset(
 _SENDERS = frozenset({"EMBASSY", "AMEMBASSY", "AMCONSUL", "CONSULATE", "USMISSION"})
 # Words that mark an item as a report, not a cable: `DAO MADRID IIR 6 889 0272 08`.
 _NOT_CABLES = frozenset({"IIR", "DAO", "USDAO", "TDX", "FBIS"})
+_LEADING = _NOT_ORIGINS | _SENDERS
+"""Words dropped from the front of a reference's origin."""
+_REJECTED = _NOT_ORIGINS | _NOT_CABLES
+"""Words that make an item no cable reference at all."""
 # Other spellings of an origin's code in reference IDs.
 _ALIASES = {"SECSTATE": "STATE"}
 
@@ -161,9 +165,9 @@ def parse_refs(text: str, year: int | str, cited_by: str | None = None) -> tuple
     found: list[str] = []
     for match in _REF_ITEM.finditer(text):
         words = match["origin"].upper().split()
-        while words and words[0] in _NOT_ORIGINS | _SENDERS:
+        while words and words[0] in _LEADING:
             words.pop(0)
-        if not words or any(word in _NOT_ORIGINS | _NOT_CABLES for word in words):
+        if not words or any(word in _REJECTED for word in words):
             continue
         if len(words[-1]) == 1:  # a list label glued to the origin: `A. PARIS`
             continue
