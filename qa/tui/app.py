@@ -25,7 +25,7 @@ from qa.config import Settings
 from qa.tui.commands import CableIdProvider
 from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
 from qa.tui.ports import EngineLike
-from qa.tui.safe import describe_error
+from qa.tui.safe import PlainApp, describe_error
 from qa.tui.saved import Saved, load, new_id, save, session_path
 from qa.tui.screens.cable_viewer import CableScreen
 from qa.tui.screens.filters import FiltersScreen
@@ -54,7 +54,7 @@ WELCOME = (
 )
 
 
-class CableQAApp(App[None]):
+class CableQAApp(PlainApp):
     CSS_PATH = "app.tcss"
     TITLE = "cable-qa"
     COMMANDS: ClassVar = App.COMMANDS | {CableIdProvider}

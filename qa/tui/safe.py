@@ -1,9 +1,40 @@
-"""An error as the TUI notifies it: one inert line (`corpus.display`), never a traceback."""
+"""What the TUI shows outside its widgets, made inert: errors and notifications.
+
+Notifications carry cable metadata (a subject copied, an origin or TAG in the
+filter summary) and error messages from a store or a server. Textual parses a
+notification as markup by default, so `[@click=app.quit]` in a cable would be a
+live action; `PlainApp.notify` is the one place every notification (the app's and
+every widget's, which Textual routes through the app) passes: never markup, always
+`corpus.display.shown`.
+"""
 
 from __future__ import annotations
 
-from corpus.display import shown_line
+from textual.app import App
+from textual.notifications import SeverityLevel
+
+from corpus.display import shown, shown_line
 from corpus.errors import CableQAError
+
+
+class PlainApp(App[None]):
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """`App.notify` with the text inert, whatever `markup` a caller passes."""
+        super().notify(
+            shown(message),
+            title=shown_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
 
 def describe_error(exc: BaseException) -> str:

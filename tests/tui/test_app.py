@@ -336,3 +336,20 @@ async def test_cable_text_is_shown_literally(
         assert isinstance(app.screen, CableScreen)
         shown = screen_text(app)
         assert "[bold red]x[/]" in shown and "[31mred" in shown and "\x1b" not in shown
+
+
+@sync
+async def test_notifications_are_never_markup(fake_engine: FakeEngine, settings: Settings) -> None:
+    """A subject copied or an origin in the filter summary comes from a cable: a
+    notification shows it literally, never as markup or an escape sequence."""
+    app = CableQAApp(settings, engine=fake_engine)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify("[@click=app.quit]x[/] [/y] \x1b[31mred", title="[b]t[/b]")
+        app.query_one("#question").notify("[/z]")  # a widget's goes through the app too
+        await pilot.pause()
+        shown = list(app._notifications)
+        assert [n.markup for n in shown] == [False, False]
+        assert shown[0].message == "[@click=app.quit]x[/] [/y] \u241b[31mred"
+        assert shown[0].title == "[b]t[/b]" and shown[1].message == "[/z]"
+        assert "[/y]" in screen_text(app)
+        assert app.is_running
