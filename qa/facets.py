@@ -27,6 +27,11 @@ QUARTERS_WITHIN = 2
 """When the counted cables span at most this many years, periods are quarters."""
 
 
+UNKNOWN_ORIGIN = "unknown"
+"""Counted for cables whose origin the store does not know: a count, not a post to
+filter by."""
+
+
 def counted_cables(ranked: Sequence[Candidate]) -> list[str]:
     """The cables the facets count, best first (see the module's docstring)."""
     inside = [c for c in ranked if not c.outside]
@@ -53,7 +58,7 @@ def count(rows: Sequence[CableFacts]) -> Facets:
             periods[
                 f"{year}-Q{(max(month, 1) - 1) // 3 + 1}" if by == "quarter" else str(year)
             ] += 1
-        origins[r.origin or "unknown"] += 1
+        origins[r.origin or UNKNOWN_ORIGIN] += 1
         tags.update(set((r.tags or "").split()))
     return Facets(
         cables=len(rows),

@@ -136,3 +136,26 @@ def test_a_notification_names_a_bug_as_one() -> None:
     assert describe_error(KeyError("pid")) == "this is a bug, please report it: KeyError: 'pid'"
     long = describe_error(ZeroDivisionError("x" * 1000))
     assert long.startswith("this is a bug") and len(long) <= 300
+
+
+def test_facet_chips_show_cable_values_inert_and_offer_no_unknown_post() -> None:
+    from qa.answer import Facets
+    from qa.tui.widgets.turn_view import FacetChip, facet_groups
+
+    facets = Facets(
+        cables=4,
+        by="year",
+        years={"2008": 4},
+        origins={"unknown": 3, "Embassy \x1b[31mOslo": 1},
+        tags={"[b]PREL": 1},
+    )
+    chips = [
+        c for g in facet_groups(facets) for c in g._pending_children if isinstance(c, FacetChip)
+    ]
+    assert [(c.facet_name, c.facet_value) for c in chips] == [
+        ("period", "2008"),
+        ("origin", "Embassy \x1b[31mOslo"),  # the filter takes the value as stored
+        ("tag", "[b]PREL"),
+    ]
+    labels = [str(c.label) for c in chips]
+    assert labels[1] == "Embassy \u241b[31mOslo · 1" and labels[2] == "[b]PREL · 1"

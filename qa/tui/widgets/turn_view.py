@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 
 from corpus.display import shown_line
 from qa.answer import Answer, Facets
+from qa.facets import UNKNOWN_ORIGIN
 from qa.tui.session import Turn, describe_filters
 from qa.tui.widgets.flow import Flow
 from qa.tui.widgets.result_card import ResultCard
@@ -46,13 +47,10 @@ class FacetChip(Button):
     the next questions' filters to it."""
 
     def __init__(self, name: str, value: str, count: int) -> None:
-        super().__init__(Content(f"{value} · {count}"), compact=True, classes="facet-chip")
+        label = Content(f"{shown_line(value)} · {count}")  # a cable's origin or TAG: inert
+        super().__init__(label, compact=True, classes="facet-chip")
         self.facet_name = name
         self.facet_value = value
-
-
-def facet_chips(facets: Facets) -> list[FacetChip]:
-    return [chip for group in facet_groups(facets) for chip in group.query(FacetChip)]
 
 
 def facet_groups(facets: Facets) -> list[Flow]:
@@ -62,7 +60,7 @@ def facet_groups(facets: Facets) -> list[Flow]:
     groups: list[Flow] = []
     for name, shown, counts in (
         ("period", "quarters" if facets.by == "quarter" else "years", periods),
-        ("origin", "posts", list(facets.origins.items())),
+        ("origin", "posts", [kv for kv in facets.origins.items() if kv[0] != UNKNOWN_ORIGIN]),
         ("tag", "TAGs", list(facets.tags.items())),
     ):
         if counts:
