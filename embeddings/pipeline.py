@@ -282,7 +282,9 @@ class Pipeline:
                 if self.encoder is None and (item.plan.texts or not item.plan.kept):
                     self.encoder = self.lazy.encoder()
                 pending.append(item)
-                size += len(item.plan.texts)
+                # kept windows count too: cables that encode nothing still go on to the
+                # writer a buffer at a time, not all at the end of the run
+                size += len(item.windows) or 1
             if pending:
                 self._encode_chunk(pending)
 

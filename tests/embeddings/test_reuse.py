@@ -144,3 +144,28 @@ def test_real_model_reused_vectors_are_what_it_gives_each_window(tmp_path: Path)
     assert np.allclose(got, want, atol=1e-4)
     col = chroma_client.reopen(store, None, model.name, model.dimension)
     assert col.count() == len(rows)
+
+
+def test_cables_that_encode_nothing_are_written_a_buffer_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A metadata-only fix changes every cable and no passage: the run must still hand
+    them to the writer in buffers, not hold them all until the reader ends."""
+    from embeddings.pipeline import Pipeline
+
+    enc = RecordingEncoder()
+    ids = [f"06MEXICO{n}" for n in range(1, 13)]
+    refs = ("06MEXICO100",)
+    run(tmp_path, [make_cable(i, PARAS, references=refs) for i in ids], enc)
+    chunks: list[int] = []
+    real = Pipeline._encode_chunk
+    monkeypatch.setattr(
+        Pipeline,
+        "_encode_chunk",
+        lambda self, works: (chunks.append(len(works)), real(self, works)),
+    )
+    options = IngestOptions(store_dir=tmp_path, encoder=enc, windower=char_windower, buffer=8)
+    again = [make_cable(i, PARAS, references=("06MEXICO200",), version="2") for i in ids]
+    summary = ingest_cables(again, options)
+    assert summary.changed == 12 and summary.paragraphs == 0 and summary.reused > 0
+    assert len(chunks) > 1 and max(chunks) < 12
