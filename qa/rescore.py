@@ -192,6 +192,7 @@ def rescore(
     top_bm25 = max((c.bm25 for c in cands), default=0.0)
     base: dict[int, float] = {}
     for c in cands:
+        c.bonus = 0.0  # set again by `_closer` for the first few: never a stale one
         lex = c.bm25 / top_bm25 if top_bm25 > 0 else 0.0
         base[c.pid] = c.cos + tuning.lexical_weight * lex + tuning.coverage_weight * c.coverage
         if c.outside:

@@ -175,3 +175,12 @@ def test_the_answered_bar_reads_the_score_before_closeness() -> None:
     assert fused(near) == pytest.approx(plain[0].score)
     bar = Tuning(min_cos=0.0, min_score=plain[0].score + 1e-6)
     assert not answered(near, bar) and not answered(plain, bar)
+
+
+def test_rescoring_again_leaves_no_stale_closeness_bonus() -> None:
+    question = "How many refugees live in the northern camps?"
+    cands = _closeness_cands()
+    rescore(cands, _COSINE, question)
+    again = rescore(cands, replace(_COSINE, sentence_weight=0, typed_weight=0), question)
+    assert all(c.bonus == 0.0 for c in again)
+    assert fused(again) == pytest.approx(again[0].score)
