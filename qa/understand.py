@@ -74,4 +74,6 @@ def carry(new: flt.Inference | None, earlier: flt.Inference) -> flt.Inference:
             continue
         if not getattr(new, name):
             updates[name] = getattr(earlier, name)
+    if not dates_new and ("since" in updates or "until" in updates):
+        updates["own_dates"] = earlier.own_dates  # dates carried: strict if they were
     return replace(new, **updates)

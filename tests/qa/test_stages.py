@@ -130,6 +130,15 @@ def test_a_follow_up_keeps_earlier_filters_it_does_not_restate() -> None:
     assert carry(None, earlier).since == "2005-01-01"
 
 
+def test_a_follow_up_keeps_the_dates_strict_when_they_dated_the_cables() -> None:
+    """ "cables from 2008 about Iran", then "and Syria?": the 2008 still excludes."""
+    earlier = flt.Inference(since="2008-01-01", until="2008-12-31", own_dates=True)
+    kept = carry(flt.Inference(origin="Embassy Damascus"), earlier)
+    assert (kept.since, kept.own_dates) == ("2008-01-01", True)
+    restated = carry(flt.Inference(since="2009-01-01"), earlier)
+    assert not restated.own_dates  # its own dates, read as its own words say
+
+
 def test_search_gives_every_candidate_both_scores(search: Search) -> None:
     cands, applied = search.search("Why did the chief prosecutor resign?", Filters(), 5, None)
     assert applied == Filters()
