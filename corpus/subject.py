@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from corpus.clean import decode_entities
 from corpus.paragraphs import MARK, OLD_PAGE, PAGE_MARKER
 
 # What may follow a subject, with or without a line break before it.
@@ -43,8 +42,10 @@ def _stop(text: str) -> int | None:
 
 
 def clean_subject(raw: str) -> str:
-    """The subject's own words: entities decoded, cut at the next element, mark set apart."""
-    text = SPACES.sub(" ", decode_entities(raw)).strip()
+    """The subject's own words, cut at the next element, mark set apart. Entities are
+    decoded once, by each reader, for the whole text: decoding again here made
+    `AT&amp;amp;T` read `AT&T` in the subject and `AT&amp;T` in the body."""
+    text = SPACES.sub(" ", raw).strip()
     text = LEADING_MARK.sub("", text, count=1)
     stop = _stop(text)
     return (text if stop is None else text[:stop]).strip(" \t;,")

@@ -294,3 +294,15 @@ def test_dictionary_covers_the_shared_corpus() -> None:
         "PAK",
         "OTR",
     }
+
+
+def test_entities_are_decoded_once_in_the_subject_as_in_the_body() -> None:
+    from corpus.formats.text import parse_text
+
+    cable = parse_text(
+        "Reference ID: 06MEXICO9\nDate: 2006-05-01\nSubject: AT&amp;amp;T BID\n\n"
+        "1. AT&amp;amp;T made a bid.\n",
+        "hand.txt",
+    )
+    assert cable.subject == "AT&amp;T BID"
+    assert cable.paragraphs[0].text.startswith("AT&amp;T made a bid")
