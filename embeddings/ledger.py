@@ -23,7 +23,7 @@ from embeddings.records import (
     StoredParagraph,
     record_id,
 )
-from embeddings.schema import LEDGER_NAME, MIGRATIONS, SCHEMA, SCHEMA_VERSION, connect, migrate
+from embeddings.schema import LEDGER_NAME, SCHEMA_VERSION, open_ledger
 
 __all__ = [
     "LEDGER_NAME",
@@ -46,27 +46,9 @@ class Ledger:
         path = store_dir / LEDGER_NAME
         if not path.exists() and not create:
             raise StoreError(f"no store at {store_dir} (run `qa ingest` first)")
-        try:
-            if create:
-                store_dir.mkdir(parents=True, exist_ok=True)
-            conn = connect(path)
-            if create:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.executescript(SCHEMA)
-                conn.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('generation', '0')",
-                    (SCHEMA_VERSION,),
-                )
-            row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is not None and row[0] in MIGRATIONS and migrate(conn, str(row[0])):
-                row = (SCHEMA_VERSION,)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"store ledger {path} is unreadable: {exc}") from None
-        if row is None or (row[0] != SCHEMA_VERSION and row[0] not in MIGRATIONS):
-            conn.close()
-            raise StoreError(f"store ledger {path} has an unknown schema")
-        return cls(store_dir, conn)
+        if create:
+            store_dir.mkdir(parents=True, exist_ok=True)
+        return cls(store_dir, open_ledger(path, create=create))
 
     def close(self) -> None:
         self.conn.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from embeddings.errors import StoreError
+
 LEDGER_NAME = "ledger.sqlite3"
 SCHEMA_VERSION = "2"
 # Schema 1 had no `date_approximate` column: it is added on open (every cable of such a
@@ -53,10 +55,16 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def migrate(conn: sqlite3.Connection, version: str) -> bool:
     """Bring a ledger of an older schema up to `SCHEMA_VERSION`, all or nothing; whether
-    it was. A store that cannot be written (a read-only copy) is left as it is and read
-    as it is: what it lacks reads as the default (no approximate dates)."""
+    it was (or another process was first, as a TUI and an ingest opening an old store
+    together). A store that cannot be written (a read-only copy) is left as it is and
+    read as it is: what it lacks reads as the default (no approximate dates)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
+        # read again under the write lock: another process may have migrated meanwhile
+        now = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if now is not None and now[0] == SCHEMA_VERSION:
+            conn.execute("COMMIT")
+            return True
         for statement in MIGRATIONS[version]:
             conn.execute(statement)
         conn.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
@@ -72,3 +80,28 @@ def migrate(conn: sqlite3.Connection, version: str) -> bool:
             conn.execute("ROLLBACK")
         raise
     return True
+
+
+def open_ledger(path: Path, *, create: bool) -> sqlite3.Connection:
+    """A connection to the ledger at `path`, created (`create`) or brought up to this
+    schema; a file that is no ledger, or one of an unknown schema, is a `StoreError`."""
+    conn = connect(path)
+    try:
+        if create:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(SCHEMA)
+            conn.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('generation', '0')",
+                (SCHEMA_VERSION,),
+            )
+        row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is not None and row[0] in MIGRATIONS and migrate(conn, str(row[0])):
+            row = (SCHEMA_VERSION,)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"store ledger {path} is unreadable: {exc}") from None
+    if row is None or (row[0] != SCHEMA_VERSION and row[0] not in MIGRATIONS):
+        conn.close()
+        raise StoreError(f"store ledger {path} has an unknown schema")
+    return conn

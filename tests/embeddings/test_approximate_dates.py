@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from embeddings import ledger as ledger_module
+from embeddings import schema as schema_module
 from embeddings.ledger import LEDGER_NAME, SCHEMA_VERSION, Ledger
 from embeddings.records import PreparedCable, Window
 from embeddings.stats import format_stats, stats
@@ -69,10 +69,31 @@ def test_read_only_schema_1_store_is_read_as_it_is(
     def read_only(path: Path) -> sqlite3.Connection:  # a copy on read-only media
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
 
-    monkeypatch.setattr(ledger_module, "connect", read_only)
+    monkeypatch.setattr(schema_module, "connect", read_only)
     ledger = Ledger.open(tmp_path)
     stored = ledger.cable("06MEXICO3305")
     assert stored is not None and stored.date_approximate is False
     assert ledger._meta("schema") == "1" and ledger.approximate_dates() == 0
     ledger.close()
     assert stats(tmp_path)["approximate_dates"] == 0
+
+
+def test_a_store_another_process_migrated_first_opens(tmp_path: Path) -> None:
+    """Two processes open a schema-1 store together: the one that takes the write lock
+    second finds it migrated and opens it, instead of failing on the added column."""
+    import sqlite3
+
+    from embeddings.schema import connect, migrate
+
+    Ledger.open(tmp_path, create=True).close()
+    path = tmp_path / LEDGER_NAME
+    late = connect(path)  # read schema 1 before the other process migrated
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE cables DROP COLUMN date_approximate")
+    conn.execute("UPDATE meta SET value='1' WHERE key='schema'")
+    conn.commit()
+    assert migrate(conn, "1")  # the first process
+    conn.close()
+    assert migrate(late, "1")  # the second: nothing to add, no "duplicate column"
+    late.close()
+    assert Ledger.open(tmp_path)._meta("schema") == SCHEMA_VERSION
