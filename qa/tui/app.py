@@ -89,8 +89,8 @@ class CableQAApp(PlainApp):
         self.turns: list[Turn] = []
         self.history: list[str] = []  # questions of the current conversation, for follow-ups
         self.session = session
-        self.session_id = new_id()  # this TUI's session in the file, beside other TUIs'
         self.restored = load(session) if session is not None and not fresh else Saved()
+        self.session_id = new_id()  # this TUI's session in the file, beside other TUIs'
         self.filters, self.history = self.restored.filters, list(self.restored.history)
 
     # -- layout ---------------------------------------------------------------------------
@@ -130,7 +130,7 @@ class CableQAApp(PlainApp):
     def save_session(self) -> None:
         if self.session is not None:
             saved = Saved(tuple(self.turns), tuple(self.history), self.filters)
-            save(self.session, saved, self.session_id)
+            save(self.session, saved, self.session_id, replaces=self.restored.id)
 
     def set_status(self, note: str, state: str) -> None:
         bar = self.query_one("#status-bar", Static)

@@ -38,6 +38,8 @@ class Saved:
     """The current conversation's questions (what follow-ups read)."""
     filters: Filters = field(default_factory=Filters)
     """The filters set for the next questions."""
+    id: str | None = None
+    """Its name in the file: a reopened TUI's first save replaces it (`save`'s `replaces`)."""
 
 
 def session_path(store: Path) -> Path:
@@ -49,9 +51,13 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def save(path: Path, saved: Saved, session_id: str = "default") -> bool:
-    """Put this TUI's session (`session_id`) first in the file, keeping the others; False
-    when the folder cannot be written."""
+def save(
+    path: Path, saved: Saved, session_id: str = "default", *, replaces: str | None = None
+) -> bool:
+    """Put this TUI's session (`session_id`) first in the file, keeping the others but the
+    one it `replaces` (the session it reopened, whose turns it holds: a restart must not
+    leave a copy); False when the folder cannot be written. Two TUIs reopened from one
+    session each keep their own."""
     mine = {
         "id": session_id,
         "history": list(saved.history),
@@ -60,7 +66,7 @@ def save(path: Path, saved: Saved, session_id: str = "default") -> bool:
     }
     try:
         with _locked(path):
-            others = [s for s in _sessions(path) if s.get("id") != session_id]
+            others = [s for s in _sessions(path) if s.get("id") not in (session_id, replaces)]
             data = {"version": VERSION, "sessions": [mine, *others][:KEPT]}
             write_text_atomic(path, json.dumps(data, ensure_ascii=False))
     except OSError:
@@ -94,7 +100,10 @@ def _sessions(path: Path) -> list[dict[str, Any]]:
 
 def _saved(data: dict[str, Any]) -> Saved:
     turns = tuple(_turn(i, t) for i, t in enumerate(data["turns"], 1))
-    return Saved(turns, tuple(map(str, data["history"])), _filters(data["filters"]))
+    name = data.get("id")
+    return Saved(
+        turns, tuple(map(str, data["history"])), _filters(data["filters"]), name and str(name)
+    )
 
 
 @contextlib.contextmanager

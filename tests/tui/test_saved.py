@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from qa.answer import Filters
@@ -19,10 +20,10 @@ def test_two_tuis_keep_their_own_sessions(tmp_path: Path) -> None:
     path = tmp_path / "tui-session.json"
     first, second = Saved(history=("a",)), Saved(history=("b",), filters=Filters(tag="PREL"))
     assert save(path, first, "one") and save(path, second, "two")
-    assert load(path) == second  # the newest is reopened
+    assert load(path) == replace(second, id="two")  # the newest is reopened, with its name
     again = Saved(history=("a", "a2"))
     assert save(path, again, "one")
-    assert load(path) == again
+    assert load(path) == replace(again, id="one")
     sessions = json.loads(path.read_text(encoding="utf-8"))["sessions"]
     assert [s["id"] for s in sessions] == ["one", "two"]  # the other TUI's is kept
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
@@ -65,7 +66,7 @@ def test_strict_dates_survive_a_reopen(tmp_path: Path) -> None:
     path = tmp_path / "tui-session.json"
     saved = Saved(filters=Filters(strict_dates=True))
     save(path, saved)
-    assert load(path) == saved
+    assert load(path) == replace(saved, id="default")
 
 
 @sync
@@ -89,3 +90,19 @@ async def test_two_tuis_on_one_store(fake_engine: FakeEngine, tmp_path: Path) ->
             "Who are the Spanish socialists?",
             "And the Spanish troops in Iraq?",
         ]
+
+
+def test_a_reopened_session_is_replaced_not_copied(tmp_path: Path) -> None:
+    """A restart saves the reopened conversation once; two TUIs reopened from it keep
+    both of theirs."""
+    path = tmp_path / "tui-session.json"
+    save(path, Saved(history=("a",)), "old")
+    save(path, Saved(history=("a", "b")), "restart", replaces="old")
+    ids = [s["id"] for s in json.loads(path.read_text(encoding="utf-8"))["sessions"]]
+    assert ids == ["restart"]
+    save(path, Saved(history=("a", "b", "c")), "second", replaces="restart")
+    save(path, Saved(history=("a", "b", "d")), "third", replaces="restart")
+    ids = [s["id"] for s in json.loads(path.read_text(encoding="utf-8"))["sessions"]]
+    assert ids == ["third", "second"]
+    settings = Settings(store=tmp_path)
+    assert CableQAApp(settings, engine=FakeEngine(), session=path).restored.id == "third"
