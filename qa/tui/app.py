@@ -125,6 +125,8 @@ class CableQAApp(PlainApp):
                 await view.show_answer(turn.answer)
             elif turn.error is not None:
                 view.show_error(turn.error)
+            else:  # superseded by the next question before it was answered
+                view.show_cancelled()
             self.turns.append(turn)
 
     def save_session(self) -> None:

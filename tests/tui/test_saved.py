@@ -13,6 +13,7 @@ from qa.config import Settings
 from qa.tui.app import CableQAApp
 from qa.tui.saved import KEPT, Saved, load, save
 from tests.fakes import FakeEngine
+from tests.tui.conftest import screen_text
 from tests.tui.test_app import ask, sync
 
 
@@ -106,3 +107,18 @@ def test_a_reopened_session_is_replaced_not_copied(tmp_path: Path) -> None:
     assert ids == ["third", "second"]
     settings = Settings(store=tmp_path)
     assert CableQAApp(settings, engine=FakeEngine(), session=path).restored.id == "third"
+
+
+@sync
+async def test_a_question_superseded_before_its_answer_reopens_as_such(
+    fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    from qa.tui.session import Turn
+
+    path = tmp_path / "tui-session.json"
+    save(path, Saved(turns=(Turn(1, "an unanswered question"),), history=("x",)))
+    app = CableQAApp(Settings(store=tmp_path), engine=fake_engine, session=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Superseded by a newer question." in text and "Searching" not in text
