@@ -8,19 +8,24 @@ from typing import TYPE_CHECKING
 
 from corpus.dates import iso_day
 from qa.answer import Hit
-from qa.highlight import mark, term_weights
+from qa.highlight import best_sentence, mark, term_weights
 from qa.rescore import Candidate
 
 if TYPE_CHECKING:
     from embeddings.view import LedgerView
 
 
-def present(view: LedgerView, ranked: Sequence[Candidate], question: str) -> tuple[Hit, ...]:
+def present(
+    view: LedgerView, ranked: Sequence[Candidate], question: str, *, asked: bool = True
+) -> tuple[Hit, ...]:
+    """`asked`: `question` is a question, whose kind (who, when, why) guides the mark;
+    False for a paragraph's own text (`qa similar`), marked by shared words alone."""
     if not ranked:
         return ()
     pids = [c.pid for c in ranked]
     rows = view.hit_rows(pids)
     weights = term_weights(question, [rows[p].text for p in pids if p in rows])
+    marker = mark if asked else best_sentence
     hits: list[Hit] = []
     for c in ranked:
         if c.pid not in rows:
@@ -33,7 +38,7 @@ def present(view: LedgerView, ranked: Sequence[Candidate], question: str) -> tup
                 paragraph=row.number,
                 score=c.score,
                 text=row.text,
-                highlight=mark(row.text, question, weights),
+                highlight=marker(row.text, question, weights),
                 subject=row.subject or "",
                 date=iso_day(row.date),
                 origin=row.origin or "",

@@ -66,7 +66,9 @@ def neighbours(view: LedgerView, search: Search, pid: int, k: int) -> Neighbours
             copies[key].append(p)
         elif len(firsts) < k:
             firsts[key], copies[key] = Candidate(p, cos=score, score=score), []
-    hits = present(view, list(firsts.values()), source.text)  # marks only what is shown
+    # marks only what is shown, by the words it shares with the source: the source is no
+    # question, so its "who" or "why" must not make the mark look for a name or a reason
+    hits = present(view, list(firsts.values()), source.text, asked=False)
     folded = [p for pids in copies.values() for p in pids]
     cited = {r.pid: f"{r.cable_id} ¶{r.number}" for r in view.paragraphs(folded)}
     return Neighbours(

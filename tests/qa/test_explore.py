@@ -263,3 +263,23 @@ def test_real_model_similar_and_facets(real_engine: Engine) -> None:
     answer = real_engine.ask("Why did Spain's chief prosecutor resign?", facets=True)
     assert answer.facets is not None and answer.facets.cables >= 1
     assert sum(answer.facets.origins.values()) == answer.facets.cables
+
+
+def test_a_paragraph_is_marked_by_shared_words_not_read_as_a_question() -> None:
+    """`qa similar` marks neighbours against the source paragraph: its "why" must not
+    turn on the why-question rules (the next sentence carrying the reason)."""
+    from embeddings.view import HitRow
+    from qa.present import present
+    from qa.rescore import Candidate
+
+    text = "The minister resigned. The minister left office."
+    source = "Nobody says why the minister resigned."
+
+    class Rows:  # the one lookup `present` makes of the store
+        def hit_rows(self, pids: list[int]) -> dict[int, HitRow]:
+            return {1: HitRow(1, "07LONDON1", "2", text, "UK", 20070301, "London", "U", "")}
+
+    as_question = present(Rows(), [Candidate(1)], source)[0]  # type: ignore[arg-type]
+    as_paragraph = present(Rows(), [Candidate(1)], source, asked=False)[0]  # type: ignore[arg-type]
+    assert text[slice(*as_paragraph.highlight)] == "The minister resigned."
+    assert as_question.highlight != as_paragraph.highlight
