@@ -159,14 +159,10 @@ class LedgerView:
 
     def paragraph_ids(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """The paragraph id of each (cable id, paragraph number) that exists."""
-        out: dict[tuple[str, str], int] = {}
-        for cable_id, number in keys:
-            row = self._conn.execute(
-                "SELECT pid FROM paragraphs WHERE cable_id = ? AND number = ?", (cable_id, number)
-            ).fetchone()
-            if row:
-                out[(cable_id, number)] = int(row[0])
-        return out
+        wanted = set(keys)
+        sql = "SELECT pid, cable_id, number FROM paragraphs WHERE cable_id IN ({})"
+        rows = self._in(sql, sorted({cable_id for cable_id, _ in wanted}))
+        return {(c, n): int(pid) for pid, c, n in rows if (c, n) in wanted}
 
     def paragraph_id(self, cable_id: str, number: str) -> int | None:
         """The paragraph id of one citation, or None."""
