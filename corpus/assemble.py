@@ -155,8 +155,7 @@ _NO_DATE = (
 
 
 def _cable_id(header: Header, created: datetime) -> str | None:
-    if header.stated_id:
-        return canonical_id(header.stated_id)
+    """The ID built from the origin and number, when the text states none."""
     if header.origin_code and header.number is not None:
         return canonical_id(f"{header.origin_code} {header.number}", created.year)
     return None

@@ -51,6 +51,11 @@ MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
 FIRST_YEAR, LAST_YEAR = 1940, 2030
 
 
+def full_year(year: int) -> int:
+    """A year as cables write it, two digits or four: 06 → 2006, 66 → 1966, 2006 → 2006."""
+    return year + (2000 if year < 50 else 1900 if year < 100 else 0)
+
+
 def parse_date_line(line: str) -> datetime | None:
     """The date a line consists of (after an optional label), or None.
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from corpus.dates import MONTHS, parse_date_line
+from corpus.dates import MONTHS, full_year, parse_date_line
 from corpus.paragraphs import DASHES, PARA_START
 from corpus.subject import stops_subject
 from corpus.tags import parse_tags
@@ -48,7 +48,6 @@ DTG = re.compile(
     r"(?P<month>[A-Z]{3})[ \t]+(?P<year>\d{2,4})[ \t]*$"
 )
 FROM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?:[A-Z]+/)?(?P<origin>[A-Z][A-Z .'-]+?)[ \t]*$")
-DECL_DATE = re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{2,4})")
 STATED_ID = re.compile(
     r"^[ \t]*(?:(?:Reference[ \t]+ID|Ref[ \t]+ID|ID|ORIGIN|Cable)[ \t]*:?[ \t]*)?"
     r"(?P<id>\d{2}[A-Z]{2,}\d{1,7})[ \t]*$",
@@ -80,7 +79,6 @@ class Header:
     number: int | None = None
     sent_from: str | None = None
     sent: datetime | None = None
-    decl: datetime | None = None
     stated_id: str | None = None
 
 
@@ -156,23 +154,10 @@ def _key(raw: str) -> str:
     return raw
 
 
-def _date(match: re.Match[str] | None) -> datetime | None:
-    if match is None:
-        return None
-    year = int(match["year"])
-    year += 2000 if year < 50 else 1900 if year < 100 else 0
-    try:
-        return datetime(year, int(match["month"]), int(match["day"]))
-    except ValueError:
-        return None
-
-
 def _dtg(match: re.Match[str]) -> datetime | None:
-    year = int(match["year"])
-    year += 2000 if year < 50 else 1900 if year < 100 else 0
     try:
         return datetime(
-            year,
+            full_year(int(match["year"])),
             MONTHS[match["month"]],
             int(match["day"]),
             int(match["hour"]),
@@ -248,7 +233,6 @@ def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) ->
     def joined(key: str) -> str:
         return " ".join(" ".join(part for part in values.get(key, []) if part).split())
 
-    eo = joined("E")
     classification = found.get("class")
     caveats = found.get("caveats", [])
     return Header(
@@ -266,7 +250,6 @@ def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) ->
         number=found.get("number"),  # type: ignore[arg-type]
         sent_from=found.get("from"),  # type: ignore[arg-type]
         sent=found.get("sent"),  # type: ignore[arg-type]
-        decl=_date(DECL_DATE.search(eo)),
         stated_id=found.get("id"),  # type: ignore[arg-type]
     )
 

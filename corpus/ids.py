@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.dates import full_year
+
 # `05PARIS104`, `06 MEXICO 3305`, `09STATE11937`; the year is two digits, the origin
 # code letters (a few carry spaces when written out: `BUENOS AIRES 1462`).
 _CANONICAL = re.compile(r"^(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
@@ -146,8 +148,7 @@ def id_year(cable_id: str) -> int | None:
     glued = _CANONICAL.match(cable_id)
     if not glued:
         return None
-    yy = int(glued["year"])
-    return yy + (2000 if yy < 50 else 1900)
+    return full_year(int(glued["year"]))
 
 
 def parse_refs(text: str, year: int | str, cited_by: str | None = None) -> tuple[str, ...]:
