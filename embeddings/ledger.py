@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.dates import day_number
+from embeddings.encoder import passage_text
 from embeddings.errors import ModelMismatchError, StoreError
 from embeddings.matrix import RecordMatrix, record_matrix
 from embeddings.records import (
@@ -231,6 +232,17 @@ class Ledger:
         if table not in ("cables", "paragraphs", "records"):
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def window_vectors(self, cable_id: str) -> dict[str, bytes]:
+        """Each stored window of the cable: its passage text (what the model read) → its
+        vector's bytes (`embeddings.reuse`)."""
+        rows = self.conn.execute(
+            "SELECT c.subject, p.heading, p.text, r.start, r.end, r.embedding FROM records r"
+            " JOIN paragraphs p ON p.pid = r.pid JOIN cables c ON c.id = p.cable_id"
+            " WHERE p.cable_id = ?",
+            (cable_id,),
+        )
+        return {passage_text(s, h, t[a:b]): bytes(e) for s, h, t, a, b, e in rows}
 
     def record_rows(
         self, cable_ids: Sequence[str] | None = None, *, chunk: int = 500

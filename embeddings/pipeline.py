@@ -24,7 +24,7 @@ from embeddings.encoder import Encoder
 from embeddings.ledger import Ledger
 from embeddings.passages import Measure, Windower, prepare
 from embeddings.records import PreparedCable, Window
-from embeddings.reuse import Plan, StoredWindows, assemble, plan
+from embeddings.reuse import Plan, assemble, plan
 from embeddings.sources import Fingerprint, Sources
 from embeddings.tally import KillSwitch, Tally
 
@@ -125,7 +125,6 @@ class Pipeline:
         self.failure: BaseException | None = None
         self.files: list[_FileRead] = []
         self.year = year
-        self.stored = StoredWindows(store_dir)  # the reader's, for changed cables
 
     # -- reading ---------------------------------------------------------------
 
@@ -162,7 +161,6 @@ class Pipeline:
         except BaseException as exc:
             self.failure = self.failure or exc
         finally:
-            self.stored.close()
             ledger.close()
             self.put(self.todo, DONE, force=True)
 
@@ -218,7 +216,7 @@ class Pipeline:
         t0 = time.perf_counter()
         try:
             wins, texts = prepare(item, self.split)
-            kept = {} if stored is None else self.stored.vectors(item.id)
+            kept = {} if stored is None else ledger.window_vectors(item.id)
             todo = plan(wins, texts, kept, len(item.paragraphs))
             lengths = self.measure(todo.texts)
         except Exception as exc:

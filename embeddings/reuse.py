@@ -7,49 +7,19 @@ only each window's passage text (`passage_text` over the subject, the heading
 and the window's span), and the store pins its model, so a stored window whose
 passage text comes back unchanged keeps its vector and never reaches the model.
 
-The lookup runs in the reader's thread on a read-only connection of its own,
-and only for a cable the ledger holds under another hash: a new cable has no
+The lookup (`Ledger.window_vectors`) runs in the reader's thread on the reader's
+ledger, and only for a cable the ledger holds under another hash: a new cable has no
 stored windows to look up, and an unchanged one is skipped before this.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.encoder import passage_text
 from embeddings.records import Window
-from embeddings.schema import LEDGER_NAME
-
-
-class StoredWindows:
-    """The ledger's stored vectors by passage text, read on a connection opened on first use."""
-
-    def __init__(self, store_dir: Path) -> None:
-        self.path = store_dir / LEDGER_NAME
-        self._conn: sqlite3.Connection | None = None
-
-    def vectors(self, cable_id: str) -> dict[str, bytes]:
-        """Each stored window of the cable: its passage text → its vector's bytes."""
-        if self._conn is None:
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
-            self._conn = sqlite3.connect(uri, uri=True, timeout=30.0)
-        rows = self._conn.execute(
-            "SELECT c.subject, p.heading, p.text, r.start, r.end, r.embedding FROM records r"
-            " JOIN paragraphs p ON p.pid = r.pid JOIN cables c ON c.id = p.cable_id"
-            " WHERE p.cable_id = ?",
-            (cable_id,),
-        )
-        return {passage_text(s, h, t[a:b]): bytes(e) for s, h, t, a, b, e in rows}
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
 
 @dataclass(frozen=True, slots=True)
