@@ -22,7 +22,7 @@ from qa.cli.help import EXAMPLES, Group
 from qa.cli.ingest import ingest
 from qa.cli.options import common_options, settings_for
 from qa.cli.parsing import QuestionError, check_question, date_option, parse_citation
-from qa.cli.remote import local_only, remote, remote_stats
+from qa.cli.remote import engine_for, local_only, remote, remote_stats
 from qa.cli.serve import serve
 from qa.cli.stores import check_store_model, require_store
 from qa.limits import MAX_K, MAX_QUESTION_CHARS
@@ -141,15 +141,7 @@ def ask(
             tag=tag.upper() if tag else None,
             strict_dates=strict_dates,
         )
-        if settings.server:
-            engine = remote(settings)
-        else:
-            require_store(settings, sample=True)
-            check_store_model(settings)
-            from qa.engine import Engine
-
-            engine = Engine(settings)
-        try:
+        with engine_for(settings, sample=True) as engine:
             answer = engine.ask(
                 question,
                 k=k,
@@ -158,8 +150,6 @@ def ask(
                 infer=False if no_infer else None,
                 facets=facets,
             )
-        finally:
-            engine.close()
         if as_json:
             click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         elif as_markdown:
@@ -192,7 +182,7 @@ def ask(
     show_default=True,
     help="hybrid: the engine; dense / lexical: the plain retrievers, as baselines.",
 )
-@click.option("-k", "k", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True)
 @click.pass_context
 def evaluate(
     ctx: click.Context, /, file: Path, as_json: bool, mode: str, k: int, **options: Any
@@ -245,17 +235,8 @@ def show(
     with one_line_errors():
         from qa.render import render_cable
 
-        if settings.server:
-            engine = remote(settings)
-        else:
-            from qa.engine import Engine
-
-            require_store(settings)
-            engine = Engine(settings)
-        try:
+        with engine_for(settings) as engine:
             cable = engine.cable(cable_id)
-        finally:
-            engine.close()
         if cable is None:
             where = settings.server or settings.store
             raise click.ClickException(f"{cable_id} is not in the store {where}")

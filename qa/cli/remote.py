@@ -23,12 +23,13 @@ def remote(settings: Settings) -> Any:
 
 
 @contextmanager
-def engine_for(settings: Settings) -> Iterator[Any]:
-    """The `qa serve` named by --server, else the engine over the local store; closed after."""
+def engine_for(settings: Settings, *, sample: bool = False) -> Iterator[Any]:
+    """The `qa serve` named by --server, else the engine over the local store; closed after.
+    `sample`: the default store, missing, is made of the built-in sample first."""
     if not settings.server:
         from qa.cli.stores import open_engine
 
-        with open_engine(settings) as local:
+        with open_engine(settings, sample=sample) as local:
             yield local
         return
     engine = remote(settings)

@@ -95,9 +95,10 @@ def _ensure_sample(settings: Settings) -> None:
 
 
 @contextmanager
-def open_engine(settings: Settings) -> Iterator[Engine]:
-    """The engine over a store that exists and was built with the model named, closed after."""
-    require_store(settings)
+def open_engine(settings: Settings, *, sample: bool = False) -> Iterator[Engine]:
+    """The engine over a store that exists and was built with the model named, closed after
+    (`sample`: see `require_store`)."""
+    require_store(settings, sample=sample)
     check_store_model(settings)
     from qa.engine import Engine
 
