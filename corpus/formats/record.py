@@ -65,7 +65,8 @@ class RecordFields:
 def _labelled(label: str, value: str) -> tuple[str, object] | None:
     label = " ".join(label.lower().split())
     if label.endswith("id") or label == "identifier":
-        return ("id", canonical_id(value)) if canonical_id(value) else None
+        stated = canonical_id(value)
+        return ("id", stated) if stated else None
     if label in ("subject", "title"):
         return "subject", value
     if label == "classification":

@@ -12,6 +12,7 @@ from typing import Any
 
 from corpus.display import shown, shown_line
 from qa.answer import Answer, AskOptions, Filters, Hit
+from qa.dates import parse_option
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +67,16 @@ def narrowed(filters: Filters, name: str, value: str) -> Filters:
     ("2006" or "2006-Q2"), an "origin" or a "tag"; every restriction now explicit."""
     if name == "period":
         year, _, quarter = value.partition("-Q")
-        first, last = (1, 12) if not quarter else (3 * int(quarter) - 2, 3 * int(quarter))
-        end = {3: 31, 6: 30, 9: 30, 12: 31}[last]
-        return replace(
-            filters, since=f"{year}-{first:02}-01", until=f"{year}-{last:02}-{end}", inferred=()
+        first, last = (
+            (year, year)
+            if not quarter
+            else (
+                f"{year}-{3 * int(quarter) - 2:02}",
+                f"{year}-{3 * int(quarter):02}",
+            )
         )
+        since, until = parse_option(first), parse_option(last, end=True)
+        return replace(filters, since=since, until=until, inferred=())
     changes: dict[str, Any] = {name: value}
     return replace(filters, **changes, inferred=())
 
