@@ -5,14 +5,14 @@
 
 Runs the engine once over the question set and keeps, for every question, the
 candidates it fused (both scores, the paragraph's text, the conversation's
-prior) in ``--cache``. Then each setting of the fusion weights re-ranks those
-same candidates with `qa.rescore.rescore`, exactly as the engine would, and is
-scored by Recall@1, MRR@10 and cable Recall@5 over the answerable questions. A
-setting is chosen on the training folds (best MRR@10, then Recall@1) and
-scored on the held-out fold (only settings that keep the engine's Recall@5 and
-cable Recall@5 on the training questions may be chosen); the held-out figures
-are the ones to quote. The first line is the engine's own `Tuning`, on the same
-cache.
+prior, the words its kind is read from) in ``--cache``. Then each setting of
+the fusion weights re-ranks those same candidates with `qa.rescore.rescore`,
+exactly as the engine would, and is scored by Recall@1, MRR@10 and cable
+Recall@5 over the answerable questions. A setting is chosen on the training
+folds (best MRR@10, then Recall@1) and scored on the held-out fold (only
+settings that keep the engine's Recall@5 and cable Recall@5 on the training
+questions may be chosen); the held-out figures are the ones to quote. The
+first line is the engine's own `Tuning`, on the same cache.
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ def collect(store: Path, questions: Path, cache: Path) -> list[Row]:
     import qa.engine
     from qa.config import Settings
 
-    seen: list[tuple[list[Candidate], str, dict[str, float]]] = []
+    seen: list[tuple[list[Candidate], str, dict[str, float], str | None]] = []
     real = qa.engine.rescore
 
     def capture(cands: Sequence[Candidate], tuning: Tuning, query: str = "", **kw: Any) -> Any:
-        seen.append(([replace(c) for c in cands], query, dict(kw.get("prior") or {})))
+        seen.append(
+            ([replace(c) for c in cands], query, dict(kw.get("prior") or {}), kw.get("intent"))
+        )
         return real(cands, tuning, query, **kw)
 
     qa.engine.rescore = capture  # type: ignore[assignment]
@@ -59,9 +61,9 @@ def collect(store: Path, questions: Path, cache: Path) -> list[Row]:
             continue
         seen.clear()
         engine.ask(q.question, filters=q.filters, history=q.history)
-        cands, query, prior = seen[-1]
+        cands, query, prior, intent = seen[-1]
         rows.append({"id": q.id, "kind": q.kind, "gold": q.gold, "cands": cands, "query": query,
-                     "prior": prior})  # fmt: skip
+                     "prior": prior, "intent": intent})  # fmt: skip
     qa.engine.rescore = real  # type: ignore[assignment]
     cache.write_bytes(pickle.dumps(rows))
     return rows
@@ -88,7 +90,13 @@ def score(rows: Sequence[Row], tuning: Tuning) -> dict[str, list[float]]:
     """Per question: reciprocal rank in the top 10, hit at 1, cable hit in the top 5."""
     out: dict[str, list[float]] = {}
     for r in rows:
-        ranked = rescore([replace(c) for c in r["cands"]], tuning, r["query"], prior=r["prior"])
+        ranked = rescore(
+            [replace(c) for c in r["cands"]],
+            tuning,
+            r["query"],
+            prior=r["prior"],
+            intent=r.get("intent"),
+        )
         top = [(c.cable_id, c.para) for c in ranked[:10]]
         gold = set(r["gold"])
         cables = {c for c, _ in gold}

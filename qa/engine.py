@@ -129,7 +129,7 @@ class Engine:
         )
         cands, applied = self.search.search(asked.text, asked.filters, opts.k, asked.own)
         prior = self._conversation_cables(opts.history, applied) if asked.own is not None else {}
-        ranked = rescore(cands, self.tuning, asked.text, prior=prior)
+        ranked = rescore(cands, self.tuning, asked.text, prior=prior, intent=asked.intent)
         ok = self.judge.answered(
             question,
             ranked,
@@ -139,7 +139,7 @@ class Engine:
             stats=self.search.term_stats(),
         )
         spread = count_facets(self.view, ranked) if opts.facets else None
-        hits = present(self.view, ranked[: opts.k], asked.text)
+        hits = present(self.view, ranked[: opts.k], asked.text, intent=asked.intent)
         return Answer(question, applied, ok, hits, spread)
 
     def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:

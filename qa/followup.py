@@ -35,6 +35,14 @@ _BARE_REACTION = re.compile(
     re.IGNORECASE,
 )
 MIN_OWN_TERMS = 3
+# A follow-up that only re-aims the earlier question at something else: it asks what
+# the earlier one asked ("How much did the UAE give Morocco?" "And what about Jordan?").
+_REAIM = re.compile(
+    r"^\s*(?:and\s+|but\s+)?(?:what|how)\s+about\b|^\s*(?:and\s+)?(?:same\s+for|what\s+of)\b"
+    r"|^\s*(?:and|but|also)\s+(?!(?:what|who|whom|whose|when|where|why|how|which|did|does|do|"
+    r"is|was|were|are|has|had|have|would|will|could|can)\b)",
+    re.IGNORECASE,
+)
 
 
 def leans_on_history(question: str, own_text: str) -> bool:
@@ -63,6 +71,13 @@ def search_text(question: str, own_text: str, history: Sequence[str]) -> tuple[s
     if topic is None:
         return own_text, None
     return combine(topic, own_text), topic
+
+
+def intent(question: str, topic: str | None) -> str:
+    """The words that say what kind of answer is wanted (who, when, why, how many):
+    the question's own, unless it only re-aims the earlier question (`topic`) at
+    something else ("and what about Jordan?"), which then asks what that one asked."""
+    return topic if topic is not None and _REAIM.search(question) else question
 
 
 def combine(topic: str, own_text: str) -> str:

@@ -195,6 +195,7 @@ def mark(
     type_bonus: float = TYPE_BONUS,
     why_carry: float = WHY_CARRY,
     pair_ratio: float = PAIR_RATIO,
+    intent: str | None = None,
 ) -> Span:
     """The stretch to mark as the answer.
 
@@ -204,13 +205,15 @@ def mark(
     scoring at least `pair_ratio` of the best joins the mark (the next one first): the
     answer then spans the two. Falls back to the first sentence
     when nothing matches, and to the whole text when it has no sentence breaks.
+    The question's kind is read from `intent` when given (a follow-up's own words:
+    `qa.understand.Understanding.intent`), its words from `question`.
     """
     spans = sentences(text)
     if not spans:
         return (0, len(text))
     wanted = {s: (weights or {}).get(s, 1.0) for s in {stem(t) for t in content_terms(question)}}
-    evidence = evidence_for(question)
-    why = bool(_WHY.search(question))
+    evidence = evidence_for(intent or question)
+    why = bool(_WHY.search(intent or question))
     overlap = overlaps(text, spans, wanted)
     best, best_score = 0, 0.0
     scores = []

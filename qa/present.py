@@ -16,16 +16,27 @@ if TYPE_CHECKING:
 
 
 def present(
-    view: LedgerView, ranked: Sequence[Candidate], question: str, *, asked: bool = True
+    view: LedgerView,
+    ranked: Sequence[Candidate],
+    question: str,
+    *,
+    asked: bool = True,
+    intent: str | None = None,
 ) -> tuple[Hit, ...]:
-    """`asked`: `question` is a question, whose kind (who, when, why) guides the mark;
-    False for a paragraph's own text (`qa similar`), marked by shared words alone."""
+    """`asked`: `question` is a question, whose kind (who, when, why; read from `intent`
+    when given, see `qa.understand.Understanding.intent`) guides the mark; False for a
+    paragraph's own text (`qa similar`), marked by shared words alone."""
     if not ranked:
         return ()
     pids = [c.pid for c in ranked]
     rows = view.hit_rows(pids)
     weights = term_weights(question, [rows[p].text for p in pids if p in rows])
-    marker = mark if asked else best_sentence
+
+    def marker(text: str) -> tuple[int, int]:
+        if asked:
+            return mark(text, question, weights, intent=intent)
+        return best_sentence(text, question, weights)
+
     hits: list[Hit] = []
     for c in ranked:
         if c.pid not in rows:
@@ -38,7 +49,7 @@ def present(
                 paragraph=row.number,
                 score=c.score,
                 text=row.text,
-                highlight=marker(row.text, question, weights),
+                highlight=marker(row.text),
                 subject=row.subject or "",
                 date=iso_day(row.date),
                 origin=row.origin or "",

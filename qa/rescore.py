@@ -179,11 +179,14 @@ def rescore(
     query: str = "",
     *,
     prior: Mapping[str, float] | None = None,
+    intent: str | None = None,
 ) -> list[Candidate]:
     """Candidates with `score` set, best first (ties: reading order within a cable).
 
     With `query`, candidates' `coverage` is computed from their `text` first.
     `prior` weighs cables the conversation already found (1.0 for the best).
+    `intent`: what the question's kind is read from, when not `query` (a follow-up:
+    `qa.understand.Understanding.intent`).
     """
     if not cands:
         return []
@@ -213,7 +216,7 @@ def rescore(
     ranked = sorted(cands, key=lambda c: (-c.score, c.cable_id, c.seq))
     if tuning.same_cable_penalty:
         ranked = _spread(ranked, tuning.same_cable_penalty)
-    return _closer(ranked, tuning, weight, evidence_for(query)) if near else ranked
+    return _closer(ranked, tuning, weight, evidence_for(intent or query)) if near else ranked
 
 
 def _closer(

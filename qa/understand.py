@@ -30,6 +30,10 @@ class Understanding:
     stands alone."""
     filters: Filters
     """Explicit and inferred filters, the history's included."""
+    intent: str
+    """The words that say what kind of answer is wanted (`followup.intent`): what the
+    mark and `rescore` read the question's type (who, when, why) from. `text` joins a
+    follow-up's words to the earlier question's, whose type is not the follow-up's."""
 
 
 def understand(
@@ -53,7 +57,9 @@ def understand(
             text = followup.combine(flt.strip_spans(topic, earlier.spans), own)
             inference = carry(inference, earlier)
     borrowed = own if topic is not None and own.strip() else None
-    return Understanding(text or question, borrowed, flt.merge(explicit, inference))
+    text = text or question
+    wants = text if topic is None else followup.intent(question, topic)
+    return Understanding(text, borrowed, flt.merge(explicit, inference), wants)
 
 
 def _infer(text: str, state: StoreState, known: KnownCables) -> flt.Inference:

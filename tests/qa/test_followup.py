@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followup import combine, leans_on_history, previous_topic, search_text
+from qa.followup import combine, intent, leans_on_history, previous_topic, search_text
 
 LEANS = [
     ("continuation", "And what did Mexico say?", True),
@@ -42,3 +42,21 @@ def test_previous_topic_skips_earlier_follow_ups() -> None:
     history = ["What did the Shah demand from Washington in 1972?", "And then?"]
     assert previous_topic(history) == history[0]
     assert combine("Topic question?", "and what about Iran?") == "Topic question? what about Iran"
+
+
+INTENT = [
+    ("re-aimed: the earlier question's kind", "And what about Jordan's oil needs?", True),
+    ("a bare name re-aims too", "And Jordan?", True),
+    ("own question word", "And what did he say about the Palestinians?", False),
+    ("own who", "Who was put in charge of it?", False),
+    ("own yes-or-no", "And did he take it up with the Kremlin?", False),
+]
+
+
+@pytest.mark.parametrize(("case", "question", "earlier"), INTENT, ids=[c[0] for c in INTENT])
+def test_intent_is_the_follow_ups_own_unless_it_re_aims(
+    case: str, question: str, earlier: bool
+) -> None:
+    topic = "How much money did the UAE give Morocco after the Casablanca bombings?"
+    assert intent(question, topic) == (topic if earlier else question), case
+    assert intent(question, None) == question

@@ -127,3 +127,14 @@ MARK_CASES = [
 )
 def test_mark(case: str, text: str, question: str, expected: str) -> None:
     assert text[slice(*mark(text, question))] == expected, case
+
+
+def test_the_kind_of_answer_comes_from_the_intent_when_given() -> None:
+    """A follow-up searches with the earlier question's words joined to its own; the
+    kind of answer it wants (a title for "who") is its own (`intent`), not the earlier
+    question's (a number for "how many")."""
+    text = "Kazakhstan sent 30 troops in 2008. The troops were led by General Ivanov."
+    joined = "How many soldiers did Kazakhstan send? Who led them"
+    assert text[slice(*mark(text, joined, pair_ratio=0.0))].startswith("Kazakhstan sent")
+    own = "Who led them?"
+    assert text[slice(*mark(text, joined, pair_ratio=0.0, intent=own))].startswith("The troops")

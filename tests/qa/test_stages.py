@@ -98,6 +98,26 @@ def test_understand(
         assert asked.filters == filters
     if history:
         assert "trials" in asked.text and asked.filters.origin == "Embassy Paris"
+        assert asked.intent == history[0]  # "and the fishing?" asks what the earlier asked
+
+
+def test_a_follow_ups_own_question_word_says_what_it_asks_for(
+    state: StoreState, view: LedgerView
+) -> None:
+    """ "When was he put on a plane?" after a why-question asks for a date: the type of
+    answer the mark and `rescore` look for is the follow-up's, not the earlier one's."""
+    history = ("Why did a Thai court refuse to extradite Viktor Bout in 2009?",)
+    asked = understand(
+        "When was he put on a plane?",
+        Filters(),
+        history,
+        infer=True,
+        state=state,
+        known=view.known_cables,
+    )
+    assert "Bout" in asked.text and asked.intent == "When was he put on a plane?"
+    alone = understand(history[0], Filters(), (), infer=True, state=state, known=view.known_cables)
+    assert alone.intent == alone.text
 
 
 def test_understand_asks_the_store_only_about_cable_ids(state: StoreState) -> None:
