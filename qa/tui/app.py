@@ -45,6 +45,7 @@ from qa.tui.session import (
 )
 from qa.tui.widgets.question_input import QuestionInput
 from qa.tui.widgets.result_card import ResultCard
+from qa.tui.widgets.status_bar import StatusBar
 from qa.tui.widgets.turn_view import TurnView
 
 WELCOME = (
@@ -85,13 +86,12 @@ class CableQAApp(PlainApp):
         self._engine_lock = threading.Lock()
         self.export_dir = export_dir if export_dir is not None else Path.cwd()
         self.k = k
-        self.filters = Filters()
         self.turns: list[Turn] = []
-        self.history: list[str] = []  # questions of the current conversation, for follow-ups
         self.session = session
         self.restored = load(session) if session is not None and not fresh else Saved()
         self.session_id = new_id()  # this TUI's session in the file, beside other TUIs'
-        self.filters, self.history = self.restored.filters, list(self.restored.history)
+        self.filters: Filters = self.restored.filters
+        self.history = list(self.restored.history)  # this conversation's, for follow-ups
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ class CableQAApp(PlainApp):
         transcript.can_focus = False  # Tab goes between the input and the results
         with transcript:
             yield Static(Content(WELCOME), id="welcome")
-        yield Static(Content(""), id="status-bar")
+        yield StatusBar(Content(""), id="status-bar")
         yield QuestionInput(id="question")
         yield Footer()
 
@@ -129,26 +129,19 @@ class CableQAApp(PlainApp):
                 view.show_cancelled()
             self.turns.append(turn)
 
+    def use_filters(self, filters: Filters) -> None:
+        """The filters for the next questions, shown and kept with the session at once."""
+        self.filters = filters
+        self.set_status(*self._state_note())
+        self.save_session()
+
     def save_session(self) -> None:
         if self.session is not None:
             saved = Saved(tuple(self.turns), tuple(self.history), self.filters)
             save(self.session, saved, self.session_id, replaces=self.restored.id)
 
     def set_status(self, note: str, state: str) -> None:
-        bar = self.query_one("#status-bar", Static)
-        bar.set_classes(state)
-        parts: list[str | tuple[str, str]] = []
-        if note:
-            parts.append((note, "bold"))
-        shown = describe_filters(self.filters)
-        if shown:
-            if parts:
-                parts.append("  ")
-            parts.append(("Filters: ", "$text-muted"))
-            parts.append(summary(self.filters))
-        elif not note:
-            parts.append(("No filters (Ctrl+F to add)", "$text-muted"))
-        bar.update(Content.assemble(*parts))
+        self.query_one("#status-bar", StatusBar).show(note, state, self.filters)
 
     def _state_note(self) -> tuple[str, str]:
         if self.engine is None:
@@ -270,22 +263,20 @@ class CableQAApp(PlainApp):
             self.reask(event.turn, strict=not answer.filters.strict_dates)
             return
         if event.name in dict(describe_filters(self.filters)):
-            self.filters = without(self.filters, event.name)
+            self.use_filters(without(self.filters, event.name))
         self.ask(event.turn.question, without(answer.filters, event.name), infer=False)
 
     @on(TurnView.FacetChosen)
     def facet_chosen(self, event: TurnView.FacetChosen) -> None:
         """Narrow the next questions to a period, post or TAG of an answer's best cables."""
-        self.filters = narrowed(self.filters, event.name, event.value)
-        self.set_status(*self._state_note())
+        self.use_filters(narrowed(self.filters, event.name, event.value))
         self.notify(f"Filters for the next questions: {summary(self.filters)} (Ctrl+F to change)")
 
     def action_strict_dates(self) -> None:
         """Dates read from the next questions exclude other cables, or only rank them again;
         a latest answer whose dates only ranked is asked again with them strict."""
         strict = not self.filters.strict_dates
-        self.filters = with_strict_dates(self.filters, strict)
-        self.set_status(*self._state_note())
+        self.use_filters(with_strict_dates(self.filters, strict))
         latest = self.turns[-1] if self.turns else None
         if strict and latest and latest.answer and latest.answer.filters.dates_preferred:
             self.notify("Dates strict: asking again without cables from other dates.")
@@ -327,8 +318,7 @@ class CableQAApp(PlainApp):
     def action_filters(self) -> None:
         def chosen(filters: Filters | None) -> None:
             if filters is not None:
-                self.filters = filters
-                self.set_status(*self._state_note())
+                self.use_filters(filters)
                 self.notify(f"Filters for the next questions: {summary(filters) or 'none'}")
 
         self.push_screen(FiltersScreen(self.filters), chosen)
@@ -356,6 +346,7 @@ class CableQAApp(PlainApp):
 
     def action_new_conversation(self) -> None:
         self.history.clear()
+        self.save_session()
         self.notify("New conversation: follow-ups start afresh.")
 
     def action_focus_results(self) -> None:

@@ -144,6 +144,29 @@ async def test_a_session_goes_on_where_it_was_left(copies: Any, tmp_path: Path) 
     assert len(load(path).turns) == 3
 
 
+@sync
+async def test_filters_and_a_new_conversation_are_kept_at_once(
+    copies: Any, tmp_path: Path
+) -> None:
+    """Filters chosen (a facet, Ctrl+T) or a new conversation (Ctrl+N) are in the session
+    file when chosen, not only with the next answer: quitting then loses none of them."""
+    settings, engine = copies
+    path = tmp_path / "tui-session.json"
+    app = CableQAApp(settings, engine=engine, session=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, "Will the finance minister resign?")
+        assert load(path).filters == Filters() and load(path).history
+        next(c for c in app.query(FacetChip) if c.facet_name == "tag").press()
+        await pilot.pause()
+        assert load(path).filters.tag and load(path).filters == app.filters
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert load(path).filters.strict_dates
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert load(path).history == () and len(load(path).turns) == 1
+
+
 def test_unreadable_or_unwritable_sessions(tmp_path: Path) -> None:
     path = tmp_path / "tui-session.json"
     assert load(path) == Saved()
