@@ -43,7 +43,7 @@ def collect(store: Path, questions: Path, cache: Path) -> list[dict[str, Any]]:
     def spy(ranked: Any, tuning: Any, **signs: Any) -> bool:
         seen.update(
             best_cos=max((c.cos for c in ranked[:3]), default=0.0),
-            score=qa.rescore.fused(ranked),
+            score=qa.rescore.fused(ranked, tuning),
             outside=bool(ranked and ranked[0].outside),
             refused=not ranked
             or bool(signs.get("unknown_names") or signs.get("stray_names") or signs.get("relaxed")),

@@ -38,6 +38,10 @@ class Candidate:
     score: float = 0.0
     outside: bool = False
     """Outside a date the engine read from the question (ranked lower, not excluded)."""
+    later: bool = False
+    """Outside it, and dated after it: a cable that reports the dated event afterwards
+    (a meeting of September 29 in a cable of October 26). The "nothing strong found" bar
+    does not hold the date against it (`fused`)."""
     text: str = ""
     """The paragraph and its heading: what `coverage` reads."""
     coverage: float = 0.0
@@ -283,9 +287,14 @@ def answered(
     best_cos = max(c.cos for c in ranked[: tuning.answer_top])
     if filtered and not ranked[0].outside:
         return best_cos >= tuning.min_cos
-    return best_cos >= tuning.min_cos and fused(ranked) >= tuning.min_score
+    return best_cos >= tuning.min_cos and fused(ranked, tuning) >= tuning.min_score
 
 
-def fused(ranked: Sequence[Candidate]) -> float:
-    """The best fused score, before `closeness` re-ordered the first few."""
-    return max((c.score - c.bonus for c in ranked), default=0.0)
+def fused(ranked: Sequence[Candidate], tuning: Tuning | None = None) -> float:
+    """The best fused score, before `closeness` re-ordered the first few; with `tuning`,
+    a cable dated after the question's date (`Candidate.later`) keeps the score the date
+    took from it: cables report events weeks after them, and a bar that counted it
+    refused answerable questions ("talks in Beijing in September 2009", answered by a
+    cable of October 26) that the development set had not shown."""
+    back = tuning.outside_penalty if tuning is not None else 0.0
+    return max((c.score - c.bonus + (back if c.later else 0.0) for c in ranked), default=0.0)

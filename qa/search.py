@@ -10,6 +10,7 @@ first, when nothing matches them all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -219,7 +220,20 @@ class Search:
                 if c.pid not in found:
                     c.outside = True
                     found[c.pid] = c
+            self._date_later(found.values(), filters.until)
         return list(found.values())
+
+    def _date_later(self, cands: Iterable[Candidate], until: str | None) -> None:
+        """Mark the candidates outside an inferred date that are dated after it."""
+        outside = [c for c in cands if c.outside]
+        if until is None or not outside:
+            return
+        last = int(until.replace("-", ""))
+        dates = {
+            f.cable_id: f.date for f in self._view.cable_facts(list({c.cable_id for c in outside}))
+        }
+        for c in outside:
+            c.later = (dates.get(c.cable_id) or 0) > last
 
     def _relaxed(
         self, text: str, applied: Filters, k: int, own: str | None

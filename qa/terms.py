@@ -286,12 +286,18 @@ def abbreviations(question: str) -> list[str]:
 _COMBINING = re.compile(r"[\u0300-\u036f]+")
 
 
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc`\u00b4", "'"))
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics ("Céline" is "celine"), as the FTS5 index folds words.
+    """Lower case without diacritics ("Céline" is "celine"), as the FTS5 index folds words,
+    every apostrophe written "'" (cables write "Abu-Fu’ad" where a question types
+    "Abu-Fu'ad").
 
     One regex over the decomposed text: a Python loop over its characters took
     10 ms for the five cables `Engine._stray` reads."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
+    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
+    return folded.translate(_APOSTROPHES)
 
 
 def starts_a_word(prefix: str, text: str) -> bool:

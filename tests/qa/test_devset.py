@@ -5,20 +5,25 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 import corpus
 from qa.evaluate import read_questions
 from tests.conftest import cable_html
 
-DEV = Path(__file__).resolve().parents[2] / "eval" / "dev.jsonl"
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+DEV = EVAL / "dev.jsonl"
+HOLDOUT = EVAL / "holdout.jsonl"
 KINDS = {"paraphrase", "name", "filtered", "followup", "multi", "factoid", "unanswerable"}
 
 
-def test_every_gold_paragraph_is_a_paragraph_of_its_cable() -> None:
-    questions = list(read_questions(DEV))
+@pytest.mark.parametrize(("path", "least"), [(DEV, 150), (HOLDOUT, 40)], ids=["dev", "holdout"])
+def test_every_gold_paragraph_is_a_paragraph_of_its_cable(path: Path, least: int) -> None:
+    questions = list(read_questions(path))
     ids = Counter(q.id for q in questions)
     assert not [i for i, n in ids.items() if n > 1], "question ids repeat"
     kinds = Counter(q.kind for q in questions)
-    assert set(kinds) == KINDS
+    assert set(kinds) <= KINDS and "unanswerable" in kinds
     missing: list[str] = []
     numbers: dict[str, set[str]] = {}
     texts: dict[tuple[str, str], str] = {}
@@ -38,4 +43,4 @@ def test_every_gold_paragraph_is_a_paragraph_of_its_cable() -> None:
             elif q.answers[(cable_id, para)] not in texts[(cable_id, para)]:
                 missing.append(f"{q.id}: {cable_id} ¶{para}: the answer span is not in its text")
     assert not missing
-    assert len(questions) >= 150 and len(numbers) >= 100
+    assert len(questions) >= least and len(numbers) >= least * 2 // 3

@@ -111,6 +111,18 @@ def test_answered_needs_a_strong_cosine_and_a_strong_fused_score() -> None:
     assert not answered(outside, tuning, filtered=True)
 
 
+def test_a_cable_dated_after_the_questions_date_keeps_its_score_for_the_bar() -> None:
+    """The date ranks a cable outside it lower; the bar does not hold it against one dated
+    after it, which reports the event (before it, the cable cannot have)."""
+    tuning = Tuning(min_cos=0.45, min_score=0.70, outside_penalty=0.15)
+    before = [Candidate(1, cos=0.62, score=0.66, outside=True)]
+    later = [Candidate(1, cos=0.62, score=0.66, outside=True, later=True)]
+    assert fused(later, tuning) == pytest.approx(0.81) and fused(later) == pytest.approx(0.66)
+    assert fused(before, tuning) == pytest.approx(0.66)
+    assert answered(later, tuning, filtered=True)
+    assert not answered(before, tuning, filtered=True)
+
+
 def test_near_ties_go_to_another_cable() -> None:
     cands = [
         Candidate(1, cos=0.800, cable_id="A", para="1", seq=0),

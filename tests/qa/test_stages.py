@@ -184,6 +184,7 @@ def test_search_ranks_outside_an_inferred_date_rather_than_excluding(search: Sea
     cands, _ = search.search("wheat exports", filters, 5, None)
     outside = {c.cable_id for c in cands if c.outside}
     assert "09ASTANA95" in outside and "06MADRID293" not in outside
+    assert all(c.later == (c.outside and c.cable_id[:2] > "06") for c in cands)
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical"])

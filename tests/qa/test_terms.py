@@ -111,6 +111,12 @@ def test_fold_drops_case_and_diacritics() -> None:
     assert fold("Céline Ségolène ÇA") == "celine segolene ca"
 
 
+def test_fold_writes_every_apostrophe_alike() -> None:
+    """09STATE72112 writes "Abu-Fu’ad al-Dindari"; a question types "Abu-Fu'ad": the name
+    must be found in the cable, or the question is refused as joining stray names."""
+    assert fold("Abu-Fu’ad") == fold("Abu-Fu'ad") == fold("ABU-FU‘AD") == "abu-fu'ad"
+
+
 STARTS = [
     ("at the start", "oil", "oil prices rose", True),
     ("after a space", "oil", "the oil price", True),

@@ -145,9 +145,7 @@ async def test_a_session_goes_on_where_it_was_left(copies: Any, tmp_path: Path) 
 
 
 @sync
-async def test_filters_and_a_new_conversation_are_kept_at_once(
-    copies: Any, tmp_path: Path
-) -> None:
+async def test_filters_and_a_new_conversation_are_kept_at_once(copies: Any, tmp_path: Path) -> None:
     """Filters chosen (a facet, Ctrl+T) or a new conversation (Ctrl+N) are in the session
     file when chosen, not only with the next answer: quitting then loses none of them."""
     settings, engine = copies
