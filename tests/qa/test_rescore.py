@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from qa.rescore import Candidate, Tuning, answered, coverage, fused, rescore
+from qa.rescore import Candidate, Tuning, answered, coverage, fused, opening, rescore
 
 
 def _cands(*texts: str) -> list[Candidate]:
@@ -157,9 +157,28 @@ def _closeness_cands() -> list[Candidate]:
         "Refugees in the northern camps number 30,000, officials said.",
     )
     return [
-        Candidate(pid=i, cos=0.70 - 0.01 * i, cable_id=f"C{i}", para="1", text=t)
+        Candidate(pid=i, cos=0.70 - 0.01 * i, cable_id=f"C{i}", para="3", seq=2, text=t)
         for i, t in enumerate(texts, 1)
     ]
+
+
+def test_a_cables_opening_paragraph_gets_no_closeness_bonus() -> None:
+    """A summary names the cable's actors and matters in a few long sentences: holding the
+    question's words together there does not say it answers (`Tuning.opening_closeness`)."""
+    question = "What did Soliman tell Mullen about Iran funding Hamas each month?"
+    summary = "During an April 21 meeting with Mullen, Soliman spoke of Iran, Hamas and funding."
+    detail = "Iran gave Hamas $25 million a month, he said. Soliman wanted that stopped."
+    cands = [
+        Candidate(1, cos=0.70, cable_id="09CAIRO746", para="1", seq=0, text=summary),
+        Candidate(2, cos=0.69, cable_id="09CAIRO746", para="6", seq=5, text=detail),
+    ]
+    ranked = rescore(cands, _COSINE, question)
+    assert [c.pid for c in ranked] == [2, 1]
+    assert ranked[1].sentence > ranked[0].sentence and ranked[1].bonus == 0.0
+    full = rescore(cands, replace(_COSINE, opening_closeness=1.0), question)
+    assert [c.pid for c in full] == [1, 2]
+    after_zero = Candidate(3, cable_id="X", para="1", seq=1)
+    assert opening(after_zero) and not opening(Candidate(4, cable_id="X", para="2", seq=1))
 
 
 def test_closeness_reorders_the_first_few_by_the_sentence_holding_the_question() -> None:
