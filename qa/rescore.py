@@ -106,10 +106,8 @@ class Tuning:
     Added to every candidate's fused score instead, it cost R@5 (0.890 -> 0.872 held
     out); word pairs side by side, paragraph length and first-paragraph bonuses did
     not move the held-out figures. On questions it was not tuned on (`eval/holdout.jsonl`,
-    154 answerable) it adds little: R@1 0.688 and MRR@10 0.790 without it, 0.610 and
-    0.746 with it at full share on opening paragraphs, 0.688 and 0.793 with
-    `opening_closeness`; the weight stands on the cross-validation over both sets (see
-    `opening_closeness`)."""
+    208 answerable) it is about neutral: R@1 0.688 without it, 0.692 with it and
+    `opening_closeness` (0.635 at full share on opening paragraphs)."""
     typed_weight: float = 0.03
     """Weight of `Candidate.typed` (a sentence with the question's words holds a number
     for "how many", a date for "when", a title for "who"), with `sentence_weight`."""
@@ -121,11 +119,11 @@ class Tuning:
     into a few long sentences, so the question's words together in one of them say little
     about whether it answers; at full share, closeness put summaries first that only set
     the scene of the detail asked about. 5-fold cross-validation over `eval/dev.jsonl`
-    and `eval/holdout.jsonl` together (435 answerable questions, `sentence_weight` 0-0.5
-    by this share 0, 0.5 or 1): every fold chose 0.5 and 0; held out, R@1 0.648 -> 0.671
-    and MRR@10 0.754 -> 0.768, R@5 and cable R@5 unchanged. By set: dev R@1 0.669 ->
-    0.662, the holdout's first 100 questions 0.590 -> 0.730, its last 54 (written after
-    this was chosen) 0.648 -> 0.611."""
+    and `eval/holdout.jsonl` together (489 answerable questions, `sentence_weight` 0,
+    0.25 or 0.5 by this share 0 or 1): every fold chose 0.5 and 0; held out, R@1 0.654
+    -> 0.675 and MRR@10 0.760 -> 0.773, R@5 and cable R@5 unchanged. By part: dev R@1
+    0.669 -> 0.662, the holdout's first 100 (asking about details) 0.590 -> 0.730, its
+    last 108 (written after, as often about a cable's main point) 0.676 -> 0.657."""
     rare_name_share: float = 0.005
     """A name in at most this share of paragraphs is rare (see `answered`'s `stray_names`)."""
     rare_name_floor: int = 20
