@@ -139,7 +139,9 @@ class Engine:
             stats=self.search.term_stats(),
         )
         spread = count_facets(self.view, ranked) if opts.facets else None
-        hits = present(self.view, ranked[: opts.k], asked.text, intent=asked.intent)
+        hits = present(
+            self.view, ranked[: opts.k], asked.text, intent=asked.intent, marked_by=asked.marked_by
+        )
         return Answer(question, applied, ok, hits, spread)
 
     def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:

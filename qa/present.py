@@ -22,10 +22,13 @@ def present(
     *,
     asked: bool = True,
     intent: str | None = None,
+    marked_by: str | None = None,
 ) -> tuple[Hit, ...]:
     """`asked`: `question` is a question, whose kind (who, when, why; read from `intent`
     when given, see `qa.understand.Understanding.intent`) guides the mark; False for a
-    paragraph's own text (`qa similar`), marked by shared words alone."""
+    paragraph's own text (`qa similar`), marked by shared words alone. The mark weighs
+    the words of `marked_by` when given (a follow-up's own:
+    `qa.understand.Understanding.marked_by`), those of `question` otherwise."""
     if not ranked:
         return ()
     pids = [c.pid for c in ranked]
@@ -34,7 +37,7 @@ def present(
 
     def marker(text: str) -> tuple[int, int]:
         if asked:
-            return mark(text, question, weights, intent=intent)
+            return mark(text, marked_by or question, weights, intent=intent)
         return best_sentence(text, question, weights)
 
     hits: list[Hit] = []

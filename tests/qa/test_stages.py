@@ -17,7 +17,7 @@ from qa.present import present
 from qa.rescore import Candidate, Tuning, rescore
 from qa.search import Search
 from qa.state import StoreState
-from qa.understand import carry, understand
+from qa.understand import Understanding, carry, understand
 from tests.fakes import BagEncoder
 from tests.qa.conftest import HAND_CABLES
 
@@ -118,6 +118,29 @@ def test_a_follow_ups_own_question_word_says_what_it_asks_for(
     assert "Bout" in asked.text and asked.intent == "When was he put on a plane?"
     alone = understand(history[0], Filters(), (), infer=True, state=state, known=view.known_cables)
     assert alone.intent == alone.text
+
+
+def test_a_follow_ups_answer_is_marked_by_its_own_words(
+    state: StoreState, view: LedgerView
+) -> None:
+    """The earlier question's words found the cable; the follow-up's say which sentence
+    answers it. A follow-up that only re-aims the earlier question, or has no words of its
+    own, is marked by the joined text."""
+    history = ("What did Mubarak tell Senator Kerry about Iran?",)
+
+    def asked(question: str, earlier: tuple[str, ...] = history) -> Understanding:
+        return understand(
+            question, Filters(), earlier, infer=True, state=state, known=view.known_cables
+        )
+
+    own = asked("And what did he say about the Palestinians?")
+    assert "Kerry" in own.text and own.marked_by == "And what did he say about the Palestinians?"
+    reaimed = asked("And what about Syria?")
+    assert reaimed.marked_by == reaimed.text and "Kerry" in reaimed.marked_by
+    bare = asked("And then?")
+    assert bare.marked_by == bare.text
+    alone = asked(history[0], ())
+    assert alone.marked_by == alone.text
 
 
 def test_understand_asks_the_store_only_about_cable_ids(state: StoreState) -> None:
@@ -228,3 +251,6 @@ def test_present_cites_and_marks_the_answering_sentence(view: LedgerView) -> Non
         "The president said Iran must never acquire nuclear weapons."
     )
     assert present(view, [], "anything") == ()
+    joined = "nuclear weapons Iran and what did he raise with Moscow"
+    by_own = present(view, [Candidate(pid)], joined, marked_by="what did he raise with Moscow")[0]
+    assert by_own.text[slice(*by_own.highlight)] == "He raised it with Moscow."
