@@ -1,7 +1,7 @@
 """Ranking features, tuned on training folds and scored on the held-out ones.
 
     .venv/bin/python bench/rank.py --store STORE [--questions eval/dev.jsonl]
-                                   [--cache FILE] [--folds 5]
+                                   [--also eval/holdout.jsonl] [--cache FILE] [--folds 5]
 
 Runs the engine once over the question set and keeps, for every question, the
 candidates it fused (both scores, the paragraph's text, the conversation's
@@ -35,7 +35,7 @@ from qa.rescore import Candidate, Tuning, rescore  # noqa: E402
 Row = dict[str, Any]
 
 
-def collect(store: Path, questions: Path, cache: Path) -> list[Row]:
+def collect(store: Path, questions: Path | Sequence[Path], cache: Path) -> list[Row]:
     """Per answerable question: its gold, and the candidates as the engine fused them."""
     if cache.is_file():
         rows: list[Row] = pickle.loads(cache.read_bytes())
@@ -56,7 +56,8 @@ def collect(store: Path, questions: Path, cache: Path) -> list[Row]:
     engine = qa.engine.Engine(Settings(store=store))
     engine.warm()
     rows = []
-    for q in read_questions(questions):
+    files = [questions] if isinstance(questions, Path) else list(questions)
+    for q in (q for path in files for q in read_questions(path)):
         if not q.gold:
             continue
         seen.clear()
@@ -132,9 +133,17 @@ def grid(base: Tuning, space: dict[str, Sequence[float]]) -> Iterator[Tuning]:
 def main() -> None:
     parser = tuning_parser(__doc__ or "", "bench/out/rank-cache.pkl")
     parser.add_argument("--grid", default="", help="NAME=v1,v2;NAME=... over Tuning's fields")
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="another question file to tune on with --questions (eval/holdout.jsonl); "
+        "give a --cache of its own to the combination",
+    )
     args = parser.parse_args()
     args.cache.parent.mkdir(parents=True, exist_ok=True)
-    rows = collect(args.store, args.questions, args.cache)
+    rows = collect(args.store, [args.questions, *args.also], args.cache)
     features(rows)
     known = {f.name for f in fields(Tuning)}
     space: dict[str, list[float]] = {}
