@@ -7,7 +7,7 @@ Pure data, no heavy imports, so front ends can import it on their fast path.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 if TYPE_CHECKING:
@@ -28,11 +28,10 @@ class Criteria:
 
     def names(self) -> tuple[str, ...]:
         """The fields set, in declaration order."""
-        return tuple(
-            name
-            for name in ("since", "until", "origin", "classification", "tag", "cable_ids")
-            if getattr(self, name)
-        )
+        return tuple(name for name in _CRITERIA if getattr(self, name))
+
+
+_CRITERIA = tuple(f.name for f in fields(Criteria))
 
 
 @dataclass(frozen=True, slots=True)

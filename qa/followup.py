@@ -73,11 +73,10 @@ def search_text(question: str, own_text: str, history: Sequence[str]) -> tuple[s
     return combine(topic, own_text), topic
 
 
-def intent(question: str, topic: str | None) -> str:
-    """The words that say what kind of answer is wanted (who, when, why, how many):
-    the question's own, unless it only re-aims the earlier question (`topic`) at
-    something else ("and what about Jordan?"), which then asks what that one asked."""
-    return topic if topic is not None and _REAIM.search(question) else question
+def reaims(question: str) -> bool:
+    """Whether a follow-up only re-aims the earlier question at something else ("and
+    what about Jordan?"): it then asks what that one asked, the same kind of answer."""
+    return bool(_REAIM.search(question))
 
 
 def combine(topic: str, own_text: str) -> str:

@@ -312,11 +312,11 @@ def answered(
     return best_cos >= tuning.min_cos and fused(ranked, tuning) >= tuning.min_score
 
 
-def fused(ranked: Sequence[Candidate], tuning: Tuning | None = None) -> float:
-    """The best fused score, before `closeness` re-ordered the first few; with `tuning`,
-    a cable dated after the question's date (`Candidate.later`) keeps the score the date
-    took from it: cables report events weeks after them, and a bar that counted it
-    refused answerable questions ("talks in Beijing in September 2009", answered by a
-    cable of October 26) that the development set had not shown."""
-    back = tuning.outside_penalty if tuning is not None else 0.0
+def fused(ranked: Sequence[Candidate], tuning: Tuning) -> float:
+    """The best fused score, before `closeness` re-ordered the first few, a cable dated
+    after the question's date (`Candidate.later`) keeping the score the date took from
+    it (`Tuning.outside_penalty`): cables report events weeks after them, and a bar that
+    counted it refused answerable questions ("talks in Beijing in September 2009",
+    answered by a cable of October 26) that the development set had not shown."""
+    back = tuning.outside_penalty
     return max((c.score - c.bonus + (back if c.later else 0.0) for c in ranked), default=0.0)

@@ -270,13 +270,18 @@ class VectorIndex:
         else:
             rows = None
             scores = self.vectors @ query
-        take = min(scores.size, n * 3)
-        if take == 0:
-            return []
-        top = np.argpartition(-scores, take - 1)[:take]
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = best_rows(scores, min(scores.size, n * 3))
         index = rows[top] if rows is not None else top
         return best_per_pid(self.pids[index], scores[top], n)
+
+
+def best_rows(scores: npt.NDArray[Any], take: int) -> npt.NDArray[np.int64]:
+    """The indices of the `take` best scores, best first (ties in index order): read
+    `n * 3` records for `n` paragraphs, since a paragraph's windows crowd the top."""
+    if take <= 0:
+        return np.empty(0, dtype=np.int64)
+    top = np.argpartition(-scores, take - 1)[:take]
+    return top[np.argsort(-scores[top], kind="stable")]
 
 
 def best_per_pid(pids: npt.NDArray[np.int64], scores: npt.NDArray[Any], n: int) -> Scored:

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from qa.answer import Filters, Neighbours
 from qa.present import present
 from qa.rescore import Candidate
-from qa.retrieve import Scored, VectorIndex, best_of, best_per_pid, chroma_records
+from qa.retrieve import Scored, VectorIndex, best_of, best_per_pid, best_rows, chroma_records
 
 if TYPE_CHECKING:
     from embeddings.view import LedgerView
@@ -47,13 +47,13 @@ def neighbours(view: LedgerView, search: Search, pid: int, k: int) -> Neighbours
         return None
     n = max(MIN_POOL, POOL_PER_RESULT * k)
     source = present(view, [Candidate(pid, score=1.0)], "")[0]
-    if search.use_exact(Filters()):
-        found = exact_pool(search.vector_index(), pid, windows, n)
-    else:
-        found = hnsw_pool(search.chroma(), view, source.cable_id, windows, n)
-    if found is None:
+    pool = (
+        exact_pool(search.vector_index(), pid, windows, n)
+        if search.use_exact(Filters())
+        else hnsw_pool(search.chroma(), view, source.cable_id, windows, n)
+    )
+    if pool is None:
         return None
-    pool = found
     texts = {row.pid: row.text for row in view.paragraphs([p for p, _ in pool])}
     own = fold_key(source.text)
     firsts: dict[str, Candidate] = {}
@@ -89,12 +89,7 @@ def exact_pool(
         return None
     scores = (index.vectors @ windows.T).max(axis=1)
     scores[index.cables == index.cables[own_rows[0]]] = -np.inf
-    take = min(int(np.isfinite(scores).sum()), n * 3)
-    if take == 0:
-        top = np.empty(0, dtype=np.int64)
-    else:
-        top = np.argpartition(-scores, take - 1)[:take]
-        top = top[np.argsort(-scores[top], kind="stable")]
+    top = best_rows(scores, min(int(np.isfinite(scores).sum()), n * 3))
     return best_per_pid(index.pids[top], scores[top], n)
 
 

@@ -32,9 +32,10 @@ class Understanding:
     filters: Filters
     """Explicit and inferred filters, the history's included."""
     intent: str
-    """The words that say what kind of answer is wanted (`followup.intent`): what the
-    mark and `rescore` read the question's type (who, when, why) from. `text` joins a
-    follow-up's words to the earlier question's, whose type is not the follow-up's."""
+    """The words that say what kind of answer is wanted: what the mark and `rescore`
+    read the question's type (who, when, why) from. A follow-up's own question, or the
+    earlier one when it only re-aims that (`followup.reaims`); `text` joins the two,
+    and the earlier question's type is not the follow-up's."""
     marked_by: str
     """The words the answering sentence is marked by: a follow-up's own (the earlier
     question's found the cable; "who did he say could attend?" is answered by the
@@ -66,8 +67,13 @@ def understand(
             inference = carry(inference, earlier)
     borrowed = own if topic is not None and own.strip() else None
     text = text or question
-    wants = text if topic is None else followup.intent(question, topic)
-    marked_by = borrowed if borrowed and wants != topic and content_terms(borrowed) else text
+    if topic is None:
+        wants = marked_by = text
+    elif followup.reaims(question):
+        wants, marked_by = topic, text
+    else:
+        wants = question
+        marked_by = borrowed if borrowed and content_terms(borrowed) else text
     return Understanding(text, borrowed, flt.merge(explicit, inference), wants, marked_by)
 
 

@@ -51,6 +51,19 @@ async def ask(pilot: Any, question: str) -> None:
     await settle(pilot)
 
 
+async def open_from_palette(pilot: Any, app: CableQAApp, typed: str) -> CableScreen:
+    """Type a cable ID into the command palette and open it; the screen it opened."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*typed)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, CableScreen)
+    return screen
+
+
 def cards(app: CableQAApp, turn: int) -> list[ResultCard]:
     return list(app.query_one(f"#turn-{turn}").query(ResultCard))
 
@@ -242,14 +255,8 @@ async def test_end_to_end_on_the_real_model(real_engine: Any, tui_settings: Sett
         assert first.cable_id == "06MEXICO3305"
         sentence = " ".join(first.text[first.highlight[0] : first.highlight[1]].split())
         assert sentence[:40] in " ".join(line.strip() for line in screen_text(app).splitlines())
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"06madrid2657")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CableScreen) and screen.cable_id == "06MADRID2657"
+        screen = await open_from_palette(pilot, app, "06madrid2657")
+        assert screen.cable_id == "06MADRID2657"
         refs = {b.cable_id: b.disabled for b in screen.query(RefButton)}
         assert refs["06MADRID1914"] is False  # in the store: openable
         assert refs["06MADRID1799"] is True  # referenced but not in the store
@@ -265,14 +272,8 @@ async def test_end_to_end_on_the_real_model(real_engine: Any, tui_settings: Sett
 async def test_palette_opens_a_cable_by_id(fake_engine: FakeEngine, settings: Settings) -> None:
     app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"08state15220")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CableScreen) and screen.cable_id == "08STATE15220"
+        screen = await open_from_palette(pilot, app, "08state15220")
+        assert screen.cable_id == "08STATE15220"
         assert "further scheming by german firm" in screen_text(app)
 
 
