@@ -6,7 +6,10 @@ starts the day after February ends; "before 1991" ends on 1990-12-31;
 "in the 1990s", "early 2008", "late 2009", "the last week of March 2008",
 "the first half of 2007", "Q3 2008" and "spring 2006" are periods. A bare year
 is a date only after a word that makes it one ("in 2009", "2009 cables"): "the
-2004 Madrid bombing" names an event, not a filter.
+2004 Madrid bombing" names an event, not a filter. A date its clause looks ahead to
+("might sign more pacts with the FDP in 2013", "who would win the election in 2012")
+names when something was planned or foreseen, which cables written before it discuss:
+it is no date of the question's (`prospective`).
 """
 
 from __future__ import annotations
@@ -93,6 +96,15 @@ _OPS = {
 _JOIN = re.compile(r"\s*(?P<join>and|to|until|till|through|thru|[-–—])\s*", re.IGNORECASE)
 _NOUN_AFTER = re.compile(r"\s+(?:cables?|reporting|telegrams?)\b", re.IGNORECASE)
 _BETWEEN_ENDS = re.compile(r"\s*,?\s*(?:(?:and|but)\s+)?$", re.IGNORECASE)
+# A word looking ahead, with no clause break ("," ";" ":" "?" "that") between it and
+# the date. Not "may" (the month), "due" ("due to": because) nor "plan" (most often
+# the noun: "NATO's defence plan to cover the Baltic states in late 2009").
+_AHEAD = re.compile(
+    r"\b(?:will|would|might|could|shall|going\s+to|planned|planning|intends?|intended|"
+    r"expects?|expected|expecting|predicts?|predicted|anticipated?|(?:hopes?|hoped)\s+to|"
+    r"scheduled|upcoming|next)\b(?:(?![,;:?]|\bthat\b).)*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +309,8 @@ def _read(text: str, m: re.Match[str]) -> tuple[date | None, date | None, Span] 
 
 
 def parse_dates(text: str) -> DateRange | None:
-    """The first date expression, as an inclusive ISO range (open ends as None).
+    """The first date expression, as an inclusive ISO range (open ends as None), that
+    is not `prospective`.
 
     An open range followed by one open the other way joins it: "after 2005 and
     before 2008" is 2006-01-01 to 2007-12-31.
@@ -309,6 +322,9 @@ def parse_dates(text: str) -> DateRange | None:
             pos = m.end() if m.end() > m.start() else m.start() + 1
             continue
         since, until, (start, end) = found
+        if prospective(text, start):
+            pos = end
+            continue
         if (since is None) != (until is None):
             nxt = _POINT.search(text, end)
             if nxt is not None and _BETWEEN_ENDS.match(_cue_free(text, end, nxt.start())):
@@ -318,6 +334,14 @@ def parse_dates(text: str) -> DateRange | None:
                     end = other[2][1]
         return DateRange(_iso(since), _iso(until), (start, end))
     return None
+
+
+def prospective(text: str, start: int) -> bool:
+    """Whether the date starting at `start` is one its clause looks ahead to ("expected
+    to announce in 1990", "would win the election in 2012"): the time of a plan or a
+    forecast, which cables dated before it report, not the time the question is about.
+    Left as a date, one after the store's last cable refused questions it answers."""
+    return _AHEAD.search(text, max(0, start - 80), start) is not None
 
 
 def _cue_free(text: str, start: int, end: int) -> str:

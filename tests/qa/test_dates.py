@@ -90,6 +90,24 @@ PHRASINGS = [
     ("q notation", "Q3 2008 oil exports", "2008-07-01", "2008-09-30"),
     ("season", "spring 2006 talks", "2006-03-01", "2006-05-31"),
     ("season of", "in the fall of 2008", "2008-09-01", "2008-11-30"),
+    (
+        "look-ahead before a clause break",
+        "Which talks were planned, and what did they agree in March 2009?",
+        "2009-03-01",
+        "2009-03-31",
+    ),
+    (
+        "plan the noun",
+        "What did the envoys say of NATO's defence plan to cover the Baltics in late 2009?",
+        "2009-09-01",
+        "2009-12-31",
+    ),
+    (
+        "look-ahead only for the later date",
+        "What did he say in 2009 about the pacts he might sign in 2013?",
+        "2009-01-01",
+        "2009-12-31",
+    ),
 ]
 
 
@@ -115,6 +133,12 @@ NOT_DATES = [
     ("month without year", "what did they say in March?"),
     ("ages", "men in their 20s"),
     ("impossible day", "on 31 June 2008"),
+    # a year its clause looks ahead to: when a plan or forecast was for, not a date of
+    # the question's (a year after the store's last cable refused the question)
+    ("a plan's year", "Why did the press seize on his remark that he might sign pacts in 2013?"),
+    ("a forecast's year", "Who did officials think would win the presidential election in 2012?"),
+    ("an expectation", "What did the embassy expect de Klerk to announce in 1990?"),
+    ("scheduled", "What was scheduled for the summit in June 2011?"),
 ]
 
 

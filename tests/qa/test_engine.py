@@ -196,3 +196,24 @@ def test_a_year_that_dates_the_cables_is_a_filter(hand_engine: Engine) -> None:
     answer = hand_engine.ask("cables from 2006 about wheat and the commander")
     assert answer.filters.strict_dates and not answer.filters.dates_preferred
     assert all(h.date.startswith("2006") for h in answer.hits), answer.hits
+
+
+def test_a_year_after_the_last_cable_refuses_unless_the_question_looks_ahead_to_it(
+    hand_engine: Engine,
+) -> None:
+    engine = Engine(
+        hand_engine.settings, tuning=Tuning(min_cos=-1.0, min_score=-9.0), encoder=BagEncoder()
+    )
+    try:
+        # no cable of the store is dated 2012: it cannot report what happened then
+        event = engine.ask("What did the president say about Iran's nuclear weapons in 2012?")
+        assert not event.answered
+        assert event.filters.dropped
+        # but cables written before 2012 say what was foreseen for it
+        ahead = engine.ask(
+            "What did the president say Iran would do about nuclear weapons in 2012?"
+        )
+        assert ahead.answered and not ahead.filters.dropped
+        assert ahead.hits[0].citation == "09ASTANA95 ¶1"
+    finally:
+        engine.close()
