@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 import time
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import run_qa
+from tests.fakes import REPO, run_qa
 
 HEAVY = ("torch", "sentence_transformers", "chromadb", "textual", "numpy", "transformers")
 COMMANDS = ("ingest", "ask", "eval", "show", "stats", "tui", "serve")
@@ -96,3 +98,71 @@ def test_first_ask_indexes_the_sample_and_cites_it(tmp_path: Path) -> None:
     assert first["date"] == "2006-06-15"
     start, end = first["highlight"]["start"], first["highlight"]["end"]
     assert 0 <= start < end <= len(first["text"])
+
+
+# The package alone is the thin client; the `local` extra holds a store (pyproject.toml).
+# A module set to None in sys.modules is one that is not installed: its import fails with
+# ModuleNotFoundError and find_spec finds nothing.
+WITHOUT_LOCAL = (
+    "import sys\n"
+    "from qa.cli.boundary import LOCAL_MODULES\n"
+    "for m in LOCAL_MODULES:\n    sys.modules[m] = None\n"
+    "from qa.cli import cli\n"
+    "cli(sys.argv[1:], prog_name='qa')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (("ask", "Who resigned?"), "qa ask"),  # the default store, made of the sample
+        (("--store", "{store}", "ask", "Who resigned?"), "qa ask"),
+        (("--store", "{store}", "show", "06MEXICO3305"), "qa show"),
+        (("--store", "{store}", "stats"), "qa stats"),
+        (("--store", "{store}", "tui"), "qa tui"),
+        (("--store", "{store}", "ingest", "{sample}"), "qa ingest"),
+        (("--store", "{store}", "eval", "{questions}"), "qa eval"),
+        (("serve",), "qa serve"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_without_the_local_extra_a_local_command_says_what_to_install(
+    args: tuple[str, ...], command: str, tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "Who resigned?", "gold": []}\n')
+    names = {"store": str(tmp_path / "store"), "sample": str(tmp_path), "questions": questions}
+    out = subprocess.run(
+        [sys.executable, "-c", WITHOUT_LOCAL, *(a.format(**names) for a in args)],
+        capture_output=True,
+        text=True,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("QA_")},
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+        },
+        cwd=REPO,
+        timeout=60,
+    )
+    assert out.returncode == 1, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert lines[0].startswith(f"Error: {command} needs the local engine"), lines[0]
+    assert "pip install 'cable-qa[local]'" in lines[0] and "--server URL" in lines[0]
+    assert not (tmp_path / "store").exists() and not (tmp_path / "data").exists()
+
+
+def test_the_packages_own_dependencies_are_the_thin_clients() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    from qa.cli.boundary import LOCAL_MODULES
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(requirements: list[str]) -> set[str]:
+        return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower() for r in requirements}
+
+    own = names(project["dependencies"])
+    local = names(project["optional-dependencies"]["local"])
+    assert own == {"click", "platformdirs", "httpx", "textual"}
+    modules = {m.replace("_", "-") for m in LOCAL_MODULES} - {"transformers"}
+    assert modules <= local, modules - local
+    assert not own & local

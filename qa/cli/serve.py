@@ -55,7 +55,8 @@ def serve(
     settings = settings_for(ctx, **options)
     local_only(settings, "serve")
     token = token or os.environ.get("QA_TOKEN") or None
-    from qa.server import is_loopback
+    with one_line_errors():
+        from qa.server import is_loopback
 
     if not is_loopback(host) and not token:
         raise click.UsageError(

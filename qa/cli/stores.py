@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from qa.cli.boundary import require_local
 from qa.config import Settings
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def require_store(settings: Settings, *, sample: bool = False) -> None:
     exist is a typo or a wrong folder, and answering from a fresh one-cable store
     there would mislead.
     """
+    require_local()
     if store_exists(settings):
         return
     store = settings.store

@@ -359,13 +359,16 @@ def test_remote_similar_equals_local(server: str, real_engine: Engine) -> None:
 def test_thin_client_command(
     server: str, real_engine: Engine, real_store: Path, tmp_path: Path
 ) -> None:
-    """`qa --server URL ask/show/similar/stats` with no store here, importing neither numpy
+    """`qa --server URL ask/show/similar/stats` with no store here and none of the `local`
+    extra's modules installed (`LOCAL_MODULES`, made unimportable), importing neither numpy
     nor torch; `similar` prints what it prints in process."""
     code = (
-        "import sys\nfrom qa.cli import cli\n"
+        "import sys\nfrom qa.cli.boundary import LOCAL_MODULES\n"
+        "for m in LOCAL_MODULES:\n    sys.modules[m] = None\n"
+        "from qa.cli import cli\n"
         "try:\n    cli(sys.argv[1:], prog_name='qa')\nexcept SystemExit as e:\n"
         "    assert not e.code, e.code\n"
-        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        f"heavy = [m for m in {HEAVY!r} if sys.modules.get(m) is not None]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     env = dict(os.environ, QA_SERVER=server, QA_TOKEN=TOKEN, QA_STORE=str(tmp_path / "none"))
