@@ -16,8 +16,8 @@ MAX_HISTORY = 20
 
 def check_question(question: str) -> str:
     """The question made safe, or ValueError with a one-line reason: control characters
-    (`corpus.display.CONTROL`: NUL from a pipe, an ESC) become spaces; empty, overlong or
-    non-UTF-8 text is refused."""
+    (`corpus.display.CONTROL`: NUL from a pipe, an ESC) become spaces; empty, wordless,
+    overlong or non-UTF-8 text is refused."""
     try:
         question.encode("utf-8")
     except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates
@@ -25,6 +25,8 @@ def check_question(question: str) -> str:
     question = CONTROL.sub(" ", question).strip()
     if not question:
         raise ValueError("the question is empty")
+    if not any(ch.isalnum() for ch in question):  # "-", "???": nothing to search for
+        raise ValueError(f"the question {question[:20]!r} has no words")
     if len(question) > MAX_QUESTION_CHARS:
         raise ValueError(
             f"the question is {len(question):,} characters long; at most "

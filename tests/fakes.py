@@ -112,9 +112,11 @@ def run_qa(
     env: dict[str, str] | None = None,
     timeout: float = 600,
     preexec_fn: Callable[[], object] | None = None,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`qa ARGS` in a new process, offline, from the repository: `store` names the store
-    (else none is named), `data` holds the default one, `env` adds variables."""
+    (else none is named), `data` holds the default one, `env` adds variables, `stdin` is
+    piped in (else standard input is empty)."""
     full = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     full.pop("QA_CHROMA_URL", None)
     full.pop("QA_STORE", None)
@@ -133,6 +135,7 @@ def run_qa(
         cwd=REPO,
         timeout=timeout,
         preexec_fn=preexec_fn,
+        input=stdin if stdin is not None else "",
     )
 
 

@@ -48,6 +48,8 @@ def test_help_wall_time_is_printed() -> None:
     ("case", "args", "expected"),
     [
         ("empty question", ("ask", "   "), "the question is empty"),
+        ("no words", ("ask", "???"), "the question '???' has no words"),
+        ("nothing piped in", ("ask", "-"), "the question is empty"),
         ("huge question", ("ask", "x" * 100_001), "at most 10,000 are read"),
         ("bad since", ("ask", "border", "--since", "2006-13-40"), "is not a date"),
         ("json and markdown", ("ask", "border", "--json", "--markdown"), "choose one of"),
@@ -64,6 +66,27 @@ def test_misuse_gives_one_line(
     assert expected in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "store").exists(), "a refused command must not create a store"
+
+
+@pytest.mark.parametrize(
+    ("piped", "expected"),
+    [
+        (" \n\t\n", "the question is empty"),
+        ("-\n", "the question '-' has no words"),
+        (
+            "a" * 40_005,
+            "the question on standard input is longer than 10,000 characters,"
+            " the most that are read",
+        ),
+    ],
+    ids=["blank", "no words", "huge"],
+)
+def test_a_piped_question_is_checked_like_a_typed_one(
+    piped: str, expected: str, tmp_path: Path
+) -> None:
+    out = run_qa("ask", "-", store=tmp_path / "store", stdin=piped)
+    assert out.returncode == 2 and out.stderr.strip() == f"Error: {expected}", out.stderr
+    assert not (tmp_path / "store").exists()
 
 
 def test_show_without_store_is_one_line(tmp_path: Path) -> None:
@@ -98,6 +121,12 @@ def test_first_ask_indexes_the_sample_and_cites_it(tmp_path: Path) -> None:
     assert first["date"] == "2006-06-15"
     start, end = first["highlight"]["start"], first["highlight"]["end"]
     assert 0 <= start < end <= len(first["text"])
+
+    # "-": the question from standard input, its line breaks read as spaces
+    piped = "Who is accountable\nfor border violence?\n"
+    from_stdin = run_qa("ask", "--json", "-k", "3", "-", data=data, stdin=piped)
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    assert json.loads(from_stdin.stdout) == answer
 
 
 # The package alone is the thin client; the `local` extra holds a store (pyproject.toml).

@@ -21,7 +21,13 @@ from qa.cli.boundary import BUG_EXIT, one_line_errors, report_bug
 from qa.cli.help import EXAMPLES, Group
 from qa.cli.ingest import ingest
 from qa.cli.options import common_options, settings_for
-from qa.cli.parsing import QuestionError, check_question, date_option, parse_citation
+from qa.cli.parsing import (
+    QuestionError,
+    check_question,
+    date_option,
+    parse_citation,
+    read_question,
+)
 from qa.cli.remote import engine_for, local_only, remote, remote_stats
 from qa.cli.serve import serve
 from qa.cli.stores import check_store_model, require_store
@@ -125,10 +131,11 @@ def ask(
     facets: bool,
     **options: Any,
 ) -> None:
-    """Answer QUESTION with the ranked, cited paragraphs."""
+    """Answer QUESTION with the ranked, cited paragraphs; a QUESTION of - is read from
+    standard input."""
     if as_json and as_markdown:
         raise click.UsageError("choose one of --json and --markdown")
-    question = check_question(question)
+    question = check_question(read_question(question))
     settings = settings_for(ctx, infer_filters=not no_infer, **options)
     with one_line_errors():
         from qa.answer import Filters

@@ -23,6 +23,28 @@ def check_question(question: str) -> str:
         raise QuestionError(str(exc)) from None
 
 
+STDIN = "-"
+"""The question written as this is read from standard input: `... | qa ask -`."""
+
+
+def read_question(question: str) -> str:
+    """The question itself, or with `STDIN` the text piped in (at most what
+    `qa.limits.check_question` accepts, and a little more to tell that it is longer)."""
+    if question != STDIN:
+        return question
+    import sys
+
+    cap = 4 * limits.MAX_QUESTION_CHARS + 4  # more than the most characters read, in bytes
+    data = sys.stdin.buffer.read(cap)
+    if len(data) == cap:
+        raise QuestionError(
+            f"the question on standard input is longer than {limits.MAX_QUESTION_CHARS:,}"
+            " characters, the most that are read"
+        )
+    # bytes that are not UTF-8 stay lone surrogates, which check_question refuses
+    return " ".join(data.decode("utf-8", errors="surrogateescape").split())
+
+
 def date_option(value: str | None, name: str) -> str | None:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD; --until rounds a partial date up to its end."""
     if value is None:

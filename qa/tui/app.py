@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from qa.answer import Filters
 from qa.config import Settings
+from qa.limits import check_question
 from qa.tui.commands import CableIdProvider
 from qa.tui.messages import AnswerReady, AskFailed, AskSuperseded, EngineFailed, EngineReady
 from qa.tui.ports import EngineLike
@@ -181,8 +182,11 @@ class CableQAApp(PlainApp):
 
     @on(QuestionInput.Submitted, "#question")
     def submitted(self, event: QuestionInput.Submitted) -> None:
-        question = event.value.strip()
-        if not question:
+        try:  # the same check as `qa ask` and `qa serve`; the text stays in the box
+            question = check_question(event.value)
+        except ValueError as exc:
+            if event.value.strip():
+                self.notify(str(exc), severity="warning")
             return
         box = self.query_one("#question", QuestionInput)
         box.remember(question)

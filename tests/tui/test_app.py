@@ -354,3 +354,20 @@ async def test_notifications_are_never_markup(fake_engine: FakeEngine, settings:
         assert shown[0].title == "[b]t[/b]" and shown[1].message == "[/z]"
         assert "[/y]" in screen_text(app)
         assert app.is_running
+
+
+@sync
+async def test_a_question_without_words_is_refused_and_kept_in_the_box(
+    fake_engine: FakeEngine, settings: Settings
+) -> None:
+    """The check `qa ask` and `qa serve` make: "???" asks nothing, says why, and stays to
+    be mended; a blank line does nothing at all."""
+    app = CableQAApp(settings, engine=fake_engine)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ask(pilot, "   ")
+        await ask(pilot, "[/]???")
+        assert app.turns == []
+        assert [n.message for n in app._notifications] == ["the question '[/]???' has no words"]
+        assert app.query_one("#question").value == "[/]???"
+        await ask(pilot, BORDER)
+        assert len(app.turns) == 1
