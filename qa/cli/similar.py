@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from corpus.display import shown_line
 from qa.cli.boundary import one_line_errors
 from qa.cli.help import Command
 from qa.cli.options import common_options, settings_for
@@ -41,7 +42,8 @@ def similar(
     """
     cable_id, para = parse_citation(cable_id, para)
     if para is None:
-        raise click.UsageError("name a paragraph: qa similar 06MEXICO3305 4")
+        shown = shown_line(cable_id)[:40]
+        raise click.UsageError(f'name a paragraph: qa similar "{shown} ¶1" (or {shown} 1)')
     settings = settings_for(ctx, **options)
     with one_line_errors():
         with engine_for(settings) as engine:

@@ -167,7 +167,9 @@ def test_qa_similar_command(copies_engine: Engine, monkeypatch: pytest.MonkeyPat
     text = qa("similar", "07LONDON1", "1", "-k", "2").output
     assert text.startswith("Paragraphs like 07LONDON1 ¶1 (UK: PRESS)")
     assert "the same text" in text and "also in 07" in text and "2. 08OSLO4 ¶1" in text
-    assert qa("similar", "07LONDON1").exit_code == 2  # no paragraph named
+    unnamed = qa("similar", "07london1")
+    assert unnamed.exit_code == 2  # no paragraph named: the cable's own ID in the hint
+    assert 'name a paragraph: qa similar "07LONDON1 ¶1" (or 07LONDON1 1)' in unnamed.output
     missing = qa("similar", "07LONDON1", "9")
     assert missing.exit_code == 1 and "has no paragraph ¶9" in missing.output
 
