@@ -50,6 +50,11 @@ NUMBERS = [
     ("09BEIJING1970", " ".join(str(n) for n in range(1, 14))),  # stray `15.` line
     ("09RIODEJANEIRO311", "1 2 3 4 5 6 7"),  # ¶1 without a mark
     ("10MEXICO141", " ".join(str(n) for n in range(1, 12))),
+    # a start run into the sentence before it: `impeachment. 4. (C) Zardari`
+    ("08ISLAMABAD2802", " ".join(str(n) for n in range(1, 14))),
+    ("07KABUL185", " ".join(str(n) for n in range(1, 20))),  # inline 16, then 17 on its line
+    ("07SANTIAGO983", " ".join(str(n) for n in range(1, 19))),  # also `9. ( C)`
+    ("09STATE82013", " ".join(str(n) for n in range(1, 29))),  # all but ¶1 run in
 ]
 
 
@@ -257,3 +262,20 @@ def test_metadata(
     if date is not None:
         assert c.date == date
     assert not any(p.numbered is False for p in c.paragraphs) or case == "10CARACAS107"
+
+
+def test_a_start_run_into_a_line_is_split_only_where_it_continues_the_numbering() -> None:
+    from corpus.paragraphs import parse_paragraphs
+
+    lines = [
+        "1. (C) The minister spoke first. 2. (C) He then raised the loan.",
+        "He cited article 3. 7. (S) Nothing follows that.",
+        "",
+        "3. (C) Talks ended late.",
+    ]
+    got = [(p.number, p.mark, p.text) for p in parse_paragraphs(lines)]
+    assert got == [
+        ("1", "C", "The minister spoke first."),
+        ("2", "C", "He then raised the loan. He cited article 3. 7. (S) Nothing follows that."),
+        ("3", "C", "Talks ended late."),
+    ]
