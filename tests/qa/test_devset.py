@@ -14,10 +14,13 @@ from tests.conftest import cable_html
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 DEV = EVAL / "dev.jsonl"
 HOLDOUT = EVAL / "holdout.jsonl"
+SHORT = EVAL / "short.jsonl"
 KINDS = {"paraphrase", "name", "filtered", "followup", "multi", "factoid", "unanswerable"}
 
 
-@pytest.mark.parametrize(("path", "least"), [(DEV, 150), (HOLDOUT, 40)], ids=["dev", "holdout"])
+@pytest.mark.parametrize(
+    ("path", "least"), [(DEV, 150), (HOLDOUT, 40), (SHORT, 80)], ids=["dev", "holdout", "short"]
+)
 def test_every_gold_paragraph_is_a_paragraph_of_its_cable(path: Path, least: int) -> None:
     questions = list(read_questions(path))
     ids = Counter(q.id for q in questions)
