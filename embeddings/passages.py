@@ -37,7 +37,7 @@ def token_tools(model: str, max_tokens: int) -> tuple[Windower, Measure]:
     at 4,096, 4.5% at 1,024); sorted by characters, as ``model.encode`` sorts,
     about 20% at any buffer size, a fifth of the model's time spent on padding.
     """
-    from embeddings.windows import context_tokens, load_tokenizer, windows
+    from embeddings.windows import context_tokens, item_spans, load_tokenizer, windows
 
     tokenizer = load_tokenizer(model)
     prefix_cache: dict[tuple[str, str | None], int] = {}
@@ -48,7 +48,14 @@ def token_tools(model: str, max_tokens: int) -> tuple[Windower, Measure]:
             if len(prefix_cache) > 4096:
                 prefix_cache.clear()
             prefix_cache[key] = context_tokens(tokenizer, subject, heading)
-        return windows(text, tokenizer, max_tokens=max_tokens, context_tokens=prefix_cache[key])
+        spans = windows(text, tokenizer, max_tokens=max_tokens, context_tokens=prefix_cache[key])
+        for start, end in item_spans(text):
+            for a, b in windows(
+                text[start:end], tokenizer, max_tokens=max_tokens, context_tokens=prefix_cache[key]
+            ):
+                if (start + a, start + b) not in spans:
+                    spans.append((start + a, start + b))
+        return spans
 
     def lengths(texts: list[str]) -> list[int]:
         return [len(e.ids) for e in tokenizer.encode_batch(texts, add_special_tokens=True)]

@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from embeddings.ledger import Ledger
 from embeddings.passages import Measure, Windower, prepare
 from embeddings.records import PreparedCable, Window
 from embeddings.reuse import Plan, assemble, plan
-from embeddings.sources import Fingerprint, Sources
+from embeddings.sources import Fingerprint, Sources, stored_hash
 from embeddings.tally import KillSwitch, Tally
 
 ENCODE_BUFFER = 2048
@@ -202,6 +202,7 @@ class Pipeline:
             if entry is not None:
                 entry.errors.append(str(item))
             return
+        item = replace(item, content_hash=stored_hash(item.content_hash))
         if entry is not None:
             entry.cables.append((item.id, item.content_hash))
         if item.id in seen:

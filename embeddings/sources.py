@@ -11,7 +11,8 @@ the file when all of these still hold:
   failing that an unchanged byte digest (a copy or a fresh clone);
 - the same parser: a digest of the ``corpus`` package's own files, so any
   change to the readers re-reads every file (and then re-encodes only the
-  cables whose content changed), and the same year hint (``--year``);
+  cables whose content changed), the same cut into windows (`CUT`), and the
+  same year hint (``--year``);
 - every cable still in the ledger with the same content hash.
 
 The file's errors are reported again as they would be on a re-read.
@@ -33,6 +34,18 @@ CREATE TABLE IF NOT EXISTS sources(
     cables TEXT, errors TEXT)
 """
 _DIGEST_CHUNK = 1 << 20
+
+CUT = "items"
+"""How paragraphs are cut into windows (`embeddings.passages.token_tools`), kept with
+every cable's content hash (`stored_hash`) and every file's record: a store cut another
+way is cut anew by the next ingest of the same files, which encodes only the windows that
+are new (`embeddings.reuse` keeps the others' vectors). "items": each list item of a
+multi-point paragraph is a window of its own too."""
+
+
+def stored_hash(content_hash: str) -> str:
+    """What the ledger keeps of a cable: what was parsed, and how it was cut."""
+    return f"{content_hash}+cut={CUT}"
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +99,7 @@ class Sources:
         they were read, so a file read with another hint (or none) is read again."""
         self.conn = conn
         conn.execute(_SCHEMA)
-        self.parser = parser_digest() + ("" if year is None else f"+year={year}")
+        self.parser = parser_digest() + f"+cut={CUT}" + ("" if year is None else f"+year={year}")
 
     def unchanged(
         self, path: Path, stored: Callable[[list[str]], dict[str, str]]

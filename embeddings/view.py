@@ -105,9 +105,14 @@ class LedgerView:
         return self.ledger.count("records")
 
     def newest_paragraph(self) -> int:
-        """The highest paragraph id: a free measure of how much the store has grown."""
+        """The highest paragraph id. Ids are never reused, so a store whose cables were
+        written again (changed, or cut anew) has fewer paragraphs than this."""
         row = self._conn.execute("SELECT coalesce(max(pid), 0) FROM paragraphs").fetchone()
         return int(row[0])
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs the store holds (one count per generation, as `records`)."""
+        return int(self._conn.execute("SELECT count(*) FROM paragraphs").fetchone()[0])
 
     def origins(self) -> list[str]:
         """Every post that sent a stored cable, each once."""

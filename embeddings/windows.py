@@ -13,6 +13,7 @@ then a bounded look-back per window: linear in the text's length).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from embeddings.encoder import passage_text
@@ -23,6 +24,7 @@ Tokenizer = Any
 """A `tokenizers.Tokenizer` (the library ships no type information)."""
 
 _SENTENCE_END = frozenset(".!?;:")
+_ITEM = re.compile(r"(?m)^[ \t]*(?:--|-|\*|•)[ \t]+\S.*$")
 _WORD_LOOKBACK = 16
 _MIDWORD_MARGIN = 8
 """Word pieces held back when a window must start or end inside a word: the piece
@@ -89,6 +91,13 @@ def windows(
         k = _cut(text, offsets, starts, lo=i + budget // 2, hi=i + budget)
         spans.append((0 if i == 0 else offsets[i][0], offsets[k - 1][1]))
         i = _next_start(starts, k - overlap, floor=i + 1)
+
+
+def item_spans(text: str) -> list[tuple[int, int]]:
+    """Each list item (a line opening with "--", "-", "*" or "•") of a paragraph that
+    has at least two: one point of a multi-point paragraph, read on its own."""
+    items = [m.span() for m in _ITEM.finditer(text)]
+    return items if len(items) >= 2 else []
 
 
 def _cut(text: str, offsets: list[tuple[int, int]], starts: list[bool], *, lo: int, hi: int) -> int:

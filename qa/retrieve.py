@@ -14,6 +14,7 @@ included, is on the querying machine in both modes).
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -75,21 +76,25 @@ class TermStats:
         self.paragraphs, self.sampled, self.docs = paragraphs, sampled, docs
 
     @classmethod
-    def sample(cls, view: LedgerView, top: int | None = None) -> TermStats:
-        """`top`: the newest paragraph id, when the caller has it."""
-        if top is None:
-            top = view.newest_paragraph()
-        pids = random.Random(top).sample(range(1, top + 1), min(top, SAMPLE_PARAGRAPHS))
+    def sample(cls, view: LedgerView, count: int | None = None) -> TermStats:
+        """`count`: the store's paragraphs, when the caller has it. Ids of paragraphs
+        written again are gone, so ids are drawn in proportion: about `SAMPLE_PARAGRAPHS`
+        of them hit a paragraph however many were rewritten."""
+        if count is None:
+            count = view.paragraph_count()
+        top = view.newest_paragraph()
+        draw = min(top, math.ceil(SAMPLE_PARAGRAPHS * top / max(count, 1)))
+        pids = random.Random(top).sample(range(1, top + 1), draw)
         sampled = 0
         docs: Counter[str] = Counter()
         for text in view.paragraph_texts(pids):
             sampled += 1
             docs.update(set(words(text)))
-        return cls(top, sampled, docs)
+        return cls(count, sampled, docs)
 
     def covers(self, paragraphs: int) -> bool:
-        """Whether these figures still hold for a store of `paragraphs` (its newest
-        paragraph id): within a tenth of the size they were sampled at."""
+        """Whether these figures still hold for a store of `paragraphs`: within a tenth
+        of the size they were sampled at."""
         return abs(paragraphs - self.paragraphs) <= 0.1 * max(self.paragraphs, 1)
 
     @classmethod
@@ -97,15 +102,15 @@ class TermStats:
         """From `cache` (a JSON file) while it `covers` the store, else sampled again and
         saved there: a cold sample of a million-paragraph store reads 3,000 scattered
         rows, ~0.4 s."""
-        top = view.newest_paragraph()
+        count = view.paragraph_count()
         try:
             raw = json.loads(cache.read_text(encoding="utf-8"))
             stats = cls(int(raw["paragraphs"]), int(raw["sampled"]), Counter(raw["docs"]))
-            if stats.covers(top):
+            if stats.covers(count):
                 return stats
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        stats = cls.sample(view, top)
+        stats = cls.sample(view, count)
         try:
             cache.parent.mkdir(exist_ok=True)
             data = {"paragraphs": stats.paragraphs, "sampled": stats.sampled, "docs": stats.docs}

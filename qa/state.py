@@ -23,7 +23,7 @@ class StoreState:
     records: int
     """Vector records (paragraph windows): decides exact scan or HNSW."""
     paragraphs: int
-    """The newest paragraph's id: a free measure of how much the store has grown."""
+    """How many paragraphs the store holds: what a name's rarity is a share of."""
 
     @classmethod
     def read(cls, view: LedgerView, generation: int) -> StoreState:
@@ -32,5 +32,5 @@ class StoreState:
             places=post_places(view.origins()),
             tags=view.tags(),
             records=view.records(),
-            paragraphs=view.newest_paragraph(),
+            paragraphs=view.paragraph_count(),
         )

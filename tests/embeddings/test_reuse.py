@@ -13,6 +13,7 @@ from embeddings import client as chroma_client
 from embeddings.encoder import load_encoder, passage_text
 from embeddings.ingest import IngestOptions, IngestSummary, ingest, ingest_cables
 from embeddings.ledger import Ledger
+from embeddings.sources import stored_hash
 from tests.conftest import DATA
 from tests.embeddings.conftest import char_windower, make_cable
 from tests.fakes import RecordingEncoder
@@ -71,7 +72,7 @@ def test_references_alone_changed_encode_nothing(tmp_path: Path) -> None:
     try:
         stored = led.cable("06MEXICO3305")
         assert stored is not None and stored.refs == ("06MEXICO200",)
-        assert stored.content_hash == cable.content_hash
+        assert stored.content_hash == stored_hash(cable.content_hash)
     finally:
         led.close()
     assert_chroma_holds(tmp_path, before)
@@ -169,3 +170,35 @@ def test_cables_that_encode_nothing_are_written_a_buffer_at_a_time(
     summary = ingest_cables(again, options)
     assert summary.changed == 12 and summary.paragraphs == 0 and summary.reused > 0
     assert len(chunks) > 1 and max(chunks) < 12
+
+
+def test_a_store_cut_another_way_is_cut_anew_encoding_only_the_new_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`embeddings.sources.CUT` names how paragraphs are cut: a store cut another way has
+    its files read again and its cables cut anew, the windows it holds keeping their
+    vectors; then a run over the same files is a no-op again."""
+    from embeddings import sources
+
+    page = DATA / "04ANKARA348.html"
+    store = tmp_path / "store"
+    enc = RecordingEncoder()
+
+    def halves(subject: str, heading: str | None, text: str) -> list[tuple[int, int]]:
+        spans = char_windower(subject, heading, text)
+        return spans + ([(0, len(text) // 2)] if len(spans) > 1 else [])
+
+    monkeypatch.setattr(sources, "CUT", "older")
+    first = ingest([page], IngestOptions(store_dir=store, encoder=enc, windower=char_windower))
+    assert (first.new, first.failed) == (1, 0)
+    monkeypatch.setattr(sources, "CUT", "halves")
+    enc.batches.clear()
+    options = IngestOptions(store_dir=store, encoder=enc, windower=halves)
+    again = ingest([page], options)
+    added = again.records - first.records
+    assert (again.changed, again.reused) == (1, first.records) and added > 0
+    assert len(encoded(enc)) == added  # the new windows alone
+    assert len(vectors(store)) == again.records
+    enc.batches.clear()
+    settled = ingest([page], options)
+    assert (settled.unchanged, settled.records, encoded(enc)) == (1, 0, [])

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from embeddings.windows import context_tokens, load_tokenizer, windows
-from tests.conftest import cable_html
+from embeddings.windows import context_tokens, item_spans, load_tokenizer, windows
+from tests.conftest import SEED, cable_html
 
 _LAST_PRE = re.compile(r"<pre>(?P<body>(?:(?!<pre>).)*?)</pre>\s*(?:(?!<pre>).)*\Z", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -159,3 +159,42 @@ def test_truncating_tokenizer_is_refused(tok: Any) -> None:
 def test_overlap_larger_than_window_is_refused(tok: Any) -> None:
     with pytest.raises(ValueError, match="overlap"):
         windows("text", tok, max_tokens=64, overlap=32)
+
+
+ITEMS = [
+    ("dashes", "Activities:\n-- Tour the border.\n-- Fund radios.\n-- Invite Congress.", 3),
+    ("single dash and bullet", "Points:\n- one point\n• another point", 2),
+    ("one item is no list", "Lead-in sentence.\n-- the only item", 0),
+    ("dashes inside a line", "Fighting -- and looting -- went on.\nThen it stopped.", 0),
+    ("rules are not items", "TITLE\n----------\n-- first\n-- second", 2),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "count"), ITEMS, ids=[c[0] for c in ITEMS])
+def test_each_item_of_a_multi_point_paragraph_is_a_span(case: str, text: str, count: int) -> None:
+    spans = item_spans(text)
+    assert len(spans) == count
+    for start, end in spans:
+        line = text[start:end]
+        assert line.lstrip()[:1] in "-•" and "\n" not in line and line == line.rstrip()
+
+
+def test_the_cut_adds_a_window_for_each_item_of_06MEXICO3305_para4() -> None:
+    """¶4 of the sample is eight "--" points in 3,100 characters: besides the windows
+    that cover it, each point is read on its own, so a question about one point meets
+    that point's words alone, not a third of the paragraph."""
+    import corpus
+    from embeddings.passages import token_windower
+
+    cut = token_windower("all-MiniLM-L6-v2", 256)
+    cable = next(c for c in corpus.read(SEED) if not isinstance(c, corpus.ReadError))
+    para = next(p for p in cable.paragraphs if p.number == "4")
+    spans = cut(cable.subject, para.heading, para.text)
+    tok = load_tokenizer("all-MiniLM-L6-v2")
+    covering = windows(
+        para.text, tok, context_tokens=context_tokens(tok, cable.subject, para.heading)
+    )
+    assert spans[: len(covering)] == covering and len(covering) == 3
+    items = [para.text[a:b] for a, b in spans[len(covering) :]]
+    assert len(items) == 8 and all(i.startswith("-- ") for i in items)
+    assert items[5].startswith("-- The OASISS program")

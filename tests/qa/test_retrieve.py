@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
@@ -89,6 +90,26 @@ def test_term_stats_estimate_how_common_words_are(view: LedgerView) -> None:
     assert stats.postings("minister") > 200
     assert 10 <= stats.postings("gripen") <= 20
     assert stats.postings("nowhere") == pytest.approx(0.5)
+
+
+def test_term_stats_count_the_paragraphs_a_rewritten_store_holds() -> None:
+    """Cables written again (changed, or cut anew) leave their old ids unused: the sample
+    draws ids in proportion and scales by the paragraphs there are, not the newest id."""
+
+    class Rewritten:  # ids 1-6,000, of which the even ones remain
+        def newest_paragraph(self) -> int:
+            return 6000
+
+        def paragraph_count(self) -> int:
+            return 3000
+
+        def paragraph_texts(self, pids: Sequence[int]) -> list[str]:
+            return [f"minister {'gripen' if p % 100 == 0 else 'talks'}" for p in pids if p % 2 == 0]
+
+    stats = retrieve.TermStats.sample(cast(LedgerView, Rewritten()))
+    assert stats.paragraphs == 3000 and stats.sampled == 3000  # every id drawn, half there
+    assert stats.postings("minister") == pytest.approx(3000)
+    assert stats.postings("gripen") == pytest.approx(60)
 
 
 def test_lexical_terms_keep_the_rarest_within_the_budget(
