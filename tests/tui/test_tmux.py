@@ -91,6 +91,6 @@ def test_qa_tui_over_qa_serve_in_tmux(tui_store: Path, tmp_path: Path) -> None:
             assert "ENGAGING THE NEW MEXICAN ADMINISTRATION" in screen
             subprocess.run(["tmux", "send-keys", "-t", session, "Tab"], check=True)
             subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
-            wait_for(session, "Classified by: AMBASSADOR", 30)  # the viewer, fed by the server
+            wait_for(session, "Classified by: AMBASSADOR", 90)  # the viewer, fed by the server
         finally:
             subprocess.run(["tmux", "kill-session", "-t", session], check=False)
