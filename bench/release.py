@@ -24,9 +24,9 @@ backend:
 
 from __future__ import annotations
 
-import _thread
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -86,7 +86,9 @@ def run(csv: Path, store: Path, backend: str, device: str, limit: float) -> dict
     from embeddings.progress import IngestProgress
 
     points: list[IngestProgress] = []
-    timer = threading.Timer(limit, _thread.interrupt_main)
+    # a real SIGINT, as a user's Ctrl-C: `_thread.interrupt_main` only sets a flag, which a
+    # main thread blocked on a queue does not see (a 240 s run went on for 15 minutes)
+    timer = threading.Timer(limit, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
         summary = ingest(
