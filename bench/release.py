@@ -86,8 +86,8 @@ def run(csv: Path, store: Path, backend: str, device: str, limit: float) -> dict
     from embeddings.progress import IngestProgress
 
     points: list[IngestProgress] = []
-    # a real SIGINT, as a user's Ctrl-C: `_thread.interrupt_main` only sets a flag, which a
-    # main thread blocked on a queue does not see (a 240 s run went on for 15 minutes)
+    # a real SIGINT, as a user's Ctrl-C: `_thread.interrupt_main` only simulates it inside
+    # Python, and a 240 s run never acted on it (it went on for 15 minutes)
     timer = threading.Timer(limit, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
