@@ -52,7 +52,9 @@ WEB_SITE_LINE = re.compile(
 )
 DASHES = re.compile(r"^[ \t]*[-=_]{3,}[-=_ \t]*$")
 SLASH_HEADING = re.compile(r"^[ \t]*//(?P<title>[^/].{0,100}?)//[ \t]*$")
-LIST_ITEM = re.compile(r"^(?:--|-|\*|•|o |[A-Za-z][.)]|\([A-Za-z0-9]{1,3}\)|\d{1,2}[.)])\s")
+BULLET = r"--|-|\*|•"
+"""What opens a point of a list: `flow` keeps each on a line of its own."""
+LIST_ITEM = re.compile(rf"^(?:{BULLET}|o |[A-Za-z][.)]|\([A-Za-z0-9]{{1,3}}\)|\d{{1,2}}[.)])\s")
 SIGNER = re.compile(r"^[ \t]*[A-Z][A-Za-z.'-]+(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3}[ \t]*$")
 SENTENCE_END = re.compile(r"[.:;!?\"”')\]]$")
 SPACES = re.compile(r"[ \t]{2,}")

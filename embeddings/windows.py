@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any
 
+from corpus.paragraphs import BULLET
 from embeddings.encoder import passage_text
 from embeddings.errors import EncoderError
 from embeddings.onnx_export import TOKENIZER_FILE, model_dir
@@ -24,7 +25,9 @@ Tokenizer = Any
 """A `tokenizers.Tokenizer` (the library ships no type information)."""
 
 _SENTENCE_END = frozenset(".!?;:")
-_ITEM = re.compile(r"(?m)^[ \t]*(?:--|-|\*|•)[ \t]+\S.*$")
+_ITEM = re.compile(rf"(?m)^[ \t]*(?:{BULLET})[ \t]+\S.*$")
+"""A point of a list on its line: the reader's bullets (lettered and numbered points were
+tried as windows too and lowered the figures)."""
 _WORD_LOOKBACK = 16
 _MIDWORD_MARGIN = 8
 """Word pieces held back when a window must start or end inside a word: the piece

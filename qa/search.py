@@ -104,7 +104,7 @@ class Search:
         stats = self._stats
         if stats is None or not stats.covers(self._state.paragraphs):
             cache = self.settings.store / "cache" / "qa-terms.json"
-            stats = self._stats = retrieve.TermStats.load(self._view, cache)
+            stats = self._stats = retrieve.TermStats.load(self._view, cache, self._state.paragraphs)
         return stats
 
     # -- the two retrievers ------------------------------------------------------------------

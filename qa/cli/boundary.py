@@ -43,10 +43,10 @@ NOT_LOCAL = (
 
 def require_local() -> None:
     """Refuse, in one line, a command that needs a store where only the thin client is
-    installed (found without importing anything)."""
+    installed: each of `LOCAL_MODULES` looked up without importing it (under 1 ms)."""
     from importlib.util import find_spec
 
-    for module in ("numpy", "torch", "sentence_transformers", "chromadb"):
+    for module in sorted(LOCAL_MODULES):
         if find_spec(module) is None:
             raise click.ClickException(NOT_LOCAL.format(command=_command(), module=module))
 

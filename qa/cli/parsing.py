@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import click
 
@@ -32,8 +33,6 @@ def read_question(question: str) -> str:
     `qa.limits.check_question` accepts, and a little more to tell that it is longer)."""
     if question != STDIN:
         return question
-    import sys
-
     cap = 4 * limits.MAX_QUESTION_CHARS + 4  # more than the most characters read, in bytes
     data = sys.stdin.buffer.read(cap)
     if len(data) == cap:
