@@ -40,9 +40,22 @@ class Judge:
             self.tuning,
             unknown_names=len(unknown),
             stray_names=len(stray),
-            relaxed=not follow_up and any(n.endswith(":ignored") for n in applied.inferred),
+            relaxed=not follow_up and self._relaxed(applied, ranked),
             filtered=not applied.is_empty(),
         )
+
+    def _relaxed(self, applied: Filters, ranked: Sequence[Candidate]) -> bool:
+        """Whether a filter the question stated matched nothing, a sign the store cannot
+        answer it; not a date that the best cable comes after: a cable tells of events
+        years before it ("freed in late 1973", in a profile of 2005)."""
+        ignored = {n.removesuffix(":ignored") for n in applied.inferred if n.endswith(":ignored")}
+        if not ignored:
+            return False
+        until = dict(applied.dropped).get("until")
+        if ignored - {"since", "until"} or until is None or not ranked:
+            return True
+        facts = self._view.cable_facts([ranked[0].cable_id])
+        return not facts or int(facts[0].date or 0) <= int(until.replace("-", ""))
 
     def name_signs(
         self,

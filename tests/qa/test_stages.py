@@ -4,6 +4,7 @@ is only their sequence (tests/qa/test_engine.py covers the whole)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,22 @@ def test_judge(view: LedgerView, state: StoreState, search: Search) -> None:
     assert judge.answered(known, ranked, applied, follow_up=False, state=state, stats=stats)
     relaxed = Filters(inferred=("origin:ignored",))
     assert not judge.answered(known, ranked, relaxed, follow_up=False, state=state, stats=stats)
+    assert ranked[0].cable_id == "09ASTANA95"  # of 2009-01-20
+
+    def dropped(until: str) -> Filters:
+        inferred = ("since:ignored", "until:ignored")
+        return Filters(inferred=inferred, dropped=(("since", "1973-01-01"), ("until", until)))
+
+    # a year no cable is dated in, that the best cable looks back on, still answers
+    assert judge.answered(
+        known, ranked, dropped("1973-12-31"), follow_up=False, state=state, stats=stats
+    )
+    # not one after the best cable, nor one with another filter gone unmatched too
+    assert not judge.answered(
+        known, ranked, dropped("2013-12-31"), follow_up=False, state=state, stats=stats
+    )
+    both = replace(dropped("1973-12-31"), inferred=("origin:ignored", "since:ignored"))
+    assert not judge.answered(known, ranked, both, follow_up=False, state=state, stats=stats)
 
 
 def test_present_cites_and_marks_the_answering_sentence(view: LedgerView) -> None:
