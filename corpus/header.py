@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from corpus.dates import MONTHS, full_year, parse_date_line
-from corpus.paragraphs import DASHES, PARA_START
+from corpus.starts import DASHES, PARA_START
 from corpus.subject import stops_subject
 from corpus.tags import parse_tags
 

@@ -1,35 +1,30 @@
 """Cable body → paragraphs, numbered as the cable numbers them.
 
-A citation is only as good as its paragraph number, so numbers are accepted
-only when they continue the cable's own sequence: numbered lists, years and
-REF items at a line start do not open paragraphs, while restarts and repeats
-(`1.` again after `2.`) get a letter suffix so every number stays unique. A
-marked start run into the sentence before it (`... the impeachment. 4. (C)
-Zardari said`, where the page lost its line break) opens its paragraph when it
-continues the sequence: 2% of the shared corpus's cables had such a start, whose
-text was cited under the paragraph before.
+A citation is only as good as its paragraph number: `corpus.starts` chooses the
+lines that open paragraphs (numbers that continue the cable's own sequence, not
+numbered lists, years or REF items at a line start), and restarts with words of
+their own (`1.` again after `2.`) get a letter suffix so every number stays
+unique. This module cleans the body's lines first (page markers, SIPDIS, site
+boilerplate) and cuts it at those starts into paragraphs with their headings.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from corpus.models import Paragraph
+from corpus.starts import (
+    DASHES,
+    MARK,
+    PARA_START,
+    SLASH_HEADING,
+    is_heading,
+    select_starts,
+    with_inline_starts,
+    without_repeats,
+)
 
-MARK = r"[A-Z]{1,4}(?:\s?//?\s?[A-Z]{1,8}(?:[ ,]+[A-Z]{2,6})*)*|[a-z]{1,3}(?:/[a-z]{1,2})?"
-# `1. (C)`, `1.(C)`, `12.  (S/NF)`, `3.. (SBU)`, `2.In`, `¶7.`, `(C) 1. The`, `9. ( C)`.
-PARA_START = re.compile(
-    rf"^[ \t]*(?:¶[ \t]*)?(?:\((?P<pre>{MARK})\)[ \t]*)?(?P<num>[1-9]\d{{0,2}})[ \t]*\.{{1,2}}"
-    rf"(?:[ \t]*\([ \t]?(?P<mark>{MARK})[ \t]?\)[ \t]*|[ \t]+|(?=[A-Z(\"“'])|$)(?P<rest>.*)$"
-)
 LEADING_MARK = re.compile(rf"^[ \t]*\((?P<mark>{MARK})\)[ \t]*")
-# `... blocked the impeachment. 4. (C) Zardari said`: a numbered start with its mark, run
-# into the sentence before it where the page lost a line break. Upper-case marks only.
-INLINE_START = re.compile(
-    r"(?<=[.!?:\"”')\]])[ \t]+(?=(?:¶[ \t]*)?[1-9]\d{0,2}[ \t]*\.{1,2}[ \t]*"
-    r"\([ \t]?[A-Z]{1,4}(?:\s?//?\s?[A-Z]{1,8})*[ \t]?\)[ \t])"
-)
 # Page markers: `MADRID 00000109 002 OF 003`, `PARIS 00000741 001.2 OF 004`.
 PAGE_MARKER = r"[A-Z][A-Za-z .'-]{0,20}?[ \t]+\d{5,8}[ \t]+\d{3}(?:\.\d)?[ \t]+(?:OF|of)[ \t]+\d{3}"
 # Old telegram page headers: `PAGE 02 CAPE T 00097 01 OF 03 182017Z`.
@@ -50,8 +45,6 @@ WEB_SITE_LINE = re.compile(
     r"^[ \t]*Visit\b.{0,80}\bweb ?site\b.*(?:\n[ \t]*<?https?://\S+>?[ \t]*)?$",
     re.MULTILINE | re.IGNORECASE,
 )
-DASHES = re.compile(r"^[ \t]*[-=_]{3,}[-=_ \t]*$")
-SLASH_HEADING = re.compile(r"^[ \t]*//(?P<title>[^/].{0,100}?)//[ \t]*$")
 BULLET = r"--|-|\*|•"
 """What opens a point of a list: `flow` keeps each on a line of its own."""
 LIST_ITEM = re.compile(rf"^(?:{BULLET}|o |[A-Za-z][.)]|\([A-Za-z0-9]{{1,3}}\)|\d{{1,2}}[.)])\s")
@@ -94,106 +87,6 @@ def normalise_body(text: str) -> list[str]:
         if SENTENCE_END.search(previous) and (not following or not following[0].islower()):
             out.append("")
     return out
-
-
-def is_heading(lines: list[str], index: int) -> bool:
-    """A short line over a line of dashes (blank lines between allowed), or `//TITLE//`."""
-    line = lines[index].strip()
-    if SLASH_HEADING.match(line):
-        return True
-    if not line or len(line) > 100 or DASHES.match(line) or line.endswith(","):
-        return False
-    after = index + 1
-    while after < len(lines) and not lines[after].strip() and after - index < 3:
-        after += 1
-    return after < len(lines) and DASHES.match(lines[after]) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class _Start:
-    line: int
-    number: int
-    mark: str | None
-    rest: str
-
-
-def _candidates(lines: list[str]) -> list[_Start]:
-    starts = []
-    for index, line in enumerate(lines):
-        match = PARA_START.match(line)
-        if match:
-            mark = match["mark"] or match["pre"]
-            starts.append(_Start(index, int(match["num"]), mark, match["rest"]))
-    return starts
-
-
-def _opens_block(lines: list[str], index: int) -> bool:
-    if index == 0:
-        return True
-    before = lines[index - 1].strip()
-    return not before or DASHES.match(before) is not None or is_heading(lines, index - 1)
-
-
-def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[_Start]:
-    """Keep the candidates that continue the cable's own numbering."""
-    candidates = _candidates(lines)
-    chosen: list[_Start] = []
-    marked = False
-    for position, start in enumerate(candidates):
-        last = chosen[-1].number if chosen else 0
-        expected = last + 1
-        number = start.number
-        if one_prefix and number != expected and str(number) == f"1{expected}":
-            number = expected
-            start = _Start(start.line, number, start.mark, start.rest)
-        block = _opens_block(lines, start.line)
-        if not chosen:
-            ok = number == 1 or start.mark is not None or partial or (block and number <= 3)
-        elif number == expected:
-            ok = (
-                start.mark is not None
-                or not marked
-                or not _marked_later(candidates[position + 1 :], expected)
-            )
-        elif expected < number <= expected + 2:
-            ok = start.mark is not None and block
-        elif number == 1 or number == last:
-            ok = start.mark is not None and block and (not marked or start.mark is not None)
-        else:
-            ok = False
-        if ok:
-            if not chosen:
-                marked = start.mark is not None
-            chosen.append(start)
-    return chosen
-
-
-def with_inline_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[str]:
-    """`lines` with each start run into a line (`INLINE_START`) put on a line of its own,
-    where it continues the cable's numbering; the others stay where they were."""
-    split: list[str] = []
-    inline: list[bool] = []
-    for line in lines:
-        parts = INLINE_START.split(line)
-        split += parts
-        inline += [False] + [True] * (len(parts) - 1)
-    if len(split) == len(lines):
-        return lines
-    chosen = {s.line for s in select_starts(split, partial=partial, one_prefix=one_prefix)}
-    out: list[str] = []
-    for index, (part, run_in) in enumerate(zip(split, inline, strict=True)):
-        if run_in and index not in chosen:
-            out[-1] = f"{out[-1]} {part}"
-        else:
-            out.append(part)
-    return out
-
-
-def _marked_later(rest: list[_Start], expected: int) -> bool:
-    for start in rest:
-        if start.mark is not None:
-            return start.number == expected
-    return False
 
 
 def flow(lines: list[str]) -> str:
@@ -299,6 +192,7 @@ def parse_paragraphs(
 ) -> tuple[Paragraph, ...]:
     """Body lines (header removed) → paragraphs in reading order."""
     lines = with_inline_starts(lines, partial=partial, one_prefix=one_prefix)
+    lines = without_repeats(lines, partial=partial, one_prefix=one_prefix)
     starts = select_starts(lines, partial=partial, one_prefix=one_prefix)
     if not starts:
         return _unnumbered(lines)

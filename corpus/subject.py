@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from corpus.paragraphs import MARK, OLD_PAGE, PAGE_MARKER
+from corpus.paragraphs import OLD_PAGE, PAGE_MARKER
+from corpus.starts import MARK
 
 # What may follow a subject, with or without a line break before it.
 _STOPS = (

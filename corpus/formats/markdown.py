@@ -21,7 +21,7 @@ def looks_like(head: str) -> bool:
 
 def _heading(match: re.Match[str]) -> str:
     # `#### 14. (C) Activities:` is a paragraph the renderer took for a heading.
-    from corpus.paragraphs import PARA_START
+    from corpus.starts import PARA_START
 
     title = match["title"]
     return title if PARA_START.match(title) else f"{title}\n-----"

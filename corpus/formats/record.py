@@ -23,7 +23,8 @@ from datetime import datetime
 from corpus.dates import parse_date_line
 from corpus.header import CAVEAT_LINE, CLASS_LINE, DTG, FIELD, STATED_ID
 from corpus.ids import canonical_id
-from corpus.paragraphs import DASHES, PAGE_LINE, PARA_START
+from corpus.paragraphs import PAGE_LINE
+from corpus.starts import DASHES, PARA_START
 
 LABELLED = re.compile(
     r"^[ \t]*(?P<label>Reference[ \t]+ID|Ref[ \t]+ID|Cable[ \t]+ID|Canonical[ \t]+ID|ID|Identifier"

@@ -55,6 +55,9 @@ NUMBERS = [
     ("07KABUL185", " ".join(str(n) for n in range(1, 20))),  # inline 16, then 17 on its line
     ("07SANTIAGO983", " ".join(str(n) for n in range(1, 19))),  # also `9. ( C)`
     ("09STATE82013", " ".join(str(n) for n in range(1, 29))),  # all but ¶1 run in
+    # a page gives a stretch again, the first copy of its last paragraph cut off
+    ("09BRUSSELS1580", " ".join(str(n) for n in range(1, 11))),  # ¶4-7 again inside ¶7
+    ("09CAPETOWN204", "1 2 3 4"),  # ¶1-3 again inside ¶4, then the rest of ¶4's sentence
 ]
 
 
@@ -279,3 +282,45 @@ def test_a_start_run_into_a_line_is_split_only_where_it_continues_the_numbering(
         ("2", "C", "He then raised the loan. He cited article 3. 7. (S) Nothing follows that."),
         ("3", "C", "Talks ended late."),
     ]
+
+
+def test_a_stretch_the_page_gives_twice_is_read_once() -> None:
+    from corpus.paragraphs import parse_paragraphs
+
+    p1 = "1. (C) The minister of finance met the visiting delegation on Monday in the capital."
+    p2 = "2. (C) He said the budget would be cut by a tenth over the next two years."
+    p2_ocr = "2. (C) He said the budgct would be cut by a tenth over the next two years."
+    p3 = "3. (C) Comment: the cuts will fall hardest on the provinces and their"
+    tail = "hospitals. End comment."
+
+    def read(lines: list[str]) -> list[tuple[str, str]]:
+        return [(p.number, p.text) for p in parse_paragraphs(lines)]
+
+    # the repeat goes on past the first copy: the second copy is kept, whole
+    cut = "3. (C) Comment: the cuts will fall"
+    again = [p1, "", p2, "", cut, p2_ocr, "", p3, tail, "", "4. (C) Nothing more."]
+    assert [n for n, _ in read(again)] == ["1", "2", "3", "4"]
+    assert read(again)[2][1].endswith("their hospitals. End comment.")
+    # it stops inside the first copy: the repeat goes, the cut sentence's end joins it
+    inside = [p1, "", p2, "", p3, p1, "", p2, "", tail]
+    assert read(inside) == [
+        ("1", p1[7:]),
+        ("2", p2[7:]),
+        (
+            "3",
+            "Comment: the cuts will fall hardest on the provinces and their hospitals."
+            " End comment.",
+        ),
+    ]
+    # a restart with other words, or a list of contents the sections repeat, stays
+    other = [
+        p1,
+        "",
+        p2,
+        "",
+        "1. (C) Another list opens here with words of its own, all of them new.",
+    ]
+    assert [n for n, _ in read(other)] == ["1", "2", "1b"]
+    iran = "1. (U) Iran: the papers led with the protests and the arrests in the capital."
+    contents = ["1. (U) Iran", "2. (U) Healthcare reform", "", iran, "", p2]
+    assert "the arrests in the capital" in " ".join(t for _, t in read(contents))

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corpus
-from corpus import clean, header, ids, paragraphs
+from corpus import clean, header, ids, paragraphs, starts
 from corpus.errors import ParseError
 from corpus.formats import MAX_FILE_BYTES, cables_csv, html, markdown, text
 from corpus.models import Cable, ReadError
@@ -412,7 +412,7 @@ def test_pure_parsers_never_raise(value: str, year: int) -> None:
     paragraphs.parse_paragraphs(body, partial=year % 2 == 0, one_prefix=year % 3 == 0)
     paragraphs.split_signer(lines)
     paragraphs.flow(lines)
-    assert all(isinstance(paragraphs.is_heading(lines, i), bool) for i in range(len(lines)))
+    assert all(isinstance(starts.is_heading(lines, i), bool) for i in range(len(lines)))
     found = header.parse_header(header.split_fields(lines))
     assert 0 <= found.end <= len(lines) + value.count("TAGS") + value.count("SUBJ") + 5
     header.parse_tags(value)

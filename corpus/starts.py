@@ -1,0 +1,211 @@
+"""Where a cable's numbered paragraphs start: the lines that open them, chosen so that the
+numbers continue the cable's own sequence; `corpus.paragraphs` cuts the body at them.
+
+A marked start run into the sentence before it (`... the impeachment. 4. (C) Zardari
+said`, where the page lost its line break) is split off when it continues the sequence:
+2% of the shared corpus's cables had one, its text cited under the paragraph before. A
+stretch that a page gives twice (2 cables of the shared corpus) is read once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MARK = r"[A-Z]{1,4}(?:\s?//?\s?[A-Z]{1,8}(?:[ ,]+[A-Z]{2,6})*)*|[a-z]{1,3}(?:/[a-z]{1,2})?"
+# `1. (C)`, `1.(C)`, `12.  (S/NF)`, `3.. (SBU)`, `2.In`, `¶7.`, `(C) 1. The`, `9. ( C)`.
+PARA_START = re.compile(
+    rf"^[ \t]*(?:¶[ \t]*)?(?:\((?P<pre>{MARK})\)[ \t]*)?(?P<num>[1-9]\d{{0,2}})[ \t]*\.{{1,2}}"
+    rf"(?:[ \t]*\([ \t]?(?P<mark>{MARK})[ \t]?\)[ \t]*|[ \t]+|(?=[A-Z(\"“'])|$)(?P<rest>.*)$"
+)
+# `... blocked the impeachment. 4. (C) Zardari said`: a numbered start with its mark, run
+# into the sentence before it where the page lost a line break. Upper-case marks only.
+INLINE_START = re.compile(
+    r"(?<=[.!?:\"”')\]])[ \t]+(?=(?:¶[ \t]*)?[1-9]\d{0,2}[ \t]*\.{1,2}[ \t]*"
+    r"\([ \t]?[A-Z]{1,4}(?:\s?//?\s?[A-Z]{1,8})*[ \t]?\)[ \t])"
+)
+DASHES = re.compile(r"^[ \t]*[-=_]{3,}[-=_ \t]*$")
+SLASH_HEADING = re.compile(r"^[ \t]*//(?P<title>[^/].{0,100}?)//[ \t]*$")
+
+
+def is_heading(lines: list[str], index: int) -> bool:
+    """A short line over a line of dashes (blank lines between allowed), or `//TITLE//`."""
+    line = lines[index].strip()
+    if SLASH_HEADING.match(line):
+        return True
+    if not line or len(line) > 100 or DASHES.match(line) or line.endswith(","):
+        return False
+    after = index + 1
+    while after < len(lines) and not lines[after].strip() and after - index < 3:
+        after += 1
+    return after < len(lines) and DASHES.match(lines[after]) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    line: int
+    number: int
+    mark: str | None
+    rest: str
+
+
+def _candidates(lines: list[str]) -> list[Start]:
+    starts = []
+    for index, line in enumerate(lines):
+        match = PARA_START.match(line)
+        if match:
+            mark = match["mark"] or match["pre"]
+            starts.append(Start(index, int(match["num"]), mark, match["rest"]))
+    return starts
+
+
+def _opens_block(lines: list[str], index: int) -> bool:
+    if index == 0:
+        return True
+    before = lines[index - 1].strip()
+    return not before or DASHES.match(before) is not None or is_heading(lines, index - 1)
+
+
+def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[Start]:
+    """Keep the candidates that continue the cable's own numbering."""
+    candidates = _candidates(lines)
+    chosen: list[Start] = []
+    marked = False
+    for position, start in enumerate(candidates):
+        last = chosen[-1].number if chosen else 0
+        expected = last + 1
+        number = start.number
+        if one_prefix and number != expected and str(number) == f"1{expected}":
+            number = expected
+            start = Start(start.line, number, start.mark, start.rest)
+        block = _opens_block(lines, start.line)
+        if not chosen:
+            ok = number == 1 or start.mark is not None or partial or (block and number <= 3)
+        elif number == expected:
+            ok = (
+                start.mark is not None
+                or not marked
+                or not _marked_later(candidates[position + 1 :], expected)
+            )
+        elif expected < number <= expected + 2:
+            ok = start.mark is not None and block
+        elif number == 1 or number == last:
+            ok = start.mark is not None and block and (not marked or start.mark is not None)
+        else:
+            ok = False
+        if ok:
+            if not chosen:
+                marked = start.mark is not None
+            chosen.append(start)
+    return chosen
+
+
+def with_inline_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[str]:
+    """`lines` with each start run into a line (`INLINE_START`) put on a line of its own,
+    where it continues the cable's numbering; the others stay where they were."""
+    split: list[str] = []
+    inline: list[bool] = []
+    for line in lines:
+        parts = INLINE_START.split(line)
+        split += parts
+        inline += [False] + [True] * (len(parts) - 1)
+    if len(split) == len(lines):
+        return lines
+    chosen = {s.line for s in select_starts(split, partial=partial, one_prefix=one_prefix)}
+    out: list[str] = []
+    for index, (part, run_in) in enumerate(zip(split, inline, strict=True)):
+        if run_in and index not in chosen:
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def without_repeats(lines: list[str], *, partial: bool, one_prefix: bool) -> list[str]:
+    """`lines` less a stretch of paragraphs that the page gives twice.
+
+    Some pages repeat a stretch of the telegram after a page marker, the first copy of
+    its last paragraph cut off where the page broke. A start that goes back to a number
+    already taken, opening with the same words as the paragraph that took it, is such a
+    repeat; a restart with other words (a second numbered list) is left alone. Where the
+    repeat goes on past the first copy (09BRUSSELS1580 gives ¶4-7 again, in the middle
+    of ¶7, then ¶8-10), the first copy is dropped: the second is the whole one. Where it
+    does not (09CAPETOWN204 gives ¶1-3 again in the middle of ¶4, then the end of ¶4's
+    cut sentence), the repeat is dropped and that end joins the sentence it ends.
+    """
+    for _ in range(MAX_REPEATS):
+        chosen = select_starts(lines, partial=partial, one_prefix=one_prefix)
+        found = _repeat(lines, chosen)
+        if found is None:
+            break
+        first, again = found
+        if any(s.line > again.line for s in chosen):
+            lines = lines[: first.line] + lines[again.line :]
+        else:
+            lines = _join_cut_end(lines[: again.line], _cut_end(lines[again.line :]))
+        lines = with_inline_starts(lines, partial=partial, one_prefix=one_prefix)
+    return lines
+
+
+def _repeat(lines: list[str], chosen: list[Start]) -> tuple[Start, Start] | None:
+    """The first start that repeats a paragraph already taken, and the one it repeats."""
+    taken: dict[int, Start] = {}
+    for start in _candidates(lines):
+        first = taken.get(start.number)
+        if start in chosen:
+            taken.setdefault(start.number, start)
+        elif first is not None and _same_opening(_opening(lines, first), _opening(lines, start)):
+            return first, start
+    return None
+
+
+def _cut_end(lines: list[str]) -> list[str]:
+    """The last block of `lines` when it opens in lower case: the rest of a sentence."""
+    block: list[str] = []
+    for line in reversed(lines):
+        if not line.strip():
+            break
+        block.insert(0, line)
+    if len(block) == len(lines) or not block or not block[0].lstrip()[:1].islower():
+        return []
+    return block
+
+
+def _join_cut_end(lines: list[str], end: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    if not end or not lines:
+        return lines + end
+    return [*lines[:-1], f"{lines[-1].rstrip()} {end[0].strip()}", *end[1:]]
+
+
+MAX_REPEATS = 3
+OPENING_WORDS = 12
+
+
+def _opening(lines: list[str], start: Start) -> list[str]:
+    """The first words of the paragraph `start` opens, lower-cased."""
+    out = re.findall(r"\w+", start.rest.lower())
+    index = start.line + 1
+    while len(out) < OPENING_WORDS and index < len(lines) and lines[index].strip():
+        if PARA_START.match(lines[index]):
+            break
+        out += re.findall(r"\w+", lines[index].lower())
+        index += 1
+    return out[:OPENING_WORDS]
+
+
+def _same_opening(a: list[str], b: list[str]) -> bool:
+    """Paragraphs of some length opening with the same words in the same places, but for
+    a letter misread here and there (a list of contents, whose lines the sections repeat,
+    is too short to count)."""
+    if min(len(a), len(b)) < OPENING_WORDS:
+        return False
+    return sum(x == y for x, y in zip(a, b, strict=True)) >= 0.75 * OPENING_WORDS
+
+
+def _marked_later(rest: list[Start], expected: int) -> bool:
+    for start in rest:
+        if start.mark is not None:
+            return start.number == expected
+    return False
