@@ -17,7 +17,7 @@ from corpus.header import Header, parse_header, split_fields
 from corpus.ids import canonical_id, id_year, parse_refs
 from corpus.models import Cable
 from corpus.paragraphs import normalise_body, parse_paragraphs, split_signer
-from corpus.subject import clean_subject
+from corpus.subject import clean_subject, without_running_subject
 
 # `AMEMBASSY MEXICO` → `Embassy Mexico`, as the cable site names origins.
 _ORIGIN_PREFIXES = (
@@ -94,7 +94,8 @@ def build_cable(
     """
     lines = split_fields(normalise_body(clean_text(text)))
     header = parse_header(lines)
-    body, _signer = split_signer(lines[header.end :])
+    body = without_running_subject(lines[header.end :], known.subject or header.subject)
+    body, _signer = split_signer(body)
     paragraphs = parse_paragraphs(body, partial=known.partial, one_prefix=one_prefix)
     if not paragraphs and known.id is None:
         raise ParseError(source, "no cable text found")

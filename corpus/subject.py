@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.paragraphs import OLD_PAGE, PAGE_MARKER
+from corpus.paragraphs import OLD_PAGE, PAGE_MARKER, SENTENCE_END
 from corpus.starts import MARK
 
 # What may follow a subject, with or without a line break before it.
@@ -55,3 +55,55 @@ def clean_subject(raw: str) -> str:
 def stops_subject(line: str) -> bool:
     """A line that opens the next header or body element, never a subject's next line."""
     return _stop(line.strip()) == 0
+
+
+RUNNING_SUBJECT = re.compile(r"(?<![^\s])SUBJECT:[ \t]*")
+RUNNING_MATCH = 24
+"""Characters of the cable's subject (spaces aside) a running header must give, or the
+whole subject when shorter."""
+
+
+def without_running_subject(lines: list[str], subject: str) -> list[str]:
+    """Body lines less the cable's subject where a page repeats it as a running header
+    (`SUBJECT: IRAN VIEW FROM BAKU: ...` after a page marker), often cut off and run into
+    the text around it (`... keep us from taking SUBJECT: NUCLEAR ... AND GERMA credit
+    for our ...`). A `SUBJECT:` line with other words (a quoted cable's) stays."""
+    key = "".join(subject.split()).upper()
+    if len(key) < 8:
+        return lines
+    out: list[str] = []
+    cut = False  # a header line just went after a sentence it may have split
+    blanks: list[str] = []
+    for line in lines:
+        found = RUNNING_SUBJECT.search(line)
+        end = _subject_end(line, found.end(), key) if found else None
+        if found is not None and end is not None:
+            line = f"{line[: found.start()].rstrip()} {line[end:].lstrip()}".strip()
+            if not line:
+                cut = bool(out) and not SENTENCE_END.search(out[-1].rstrip())
+                continue
+        if cut and not line.strip():
+            blanks.append(line)
+            continue
+        if not (cut and line.lstrip()[:1].islower()):  # the sentence goes on: no break
+            out += blanks
+        cut, blanks = False, []
+        out.append(line)
+    return out + blanks
+
+
+def _subject_end(line: str, start: int, key: str) -> int | None:
+    """Where the subject `key` (spaces removed, upper case) given from `start` ends, when
+    at least `RUNNING_MATCH` characters of it (or all) are given."""
+    matched, index = 0, start
+    end = start
+    while index < len(line) and matched < len(key):
+        char = line[index]
+        index += 1
+        if char.isspace():
+            continue
+        if char.upper() != key[matched]:
+            break
+        matched += 1
+        end = index
+    return end if matched >= min(len(key), RUNNING_MATCH) else None

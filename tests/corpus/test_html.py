@@ -186,6 +186,9 @@ TEXT = [
     ("10CARACAS107", "1", "On January 5, 2010 Caracas held", "(SBU)"),
     ("66BUENOSAIRES2481", "2", "DOES NOT RPT NOT REACH FALKLANDS", "NATIONAL ARCHIVES"),
     ("09KUWAIT110", "1", "During a February 3 meeting", "DESTINATION"),
+    # the subject a page repeats as a running header, run into the text
+    ("09STATE82013", "6", "keep us from taking credit for our", "SUBJECT"),
+    ("09BAKU478", "5", "perceived discrimination, and few government", "SUBJECT"),
 ]
 
 

@@ -306,3 +306,38 @@ def test_entities_are_decoded_once_in_the_subject_as_in_the_body() -> None:
     )
     assert cable.subject == "AT&amp;T BID"
     assert cable.paragraphs[0].text.startswith("AT&amp;T made a bid")
+
+
+def test_a_running_subject_header_leaves_the_body() -> None:
+    from corpus.subject import without_running_subject
+
+    subject = "NUCLEAR NONPROLIFERATION TREATY (NPT) BILATERALS WITH UK, FRANCE, AND GERMANY"
+    lines = [
+        "1. (C) He asked us not to let Russia keep us from taking",
+        "SUBJECT: NUCLEAR NONPROLIFERATION TREATY (NPT) BILATERALS WITH UK, FRANCE, AND GERMA"
+        " credit for our initiatives.",
+        "2. (C) Talks went on in the military contrib SUBJECT: NUCLEAR NON PROLIFERATION"
+        " TREATY (NPT)",
+        "3. (C) The talks stalled over",
+        "SUBJECT: NUCLEAR NONPROLIFERATION TREATY (NPT) BILATERALS WITH UK, FRANCE, AND GERMANY",
+        "",
+        "the wording.",
+        "SUBJECT: THE MINISTER'S VISIT TO PARIS, A QUOTED CABLE'S OWN",
+        "SUBJECT: NUCLEAR",  # too little of it to tell
+    ]
+    assert without_running_subject(lines, subject) == [
+        "1. (C) He asked us not to let Russia keep us from taking",
+        "credit for our initiatives.",
+        "2. (C) Talks went on in the military contrib",
+        "3. (C) The talks stalled over",
+        "the wording.",
+        "SUBJECT: THE MINISTER'S VISIT TO PARIS, A QUOTED CABLE'S OWN",
+        "SUBJECT: NUCLEAR",
+    ]
+    # a header line between two sentences keeps the break between them
+    after = ["The talks ended.", "SUBJECT: " + subject, "", "Next day they resumed."]
+    assert without_running_subject(after, subject) == [
+        "The talks ended.",
+        "",
+        "Next day they resumed.",
+    ]
