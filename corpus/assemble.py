@@ -17,6 +17,7 @@ from corpus.header import Header, parse_header, split_fields
 from corpus.ids import canonical_id, id_year, parse_refs
 from corpus.models import Cable
 from corpus.paragraphs import normalise_body, parse_paragraphs, split_signer
+from corpus.sections import without_section_headers
 from corpus.subject import clean_subject, without_running_subject
 
 # `AMEMBASSY MEXICO` → `Embassy Mexico`, as the cable site names origins.
@@ -94,7 +95,8 @@ def build_cable(
     """
     lines = split_fields(normalise_body(clean_text(text)))
     header = parse_header(lines)
-    body = without_running_subject(lines[header.end :], known.subject or header.subject)
+    subject = known.subject or header.subject
+    body = without_running_subject(without_section_headers(lines[header.end :], subject), subject)
     body, _signer = split_signer(body)
     paragraphs = parse_paragraphs(body, partial=known.partial, one_prefix=one_prefix)
     if not paragraphs and known.id is None:

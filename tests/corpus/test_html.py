@@ -186,6 +186,10 @@ TEXT = [
     ("10CARACAS107", "1", "On January 5, 2010 Caracas held", "(SBU)"),
     ("66BUENOSAIRES2481", "2", "DOES NOT RPT NOT REACH FALKLANDS", "NATIONAL ARCHIVES"),
     ("09KUWAIT110", "1", "During a February 3 meeting", "DESTINATION"),
+    # the header an old telegram repeats at each section, where the section broke
+    ("00HARARE6677", "5", "IF IT WAITS THAT LONG, THERE WILL BE “NOTHING TO VOTE", "PTQ1865"),
+    ("00HARARE6677", "9", "HE TOLD THE BRITISH TO REFRAIN", "SECTION 03 OF 03"),
+    ("90CAPETOWN97", "9", "MOST SUITABLE VENUE. END COMMENT.)", "FENDRICK"),
     # the subject a page repeats as a running header, run into the text
     ("09STATE82013", "6", "keep us from taking credit for our", "SUBJECT"),
     ("09BAKU478", "5", "perceived discrimination, and few government", "SUBJECT"),

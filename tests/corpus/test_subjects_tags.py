@@ -341,3 +341,40 @@ def test_a_running_subject_header_leaves_the_body() -> None:
         "",
         "Next day they resumed.",
     ]
+
+
+def test_a_section_header_repeated_in_the_body_leaves_it() -> None:
+    from corpus.sections import without_section_headers
+
+    subject = "ASSISTANT SECRETARY MEETS WITH OPPOSITION LEADER"
+    header = [
+        "",
+        " CONFIDENTIAL PTQ1865",
+        " ACTION AF-00",
+        "INFO LOG-00 NP-00 AID-00 /012W O 291359Z NOV 00 FM AMEMBASSY HARARE TO SECSTATE",
+        "C O N F I D E N T I A L SECTION 02 OF 03 HARARE 006677",
+        "",
+        "LONDON FOR CHARLES GURNEY",
+        "E.O. 12958: DECL: 11/29/10",
+        "TAGS: PGOV PREL ZI",
+        " OPPOSITION LEADER",  # what a page break left of the SUBJECT line
+    ]
+    text = ["5. (C) IF IT WAITS THAT LONG,", *header, "THERE WILL BE NOTHING TO VOTE FOR."]
+    assert without_section_headers(text, subject) == [
+        "5. (C) IF IT WAITS THAT LONG,",
+        "THERE WILL BE NOTHING TO VOTE FOR.",
+    ]
+    # between two sentences, the break between them stays
+    ended = ["5. (C) HE LEFT.", *header, "", "6. (C) THEN HE CAME BACK."]
+    assert without_section_headers(ended, subject) == [
+        "5. (C) HE LEFT.",
+        "",
+        "6. (C) THEN HE CAME BACK.",
+    ]
+    # a section of a law, or a section line with no E.O. or TAGS below it, stays
+    law = [
+        "1. (C) The bill amends",
+        "SECTION 3 OF 12 OF THE PENAL CODE, which the minister said",
+        "would pass.",
+    ]
+    assert without_section_headers(law, subject) == law
