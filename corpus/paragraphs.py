@@ -122,6 +122,8 @@ def _split_headings(lines: list[str]) -> tuple[list[str], str | None]:
     trailing: str | None = None
     for index, line in enumerate(lines):
         if is_heading(lines, index):
+            if trailing is not None:  # two in a row: the first was a line of text
+                kept.append(trailing)
             slash = SLASH_HEADING.match(line)
             trailing = (slash["title"] if slash else line).strip()
             continue

@@ -55,6 +55,9 @@ NUMBERS = [
     ("07KABUL185", " ".join(str(n) for n in range(1, 20))),  # inline 16, then 17 on its line
     ("07SANTIAGO983", " ".join(str(n) for n in range(1, 19))),  # also `9. ( C)`
     ("09STATE82013", " ".join(str(n) for n in range(1, 29))),  # all but ¶1 run in
+    # a one-line paragraph over a dashed heading was read as a heading and lost
+    ("08STATE37957", "1 2 3 4 5 6"),  # `5. (U) Please report response ...` then a heading
+    ("90CAPETOWN97", " ".join(str(n) for n in range(1, 18))),  # ¶1 `CONFIDENTIAL - ENTIRE TEXT.`
     # a page gives a stretch again, the first copy of its last paragraph cut off
     ("09BRUSSELS1580", " ".join(str(n) for n in range(1, 11))),  # ¶4-7 again inside ¶7
     ("09CAPETOWN204", "1 2 3 4"),  # ¶1-3 again inside ¶4, then the rest of ¶4's sentence
@@ -186,6 +189,9 @@ TEXT = [
     ("10CARACAS107", "1", "On January 5, 2010 Caracas held", "(SBU)"),
     ("66BUENOSAIRES2481", "2", "DOES NOT RPT NOT REACH FALKLANDS", "NATIONAL ARCHIVES"),
     ("09KUWAIT110", "1", "During a February 3 meeting", "DESTINATION"),
+    # the last line of a paragraph over a dashed heading was read as a heading and lost
+    ("08STATE37957", "4", "related issues.\nEnd talking points for Pakistan.", "REPORTING"),
+    ("08STATE37957", "5", "Please report response if possible by April 17, 2008.", "CONTACT"),
     # the header an old telegram repeats at each section, where the section broke
     ("00HARARE6677", "5", "IF IT WAITS THAT LONG, THERE WILL BE “NOTHING TO VOTE", "PTQ1865"),
     ("00HARARE6677", "9", "HE TOLD THE BRITISH TO REFRAIN", "SECTION 03 OF 03"),
@@ -331,3 +337,30 @@ def test_a_stretch_the_page_gives_twice_is_read_once() -> None:
     iran = "1. (U) Iran: the papers led with the protests and the arrests in the capital."
     contents = ["1. (U) Iran", "2. (U) Healthcare reform", "", iran, "", p2]
     assert "the arrests in the capital" in " ".join(t for _, t in read(contents))
+
+
+def test_a_line_over_a_heading_is_text_when_the_heading_follows() -> None:
+    from corpus.paragraphs import parse_paragraphs
+
+    lines = [
+        "1. (C) The talks went well and both sides agreed to meet",
+        "again.",
+        "",
+        "-----------",
+        "NEXT STEPS",
+        "-----------",
+        "",
+        "2. (C) Reply by April 17.",
+        "",
+        "----------------",
+        "POINT OF CONTACT",
+        "----------------",
+        "",
+        "3. (U) The desk officer is Chris.",
+    ]
+    got = [(p.number, p.heading, p.text) for p in parse_paragraphs(lines)]
+    assert got == [
+        ("1", None, "The talks went well and both sides agreed to meet again."),
+        ("2", "NEXT STEPS", "Reply by April 17."),
+        ("3", "POINT OF CONTACT", "The desk officer is Chris."),
+    ]
