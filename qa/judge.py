@@ -122,14 +122,20 @@ class Judge:
         return fold(" ".join(parts))
 
 
+SEATS = frozenset(["pentagon", "kremlin", "langley", "whitehall", "elysee", "élysée"])
+"""Buildings a question names for the government in them ("Which Pentagon official"),
+where cables write the office ("Assistant Secretary of Defense", "DoD", "GOR")."""
+
+
 def names(question: str, places: dict[str, str]) -> list[str]:
     """The question's names, each by its last word ("Lakhdar Boumediene" by
     "Boumediene", the part spelt the same in every transliteration), less the
-    cities of posts: those are known even where no paragraph writes them."""
+    cities of posts and the `SEATS` of governments: those are known even where no
+    paragraph writes them."""
     out: list[str] = []
     for run in name_runs(question):
         name = run[-1]
-        if name.lower() not in places and name not in out:
+        if name.lower() not in places and name.lower() not in SEATS and name not in out:
             out.append(name)
     return out
 

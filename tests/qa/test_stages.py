@@ -224,6 +224,10 @@ def test_names_leave_out_the_cities_of_posts(state: StoreState) -> None:
         "Zapatero",
         "Moscow",
     ]
+    # the seat of a government, which cables name by its office ("Secretary of Defense")
+    assert names("Which Pentagon official met Zapatero at the Kremlin?", state.places) == [
+        "Zapatero"
+    ]
 
 
 def test_judge(view: LedgerView, state: StoreState, search: Search) -> None:
