@@ -21,19 +21,19 @@ SECTION_LINE = re.compile(
     r"SECTION[ \t]+\d{1,2}[ \t]+OF[ \t]+\d{1,2}[ \t]+\S"
 )
 # What comes above the section line: routing, distribution codes, a classification.
+ADDRESSEE = r"(?:AMEMBASSY|AMCONSUL|SECSTATE|USMISSION|USDEL|USEU|USNATO|USUN|SECDEF|JCS|NSC|CIA)\b"
+CODES = r"[A-Z]{2,5}-\d\d\b"  # LOG-00 NP-00 AID-00 ...
 ROUTING = re.compile(
     r"^[ \t]*(?:-[ \t]*)?[OPRZ]{1,2}[ \t]+\d{6}Z\b"  # R 171512Z JAN 90
-    r"|^[ \t]*(?:FM|TO|INFO|ACTION)[ \t]"
-    r"|^[ \t]*(?:AMEMBASSY|AMCONSUL|SECSTATE|USMISSION|USDEL|USEU|USNATO|USUN|SECDEF|JCS|NSC|CIA)\b"
+    rf"|^[ \t]*(?:(?:FM|TO|INFO)[ \t]+)?{ADDRESSEE}"
+    rf"|^[ \t]*(?:ACTION|INFO)[ \t]+{CODES}"
     rf"|^[ \t]*{CLASSIFIED}(?:[ \t]+PTQ\d+)?[ \t]*$"
-    r"|\b[A-Z]{2,5}-\d\d\b.*\b[A-Z]{2,5}-\d\d\b"  # LOG-00 NP-00 AID-00 ...
 )
-# What comes below it: addressees ("LONDON FOR KOLKER"), SIPDIS, E.O., TAGS, SUBJECT.
-BELOW = re.compile(
-    r"^[ \t]*(?:[A-Z][A-Z .,/&-]*[ \t]FOR[ \t][A-Z]|SIPDIS\b|E\.?[ \t]?O\.?[ \t]*1\d{4}"
-    r"|TAGS?\b|SUBJ(?:ECT)?\b)"
-)
+# What comes below it: the addressees' lines ("LONDON FOR KOLKER"), SIPDIS, then E.O.
+# and TAGS, then the subject or what a page break left of it.
+ADDRESSEES = re.compile(r"^[ \t]*(?:[A-Z][A-Z .,/&-]*[ \t]FOR[ \t][A-Z]|SIPDIS\b)")
 FIELD = re.compile(r"^[ \t]*(?:E\.?[ \t]?O\.?[ \t]*1\d{4}|TAGS?\b)")
+SUBJECT = re.compile(r"^[ \t]*SUBJ(?:ECT)?\b")
 MAX_BLOCK = 30
 """Lines a repeated header spans at most, above and below its section line together."""
 
@@ -73,17 +73,22 @@ def _block(lines: list[str], at: int, subject: str) -> tuple[int, int] | None:
     end, fields = at + 1, False
     while end < len(lines) and end - start < MAX_BLOCK:
         line = lines[end]
-        rest = fields and _subject_rest(line, subject)
-        if line.strip() and not BELOW.match(line) and not rest:
+        if not line.strip() or FIELD.match(line):
+            fields = fields or bool(line.strip())
+        elif fields:
+            if not _of_subject(line, subject):
+                break
+        elif not ADDRESSEES.match(line):
             break
-        fields = fields or bool(FIELD.match(line))
         end += 1
     while end > at + 1 and not lines[end - 1].strip():
         end -= 1  # blank lines below belong to the text that follows
     return (start, end) if fields else None
 
 
-def _subject_rest(line: str, subject: str) -> bool:
-    """A line that is the end of the subject, what a page break left of its line."""
-    text = " ".join(line.split()).upper()
-    return len(text) >= 4 and " ".join(subject.split()).upper().endswith(text)
+def _of_subject(line: str, subject: str) -> bool:
+    """A line that is the subject, its start or its end (what a page break left of it),
+    after `SUBJECT:` or alone; spaces aside, as telegrams space it as they please."""
+    text = "".join(SUBJECT.sub("", line, count=1).lstrip(" \t:").split()).upper()
+    whole = "".join(subject.split()).upper()
+    return len(text) >= 4 and (whole.startswith(text) or whole.endswith(text))

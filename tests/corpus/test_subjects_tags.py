@@ -371,6 +371,14 @@ def test_a_section_header_repeated_in_the_body_leaves_it() -> None:
         "",
         "6. (C) THEN HE CAME BACK.",
     ]
+    # all-caps text around it stays: a line opening "TO" above, one with "FOR" below
+    caps = ["5. (C) WE WOULD LIKE", "TO SEE A DEAL.", *header[1:], "WE ASKED FOR A MEETING."]
+    assert without_section_headers(caps, subject) == [
+        "5. (C) WE WOULD LIKE",
+        "TO SEE A DEAL.",
+        "",
+        "WE ASKED FOR A MEETING.",
+    ]
     # a section of a law, or a section line with no E.O. or TAGS below it, stays
     law = [
         "1. (C) The bill amends",
