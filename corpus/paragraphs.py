@@ -117,23 +117,50 @@ def flow(lines: list[str]) -> str:
 
 
 def _split_headings(lines: list[str]) -> tuple[list[str], str | None]:
-    """Drop heading lines from a span; the trailing heading belongs to the next paragraph."""
+    """Drop heading lines from a span; the trailing heading belongs to the next paragraph.
+    A line taken for a heading that text or another heading follows was text: it goes
+    back where it stood."""
     kept: list[str] = []
     trailing: str | None = None
+    at = 0  # where `trailing` stood among the kept lines
     for index, line in enumerate(lines):
         if is_heading(lines, index):
-            if trailing is not None:  # two in a row: the first was a line of text
-                kept.append(trailing)
+            if trailing is not None:
+                kept.insert(at, trailing)
             slash = SLASH_HEADING.match(line)
             trailing = (slash["title"] if slash else line).strip()
+            if not slash:
+                kept, opening = _heading_above(kept)
+                trailing = " ".join([*opening, trailing])
+            at = len(kept)
             continue
         if line.strip() and not DASHES.match(line) and trailing is not None:
-            kept.append(trailing)
+            kept.insert(at, trailing)
             trailing = None
         kept.append(line)
     if trailing is None:
         kept, trailing = _bare_trailing_title(kept)
     return kept, trailing
+
+
+def _heading_above(kept: list[str]) -> tuple[list[str], list[str]]:
+    """The first lines of a heading set between two rules of dashes over several lines
+    (`-----` / `Background: Missile Parts Shipped via Beijing Between North` / `Korea and
+    Iran.` / `-----`): the lines `kept` ends with, up to the rule above them."""
+    above = 0
+    while above < MAX_HEADING_LINES - 1 and above < len(kept):
+        line = kept[-1 - above]
+        if not line.strip() or DASHES.match(line) or len(line.strip()) > 100:
+            break
+        above += 1
+    if not above or above == len(kept) or not DASHES.match(kept[-1 - above]):
+        return kept, []
+    if above + 1 < len(kept) and kept[-2 - above].strip():
+        return kept, []  # that rule underlines the line above it: no frame
+    return kept[:-above], [line.strip() for line in kept[-above:]]
+
+
+MAX_HEADING_LINES = 3
 
 
 def _bare_trailing_title(lines: list[str]) -> tuple[list[str], str | None]:

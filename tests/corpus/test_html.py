@@ -364,3 +364,35 @@ def test_a_line_over_a_heading_is_text_when_the_heading_follows() -> None:
         ("2", "NEXT STEPS", "Reply by April 17."),
         ("3", "POINT OF CONTACT", "The desk officer is Chris."),
     ]
+
+
+def test_a_heading_framed_by_rules_over_two_lines_is_one_heading() -> None:
+    from corpus.paragraphs import parse_paragraphs
+
+    lines = [
+        "1. (C) We ask China to act on these shipments.",
+        "",
+        "-------------------",
+        "Background: Missile Parts Shipped via Beijing Between North",
+        "Korea and Iran.",
+        "-------------------",
+        "",
+        "2. (S) Iran and North Korea cooperate.",
+        "",
+        "Pakistan",
+        "--------",
+        "President Pervez Musharraf",
+        "LTG Hamid Javaid, Chief of Staff",
+        "Outreach to the Middle East",
+        "---------------------------",
+        "",
+        "3. (C) The Speaker asked about the visit.",
+    ]
+    got = [(p.number, p.heading, p.text) for p in parse_paragraphs(lines)]
+    assert got[0] == ("1", None, "We ask China to act on these shipments.")
+    heading = "Background: Missile Parts Shipped via Beijing Between North Korea and Iran."
+    assert got[1][1] == heading
+    # a rule that underlines the line above it frames nothing: the names stay text
+    assert got[1][2].startswith("Iran and North Korea cooperate.")
+    assert got[1][2].endswith("President Pervez Musharraf LTG Hamid Javaid, Chief of Staff")
+    assert got[2][1:] == ("Outreach to the Middle East", "The Speaker asked about the visit.")
