@@ -88,9 +88,11 @@ def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[
                 or not _marked_later(candidates[position + 1 :], expected)
             )
         elif expected < number <= expected + 2:
-            ok = start.mark is not None and block
+            ok = start.mark is not None and (block or _goes_on(candidates, position, number))
         elif number == 1 or number == last:
             ok = start.mark is not None and block and (not marked or start.mark is not None)
+        elif expected < number <= expected + MAX_SKIP or number < last:
+            ok = _classified(start.mark) and _goes_on(candidates, position, number)
         else:
             ok = False
         if ok:
@@ -98,6 +100,24 @@ def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[
                 marked = start.mark is not None
             chosen.append(start)
     return chosen
+
+
+MAX_SKIP = 9
+"""The most paragraph numbers a cable may skip (redacted paragraphs: 09PARIS815 goes from
+¶1 to ¶5), when the start after it goes on from it."""
+CLASSIFICATIONS = frozenset(["U", "C", "S", "SBU", "LOU", "TS", "FOUO"])
+
+
+def _goes_on(candidates: list[Start], position: int, number: int) -> bool:
+    """Whether the next marked start after `position` is `number` + 1: a number out of the
+    expected order that the cable's numbering then follows (09PARIS815 skips to ¶5 and
+    goes on with ¶6; 06MADRID934 numbers ¶7, ¶10, ¶9, ¶10, ¶11)."""
+    return _marked_later(candidates[position + 1 :], number + 1)
+
+
+def _classified(mark: str | None) -> bool:
+    """A paragraph's classification mark, "(C)" or "(S//NF)", not a list's "(a)"."""
+    return mark is not None and re.split(r"[/ ,]", mark.upper(), maxsplit=1)[0] in CLASSIFICATIONS
 
 
 def with_inline_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[str]:
@@ -139,7 +159,8 @@ def without_repeats(lines: list[str], *, partial: bool, one_prefix: bool) -> lis
         if found is None:
             break
         first, again = found
-        if any(s.line > again.line for s in chosen):
+        reached = max(s.number for s in chosen if s.line < again.line)
+        if any(s.line > again.line and s.number > reached for s in chosen):
             lines = lines[: first.line] + lines[again.line :]
         else:
             lines = _join_cut_end(lines[: again.line], _cut_end(lines[again.line :]))
@@ -152,10 +173,10 @@ def _repeat(lines: list[str], chosen: list[Start]) -> tuple[Start, Start] | None
     taken: dict[int, Start] = {}
     for start in _candidates(lines):
         first = taken.get(start.number)
+        if first is not None and _same_opening(_opening(lines, first), _opening(lines, start)):
+            return first, start
         if start in chosen:
             taken.setdefault(start.number, start)
-        elif first is not None and _same_opening(_opening(lines, first), _opening(lines, start)):
-            return first, start
     return None
 
 

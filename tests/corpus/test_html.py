@@ -58,6 +58,10 @@ NUMBERS = [
     # a one-line paragraph over a dashed heading was read as a heading and lost
     ("08STATE37957", "1 2 3 4 5 6"),  # `5. (U) Please report response ...` then a heading
     ("90CAPETOWN97", " ".join(str(n) for n in range(1, 18))),  # ¶1 `CONFIDENTIAL - ENTIRE TEXT.`
+    # numbers out of order that the cable's numbering then follows
+    ("09PARIS815", "1 5 6 7 8 9 10 11"),  # ¶2-4 not in the release: all was ¶1
+    ("09BAGHDAD3195", "1 2 3 4 5 6 7 8 12 13 14 15 16 17"),  # ¶12-17 were inside ¶8
+    ("06MADRID934", "1 2 3 4 5 6 7 10 9 10b 11 12 13 14 15"),  # the cable's own 10, 9, 10
     # a page gives a stretch again, the first copy of its last paragraph cut off
     ("09BRUSSELS1580", " ".join(str(n) for n in range(1, 11))),  # ¶4-7 again inside ¶7
     ("09CAPETOWN204", "1 2 3 4"),  # ¶1-3 again inside ¶4, then the rest of ¶4's sentence
@@ -396,3 +400,28 @@ def test_a_heading_framed_by_rules_over_two_lines_is_one_heading() -> None:
     assert got[1][2].startswith("Iran and North Korea cooperate.")
     assert got[1][2].endswith("President Pervez Musharraf LTG Hamid Javaid, Chief of Staff")
     assert got[2][1:] == ("Outreach to the Middle East", "The Speaker asked about the visit.")
+
+
+def test_numbers_out_of_order_that_the_numbering_follows_open_paragraphs() -> None:
+    from corpus.paragraphs import parse_paragraphs
+
+    def numbers_of(paragraphs: list[str]) -> list[str]:
+        lines = [line for text in paragraphs for line in (text, "")]
+        return [p.number for p in parse_paragraphs(lines)]
+
+    def para(number: int, mark: str = "C") -> str:
+        return f"{number}. ({mark}) Paragraph {number} of the cable goes on for a while here."
+
+    # skipped numbers (paragraphs not released), then the numbering goes on
+    assert numbers_of([para(1), para(5), para(6)]) == ["1", "5", "6"]
+    # the cable's own slip: 7, 10, 9, 10, 11
+    assert numbers_of([para(7), para(10), para(9), para(10), para(11)]) == [
+        "7",
+        "10",
+        "9",
+        "10b",
+        "11",
+    ]
+    # not where nothing goes on from it, nor for a list's "(a)"
+    assert numbers_of([para(1), para(2), para(9)]) == ["1", "2"]
+    assert numbers_of([para(1), para(5, "a"), para(6, "a")]) == ["1"]
