@@ -63,7 +63,13 @@ def _opens_block(lines: list[str], index: int) -> bool:
     if index == 0:
         return True
     before = lines[index - 1].strip()
-    return not before or DASHES.match(before) is not None or is_heading(lines, index - 1)
+    if not before or DASHES.match(before) or REDACTED.match(before):
+        return True
+    return is_heading(lines, index - 1)
+
+
+REDACTED = re.compile(r"^X{6,}$")
+"""A line the release blanked out (`XXXXXXXXXXXX`), often a whole paragraph."""
 
 
 def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[Start]:
@@ -88,11 +94,14 @@ def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[
                 or not _marked_later(candidates[position + 1 :], expected)
             )
         elif expected < number <= expected + 2:
-            ok = start.mark is not None and (block or _goes_on(candidates, position, number))
+            ok = start.mark is not None and (block or bool(_goes_on(candidates, position, number)))
         elif number == 1 or number == last:
             ok = start.mark is not None and block and (not marked or start.mark is not None)
         elif expected < number <= expected + MAX_SKIP or number < last:
-            ok = _classified(start.mark) and _goes_on(candidates, position, number)
+            after = _goes_on(candidates, position, number)
+            if after is None:  # the last marked start: a skip ends the cable
+                after = number > last and block
+            ok = _classified(start.mark) and after
         else:
             ok = False
         if ok:
@@ -102,17 +111,21 @@ def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[
     return chosen
 
 
-MAX_SKIP = 9
-"""The most paragraph numbers a cable may skip (redacted paragraphs: 09PARIS815 goes from
-¶1 to ¶5), when the start after it goes on from it."""
+MAX_SKIP = 40
+"""The most paragraph numbers a cable may skip (paragraphs left out of the release:
+09PARIS815 goes from ¶1 to ¶5, 08PARIS1698 from ¶2 to ¶36), when the start after it
+goes on from it or it opens the cable's last paragraph."""
 CLASSIFICATIONS = frozenset(["U", "C", "S", "SBU", "LOU", "TS", "FOUO"])
 
 
-def _goes_on(candidates: list[Start], position: int, number: int) -> bool:
-    """Whether the next marked start after `position` is `number` + 1: a number out of the
-    expected order that the cable's numbering then follows (09PARIS815 skips to ¶5 and
-    goes on with ¶6; 06MADRID934 numbers ¶7, ¶10, ¶9, ¶10, ¶11)."""
-    return _marked_later(candidates[position + 1 :], number + 1)
+def _goes_on(candidates: list[Start], position: int, number: int) -> bool | None:
+    """Whether the next marked start after `position` is `number` + 1, None when there is
+    none: a number out of the expected order that the cable's numbering then follows
+    (09PARIS815 skips to ¶5 and goes on with ¶6; 06MADRID934 numbers ¶7, ¶10, ¶9, ¶10)."""
+    for later in candidates[position + 1 :]:
+        if later.mark is not None:
+            return later.number == number + 1
+    return None
 
 
 def _classified(mark: str | None) -> bool:

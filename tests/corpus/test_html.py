@@ -32,7 +32,8 @@ NUMBERS = [
     ("10NAIROBI59", " ".join(str(n) for n in range(1, 13))),  # no blank lines
     ("09BEIJING2963", "1 2 1b 2b 3 4 5 6 7 8 9 10 11"),  # restarted numbering
     ("10CARACAS107", "1 2 3 4 5 6 7 8"),  # no numbered paragraphs
-    ("08BRASILIA351", " ".join(str(n) for n in range(1, 12))),  # glued page markers
+    # glued page markers; the cable goes from ¶11 to ¶18, its last
+    ("08BRASILIA351", " ".join(str(n) for n in [*range(1, 12), 18])),
     ("00HARARE6677", " ".join(str(n) for n in range(1, 13))),  # PAGE headers
     ("04ANKARA348", " ".join(str(n) for n in range(1, 13))),  # one-line header
     ("08ASTANA338", "1 2 3 4 5 6"),  # TAGS without colon
@@ -60,6 +61,7 @@ NUMBERS = [
     ("90CAPETOWN97", " ".join(str(n) for n in range(1, 18))),  # ¶1 `CONFIDENTIAL - ENTIRE TEXT.`
     # numbers out of order that the cable's numbering then follows
     ("09PARIS815", "1 5 6 7 8 9 10 11"),  # ¶2-4 not in the release: all was ¶1
+    ("08MADRID1366", "1 2 3 11"),  # `XXXXXXXXXXXX` then the last paragraph, ¶11
     ("09BAGHDAD3195", "1 2 3 4 5 6 7 8 12 13 14 15 16 17"),  # ¶12-17 were inside ¶8
     ("06MADRID934", "1 2 3 4 5 6 7 10 9 10b 11 12 13 14 15"),  # the cable's own 10, 9, 10
     # a page gives a stretch again, the first copy of its last paragraph cut off
@@ -422,6 +424,8 @@ def test_numbers_out_of_order_that_the_numbering_follows_open_paragraphs() -> No
         "10b",
         "11",
     ]
-    # not where nothing goes on from it, nor for a list's "(a)"
-    assert numbers_of([para(1), para(2), para(9)]) == ["1", "2"]
+    # the cable's last paragraph after a skip, but not one that nothing goes on from
+    assert numbers_of([para(1), para(2), para(9)]) == ["1", "2", "9"]
+    assert numbers_of([para(1), para(9), para(3)]) == ["1", "3"]
+    # nor a list's "(a)"
     assert numbers_of([para(1), para(5, "a"), para(6, "a")]) == ["1"]
