@@ -24,7 +24,7 @@ INLINE_START = re.compile(
     r"(?<=[.!?:\"”')\]])[ \t]+(?=(?:¶[ \t]*)?[1-9]\d{0,2}[ \t]*\.{1,2}[ \t]*"
     r"\([ \t]?[A-Z]{1,4}(?:\s?//?\s?[A-Z]{1,8})*[ \t]?\)[ \t])"
 )
-DASHES = re.compile(r"^[ \t]*[-=_]{3,}[-=_ \t]*$")
+DASHES = re.compile(r"^[ \t]*(?:[-=_][ \t]?){3,}[-=_ \t]*$")
 SLASH_HEADING = re.compile(r"^[ \t]*//(?P<title>[^/].{0,100}?)//[ \t]*$")
 
 

@@ -59,6 +59,7 @@ NUMBERS = [
     # a one-line paragraph over a dashed heading was read as a heading and lost
     ("08STATE37957", "1 2 3 4 5 6"),  # `5. (U) Please report response ...` then a heading
     ("90CAPETOWN97", " ".join(str(n) for n in range(1, 18))),  # ¶1 `CONFIDENTIAL - ENTIRE TEXT.`
+    ("07LAPAZ2385", " ".join(str(n) for n in range(1, 14))),  # no ¶0 of `- - - - Summary`
     # numbers out of order that the cable's numbering then follows
     ("09PARIS815", "1 5 6 7 8 9 10 11"),  # ¶2-4 not in the release: all was ¶1
     ("08MADRID1366", "1 2 3 11"),  # `XXXXXXXXXXXX` then the last paragraph, ¶11
@@ -429,3 +430,21 @@ def test_numbers_out_of_order_that_the_numbering_follows_open_paragraphs() -> No
     assert numbers_of([para(1), para(9), para(3)]) == ["1", "3"]
     # nor a list's "(a)"
     assert numbers_of([para(1), para(5, "a"), para(6, "a")]) == ["1"]
+
+
+def test_a_rule_of_spaced_dashes_is_a_rule() -> None:
+    from corpus.paragraphs import parse_paragraphs
+
+    lines = [
+        "1. (C) Growth slowed. End Summary.",
+        "",
+        "Ortega's Faltering Economy",
+        "- - - - - - - - - - - -",
+        "",
+        "2. (C) Exports fell.",
+    ]
+    got = [(p.number, p.heading, p.text) for p in parse_paragraphs(lines)]
+    assert got == [
+        ("1", None, "Growth slowed. End Summary."),
+        ("2", "Ortega's Faltering Economy", "Exports fell."),
+    ]
