@@ -8,6 +8,7 @@ import pytest
 
 from corpus.formats.html import parse_html
 from corpus.models import Cable
+from corpus.paragraphs import parse_paragraphs
 from tests.conftest import cable_html
 
 
@@ -19,6 +20,11 @@ def cable(cable_id: str) -> Cable:
 
 def numbers(c: Cable) -> str:
     return " ".join(p.number for p in c.paragraphs)
+
+
+def headed(lines: list[str]) -> list[tuple[str, str | None, str]]:
+    """Each paragraph of hand-written body lines as (number, heading, text)."""
+    return [(p.number, p.heading, p.text) for p in parse_paragraphs(lines)]
 
 
 NUMBERS = [
@@ -288,8 +294,6 @@ def test_metadata(
 
 
 def test_a_start_run_into_a_line_is_split_only_where_it_continues_the_numbering() -> None:
-    from corpus.paragraphs import parse_paragraphs
-
     lines = [
         "1. (C) The minister spoke first. 2. (C) He then raised the loan.",
         "He cited article 3. 7. (S) Nothing follows that.",
@@ -305,8 +309,6 @@ def test_a_start_run_into_a_line_is_split_only_where_it_continues_the_numbering(
 
 
 def test_a_stretch_the_page_gives_twice_is_read_once() -> None:
-    from corpus.paragraphs import parse_paragraphs
-
     p1 = "1. (C) The minister of finance met the visiting delegation on Monday in the capital."
     p2 = "2. (C) He said the budget would be cut by a tenth over the next two years."
     p2_ocr = "2. (C) He said the budgct would be cut by a tenth over the next two years."
@@ -347,8 +349,6 @@ def test_a_stretch_the_page_gives_twice_is_read_once() -> None:
 
 
 def test_a_line_over_a_heading_is_text_when_the_heading_follows() -> None:
-    from corpus.paragraphs import parse_paragraphs
-
     lines = [
         "1. (C) The talks went well and both sides agreed to meet",
         "again.",
@@ -365,7 +365,7 @@ def test_a_line_over_a_heading_is_text_when_the_heading_follows() -> None:
         "",
         "3. (U) The desk officer is Chris.",
     ]
-    got = [(p.number, p.heading, p.text) for p in parse_paragraphs(lines)]
+    got = headed(lines)
     assert got == [
         ("1", None, "The talks went well and both sides agreed to meet again."),
         ("2", "NEXT STEPS", "Reply by April 17."),
@@ -374,8 +374,6 @@ def test_a_line_over_a_heading_is_text_when_the_heading_follows() -> None:
 
 
 def test_a_heading_framed_by_rules_over_two_lines_is_one_heading() -> None:
-    from corpus.paragraphs import parse_paragraphs
-
     lines = [
         "1. (C) We ask China to act on these shipments.",
         "",
@@ -395,7 +393,7 @@ def test_a_heading_framed_by_rules_over_two_lines_is_one_heading() -> None:
         "",
         "3. (C) The Speaker asked about the visit.",
     ]
-    got = [(p.number, p.heading, p.text) for p in parse_paragraphs(lines)]
+    got = headed(lines)
     assert got[0] == ("1", None, "We ask China to act on these shipments.")
     heading = "Background: Missile Parts Shipped via Beijing Between North Korea and Iran."
     assert got[1][1] == heading
@@ -406,8 +404,6 @@ def test_a_heading_framed_by_rules_over_two_lines_is_one_heading() -> None:
 
 
 def test_numbers_out_of_order_that_the_numbering_follows_open_paragraphs() -> None:
-    from corpus.paragraphs import parse_paragraphs
-
     def numbers_of(paragraphs: list[str]) -> list[str]:
         lines = [line for text in paragraphs for line in (text, "")]
         return [p.number for p in parse_paragraphs(lines)]
@@ -433,8 +429,6 @@ def test_numbers_out_of_order_that_the_numbering_follows_open_paragraphs() -> No
 
 
 def test_a_rule_of_spaced_dashes_is_a_rule() -> None:
-    from corpus.paragraphs import parse_paragraphs
-
     lines = [
         "1. (C) Growth slowed. End Summary.",
         "",
@@ -443,7 +437,7 @@ def test_a_rule_of_spaced_dashes_is_a_rule() -> None:
         "",
         "2. (C) Exports fell.",
     ]
-    got = [(p.number, p.heading, p.text) for p in parse_paragraphs(lines)]
+    got = headed(lines)
     assert got == [
         ("1", None, "Growth slowed. End Summary."),
         ("2", "Ortega's Faltering Economy", "Exports fell."),
