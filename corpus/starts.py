@@ -73,7 +73,8 @@ REDACTED = re.compile(r"^X{6,}$")
 
 
 def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[Start]:
-    """Keep the candidates that continue the cable's own numbering."""
+    """Keep the candidates that continue the cable's own numbering, or that its numbering
+    goes on from after a skip or a slip of its own (`_goes_on`)."""
     candidates = _candidates(lines)
     chosen: list[Start] = []
     marked = False
@@ -91,7 +92,7 @@ def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[
             ok = (
                 start.mark is not None
                 or not marked
-                or not _marked_later(candidates[position + 1 :], expected)
+                or not _goes_on(candidates, position, number - 1)
             )
         elif expected < number <= expected + 2:
             ok = start.mark is not None and (block or bool(_goes_on(candidates, position, number)))
@@ -120,8 +121,9 @@ CLASSIFICATIONS = frozenset(["U", "C", "S", "SBU", "LOU", "TS", "FOUO"])
 
 def _goes_on(candidates: list[Start], position: int, number: int) -> bool | None:
     """Whether the next marked start after `position` is `number` + 1, None when there is
-    none: a number out of the expected order that the cable's numbering then follows
-    (09PARIS815 skips to ¶5 and goes on with ¶6; 06MADRID934 numbers ¶7, ¶10, ¶9, ¶10)."""
+    none. It tells a number out of the expected order that the cable's numbering then
+    follows (09PARIS815 skips to ¶5 and goes on with ¶6; 06MADRID934 numbers ¶7, ¶10,
+    ¶9, ¶10), and an unmarked start that a marked one of the same number follows."""
     for later in candidates[position + 1 :]:
         if later.mark is not None:
             return later.number == number + 1
@@ -236,10 +238,3 @@ def _same_opening(a: list[str], b: list[str]) -> bool:
     if min(len(a), len(b)) < OPENING_WORDS:
         return False
     return sum(x == y for x, y in zip(a, b, strict=True)) >= 0.75 * OPENING_WORDS
-
-
-def _marked_later(rest: list[Start], expected: int) -> bool:
-    for start in rest:
-        if start.mark is not None:
-            return start.number == expected
-    return False
