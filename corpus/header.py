@@ -53,7 +53,9 @@ STATED_ID = re.compile(
     r"(?P<id>\d{2}[A-Z]{2,}\d{1,7})[ \t]*$",
     re.IGNORECASE,
 )
-REF_ITEM_LINE = re.compile(r"^[ \t]*(?:\(?[A-Za-z][.)][ \t]|\d{2}[ \t]+[A-Za-z]|[A-Z]+[ \t]+\d)")
+REF_ITEM_LINE = re.compile(
+    r"^[ \t]*(?:\(?[A-Za-z][.)][ \t]|\d{2}[ \t]+[A-Za-z]|[A-Z]+(?:[ \t]+[A-Z]+){0,2}[ \t]+\d)"
+)
 # Each code ends where its letters end and each separator has one reading: the pattern stays
 # linear on long lines (a looser one backtracked exponentially on a 30-letter word).
 TAG_LINE = re.compile(

@@ -442,3 +442,14 @@ def test_a_rule_of_spaced_dashes_is_a_rule() -> None:
         ("1", None, "Growth slowed. End Summary."),
         ("2", "Ortega's Faltering Economy", "Exports fell."),
     ]
+
+
+def test_a_ref_list_goes_on_past_a_blank_line_with_a_post_of_several_words() -> None:
+    from corpus.header import REF_ITEM_LINE
+
+    for item in ("RIO DE JANEIRO 353", "ABU DHABI 409", "STATE 1612", "B. 06 KUWAIT 4664"):
+        assert REF_ITEM_LINE.match(item), item
+    assert not REF_ITEM_LINE.match("The ministers met at 10 on Monday")
+    c = cable("09RIODEJANEIRO365")  # its last REF item after a blank line, not a ¶0
+    assert c.references == ("09RIODEJANEIRO329", "09RIODEJANEIRO346", "09RIODEJANEIRO353")
+    assert c.paragraphs[0].number == "1"
