@@ -100,6 +100,11 @@ def day_number(when: datetime) -> int:
     return int(when.strftime("%Y%m%d"))
 
 
+def day_of_iso(iso: str) -> int:
+    """yyyymmdd from `YYYY-MM-DD` (a filter's date): `iso_day` the other way."""
+    return int(iso.replace("-", ""))
+
+
 def iso_day(day: int | None) -> str:
     """`YYYY-MM-DD` from a yyyymmdd day (`0000-00-00` for none): how every front end,
     the JSON output and the HTTP API write a cable's date."""

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from corpus.dates import day_of_iso
 from embeddings.ledger import Ledger, StoredCable
 from embeddings.matrix import RecordMatrix
 
@@ -235,10 +236,10 @@ def cable_where(filters: CableFilter, alias: str = "c") -> tuple[str, list[Any]]
     params: list[Any] = []
     if filters.since:
         clauses.append(f"{alias}.date >= ?")
-        params.append(int(filters.since.replace("-", "")))
+        params.append(day_of_iso(filters.since))
     if filters.until:
         clauses.append(f"{alias}.date <= ?")
-        params.append(int(filters.until.replace("-", "")))
+        params.append(day_of_iso(filters.until))
     if filters.origin:
         clauses.append(f"{alias}.origin LIKE ? ESCAPE '\\'")
         params.append(f"%{_like_escape(filters.origin)}%")

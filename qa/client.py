@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from corpus.dates import day_of_iso
 from corpus.models import Paragraph, ShownCable
 from qa.answer import Answer, Asking, AskOptions, Filters, Neighbours
 from qa.errors import ServerError
@@ -31,7 +32,7 @@ class RemoteCable(ShownCable[Paragraph]):
         return cls(
             id=d["id"],
             created=d["created"],
-            date=int(d["date"].replace("-", "")),
+            date=day_of_iso(d["date"]),
             origin=d["origin"],
             classification=d["classification"],
             subject=d["subject"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from corpus.dates import day_of_iso
 from qa import retrieve
 from qa.answer import Filters
 from qa.rescore import Candidate, Tuning, answered
@@ -55,7 +56,7 @@ class Judge:
         if ignored - {"since", "until"} or until is None or not ranked:
             return True
         facts = self._view.cable_facts([ranked[0].cable_id])
-        return not facts or int(facts[0].date or 0) <= int(until.replace("-", ""))
+        return not facts or (facts[0].date or 0) <= day_of_iso(until)
 
     def name_signs(
         self,

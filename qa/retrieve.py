@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus.atomic import write_text_atomic
+from corpus.dates import day_of_iso
 from qa.answer import Filters
 from qa.errors import RetrievalError
 from qa.terms import content_terms, words
@@ -307,9 +308,9 @@ def chroma_where(view: LedgerView, filters: Filters) -> dict[str, Any] | None:
     """A Chroma `where` for server mode: substring filters resolved to exact values here."""
     parts: list[dict[str, Any]] = []
     if filters.since:
-        parts.append({"date": {"$gte": int(filters.since.replace("-", ""))}})
+        parts.append({"date": {"$gte": day_of_iso(filters.since)}})
     if filters.until:
-        parts.append({"date": {"$lte": int(filters.until.replace("-", ""))}})
+        parts.append({"date": {"$lte": day_of_iso(filters.until)}})
     for name in ("origin", "classification"):
         if getattr(filters, name):
             values = view.cable_values(name, Filters(**{name: getattr(filters, name)}))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from corpus.dates import day_of_iso
 from qa import retrieve
 from qa.answer import Filters
 from qa.config import Settings
@@ -228,7 +229,7 @@ class Search:
         outside = [c for c in cands if c.outside]
         if until is None or not outside:
             return
-        last = int(until.replace("-", ""))
+        last = day_of_iso(until)
         dates = {
             f.cable_id: f.date for f in self._view.cable_facts(list({c.cable_id for c in outside}))
         }

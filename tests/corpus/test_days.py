@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from corpus.dates import day_number, iso_day, shown_day
+from corpus.dates import day_number, day_of_iso, iso_day, shown_day
 
 DAYS = [
     ("06MEXICO3305", datetime(2006, 6, 15, 23, 11), 20060615, "2006-06-15"),
@@ -19,6 +19,7 @@ DAYS = [
 def test_day_number_and_iso_day(case: str, when: datetime, number: int, iso: str) -> None:
     assert day_number(when) == number
     assert iso_day(number) == iso == when.date().isoformat()
+    assert day_of_iso(iso) == number
 
 
 SHOWN = [
