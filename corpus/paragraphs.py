@@ -19,9 +19,7 @@ from corpus.starts import (
     PARA_START,
     SLASH_HEADING,
     is_heading,
-    select_starts,
-    with_inline_starts,
-    without_repeats,
+    paragraph_starts,
 )
 
 LEADING_MARK = re.compile(rf"^[ \t]*\((?P<mark>{MARK})\)[ \t]*")
@@ -220,9 +218,7 @@ def parse_paragraphs(
     lines: list[str], *, partial: bool = False, one_prefix: bool = False
 ) -> tuple[Paragraph, ...]:
     """Body lines (header removed) → paragraphs in reading order."""
-    lines = with_inline_starts(lines, partial=partial, one_prefix=one_prefix)
-    lines = without_repeats(lines, partial=partial, one_prefix=one_prefix)
-    starts = select_starts(lines, partial=partial, one_prefix=one_prefix)
+    lines, starts = paragraph_starts(lines, partial=partial, one_prefix=one_prefix)
     if not starts:
         return _unnumbered(lines)
     paragraphs: list[Paragraph] = []

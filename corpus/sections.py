@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from corpus.paragraphs import SENTENCE_END
+from corpus.subject import subject_piece
 
 CLASSIFIED = r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
 SECTION_LINE = re.compile(
@@ -33,7 +34,6 @@ ROUTING = re.compile(
 # and TAGS, then the subject or what a page break left of it.
 ADDRESSEES = re.compile(r"^[ \t]*(?:[A-Z][A-Z .,/&-]*[ \t]FOR[ \t][A-Z]|SIPDIS\b)")
 FIELD = re.compile(r"^[ \t]*(?:E\.?[ \t]?O\.?[ \t]*1\d{4}|TAGS?\b)")
-SUBJECT = re.compile(r"^[ \t]*SUBJ(?:ECT)?\b")
 MAX_BLOCK = 30
 """Lines a repeated header spans at most, above and below its section line together."""
 
@@ -76,7 +76,7 @@ def _block(lines: list[str], at: int, subject: str) -> tuple[int, int] | None:
         if not line.strip() or FIELD.match(line):
             fields = fields or bool(line.strip())
         elif fields:
-            if not _of_subject(line, subject):
+            if not subject_piece(line, subject):
                 break
         elif not ADDRESSEES.match(line):
             break
@@ -84,11 +84,3 @@ def _block(lines: list[str], at: int, subject: str) -> tuple[int, int] | None:
     while end > at + 1 and not lines[end - 1].strip():
         end -= 1  # blank lines below belong to the text that follows
     return (start, end) if fields else None
-
-
-def _of_subject(line: str, subject: str) -> bool:
-    """A line that is the subject, its start or its end (what a page break left of it),
-    after `SUBJECT:` or alone; spaces aside, as telegrams space it as they please."""
-    text = "".join(SUBJECT.sub("", line, count=1).lstrip(" \t:").split()).upper()
-    whole = "".join(subject.split()).upper()
-    return len(text) >= 4 and (whole.startswith(text) or whole.endswith(text))

@@ -156,8 +156,20 @@ def with_inline_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> 
     return out
 
 
-def without_repeats(lines: list[str], *, partial: bool, one_prefix: bool) -> list[str]:
-    """`lines` less a stretch of paragraphs that the page gives twice.
+def paragraph_starts(
+    lines: list[str], *, partial: bool, one_prefix: bool
+) -> tuple[list[str], list[Start]]:
+    """A body's lines with its run-in starts split off and a stretch a page gives twice
+    read once (`with_inline_starts`, `without_repeats`), and where each paragraph starts."""
+    lines = with_inline_starts(lines, partial=partial, one_prefix=one_prefix)
+    return without_repeats(lines, partial=partial, one_prefix=one_prefix)
+
+
+def without_repeats(
+    lines: list[str], *, partial: bool, one_prefix: bool
+) -> tuple[list[str], list[Start]]:
+    """`lines` less a stretch of paragraphs that the page gives twice, and the starts of
+    what is left (`select_starts`, which finding a repeat needs anyway).
 
     Some pages repeat a stretch of the telegram after a page marker, the first copy of
     its last paragraph cut off where the page broke. A start that goes back to a number
@@ -168,8 +180,8 @@ def without_repeats(lines: list[str], *, partial: bool, one_prefix: bool) -> lis
     does not (09CAPETOWN204 gives ¶1-3 again in the middle of ¶4, then the end of ¶4's
     cut sentence), the repeat is dropped and that end joins the sentence it ends.
     """
+    chosen = select_starts(lines, partial=partial, one_prefix=one_prefix)
     for _ in range(MAX_REPEATS):
-        chosen = select_starts(lines, partial=partial, one_prefix=one_prefix)
         found = _repeat(lines, chosen)
         if found is None:
             break
@@ -180,7 +192,8 @@ def without_repeats(lines: list[str], *, partial: bool, one_prefix: bool) -> lis
         else:
             lines = _join_cut_end(lines[: again.line], _cut_end(lines[again.line :]))
         lines = with_inline_starts(lines, partial=partial, one_prefix=one_prefix)
-    return lines
+        chosen = select_starts(lines, partial=partial, one_prefix=one_prefix)
+    return lines, chosen
 
 
 def _repeat(lines: list[str], chosen: list[Start]) -> tuple[Start, Start] | None:

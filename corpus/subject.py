@@ -68,7 +68,7 @@ def without_running_subject(lines: list[str], subject: str) -> list[str]:
     (`SUBJECT: IRAN VIEW FROM BAKU: ...` after a page marker), often cut off and run into
     the text around it (`... keep us from taking SUBJECT: NUCLEAR ... AND GERMA credit
     for our ...`). A `SUBJECT:` line with other words (a quoted cable's) stays."""
-    key = "".join(subject.split()).upper()
+    key = squeezed(subject)
     if len(key) < 8:
         return lines
     out: list[str] = []
@@ -107,3 +107,18 @@ def _subject_end(line: str, start: int, key: str) -> int | None:
         matched += 1
         end = index
     return end if matched >= min(len(key), RUNNING_MATCH) else None
+
+
+SUBJECT_LABEL = re.compile(r"^[ \t]*SUBJ(?:ECT)?\b[ \t:]*")
+
+
+def squeezed(text: str) -> str:
+    """`text` without its spaces, in capitals: telegrams space a subject as they please."""
+    return "".join(text.split()).upper()
+
+
+def subject_piece(line: str, subject: str) -> bool:
+    """A line that is the subject, its start or its end (what a page break left of it),
+    after `SUBJECT:` or alone."""
+    text, whole = squeezed(SUBJECT_LABEL.sub("", line, count=1)), squeezed(subject)
+    return len(text) >= 4 and (whole.startswith(text) or whole.endswith(text))

@@ -348,29 +348,56 @@ def test_a_stretch_the_page_gives_twice_is_read_once() -> None:
     assert "the arrests in the capital" in " ".join(t for _, t in read(contents))
 
 
-def test_a_line_over_a_heading_is_text_when_the_heading_follows() -> None:
-    lines = [
-        "1. (C) The talks went well and both sides agreed to meet",
-        "again.",
-        "",
-        "-----------",
-        "NEXT STEPS",
-        "-----------",
-        "",
-        "2. (C) Reply by April 17.",
-        "",
-        "----------------",
-        "POINT OF CONTACT",
-        "----------------",
-        "",
-        "3. (U) The desk officer is Chris.",
-    ]
-    got = headed(lines)
-    assert got == [
-        ("1", None, "The talks went well and both sides agreed to meet again."),
-        ("2", "NEXT STEPS", "Reply by April 17."),
-        ("3", "POINT OF CONTACT", "The desk officer is Chris."),
-    ]
+HEADED = [
+    (
+        # a line over a heading is text when the heading follows
+        "line-over-a-heading",
+        [
+            "1. (C) The talks went well and both sides agreed to meet",
+            "again.",
+            "",
+            "-----------",
+            "NEXT STEPS",
+            "-----------",
+            "",
+            "2. (C) Reply by April 17.",
+            "",
+            "----------------",
+            "POINT OF CONTACT",
+            "----------------",
+            "",
+            "3. (U) The desk officer is Chris.",
+        ],
+        [
+            ("1", None, "The talks went well and both sides agreed to meet again."),
+            ("2", "NEXT STEPS", "Reply by April 17."),
+            ("3", "POINT OF CONTACT", "The desk officer is Chris."),
+        ],
+    ),
+    (
+        # a rule of spaced dashes is a rule
+        "spaced-dashes",
+        [
+            "1. (C) Growth slowed. End Summary.",
+            "",
+            "Ortega's Faltering Economy",
+            "- - - - - - - - - - - -",
+            "",
+            "2. (C) Exports fell.",
+        ],
+        [
+            ("1", None, "Growth slowed. End Summary."),
+            ("2", "Ortega's Faltering Economy", "Exports fell."),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "lines", "expected"), HEADED, ids=[h[0] for h in HEADED])
+def test_headings_and_the_text_above_them(
+    case: str, lines: list[str], expected: list[tuple[str, str | None, str]]
+) -> None:
+    assert headed(lines) == expected
 
 
 def test_a_heading_framed_by_rules_over_two_lines_is_one_heading() -> None:
@@ -426,22 +453,6 @@ def test_numbers_out_of_order_that_the_numbering_follows_open_paragraphs() -> No
     assert numbers_of([para(1), para(9), para(3)]) == ["1", "3"]
     # nor a list's "(a)"
     assert numbers_of([para(1), para(5, "a"), para(6, "a")]) == ["1"]
-
-
-def test_a_rule_of_spaced_dashes_is_a_rule() -> None:
-    lines = [
-        "1. (C) Growth slowed. End Summary.",
-        "",
-        "Ortega's Faltering Economy",
-        "- - - - - - - - - - - -",
-        "",
-        "2. (C) Exports fell.",
-    ]
-    got = headed(lines)
-    assert got == [
-        ("1", None, "Growth slowed. End Summary."),
-        ("2", "Ortega's Faltering Economy", "Exports fell."),
-    ]
 
 
 def test_a_ref_list_goes_on_past_a_blank_line_with_a_post_of_several_words() -> None:
