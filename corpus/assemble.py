@@ -108,7 +108,8 @@ def build_cable(
         raise ParseError(
             source, "no reference ID: add a `Reference ID:` line (e.g. 06MEXICO3305) above the text"
         )
-    references = parse_refs(header.ref, created.year, cable_id) if header.ref else ()
+    day = None if approximate else created.timetuple().tm_yday
+    references = parse_refs(header.ref, created.year, cable_id, day=day) if header.ref else ()
     cable = Cable(
         id=cable_id,
         created=created,

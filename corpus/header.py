@@ -20,13 +20,18 @@ from corpus.tags import parse_tags
 
 FIELD = re.compile(
     r"^[ \t]*(?:\(U\)[ \t]*)?(?P<key>E\.?[ \t]?O\.?(?=[ \t]*1\d{4})|TAGS?\b|SUBJECT\b|SUBJ\b"
-    r"|UBJECT(?=[ \t]*:)|REFS?\b|REFTEL\b|REFERENCES?\b(?![ \t]+ID)|CLASSIFIED[ \t]+BY\b)"
+    r"|UBJECT(?=[ \t]*:)|REFS?\b|REFTEL\b|REFERENCES?\b(?![ \t]+ID)|CLASSI?FIED[ \t]+BY\b)"
     r"[ \t]*:?[ \t]*(?P<value>.*)$",
     re.IGNORECASE,
 )
 # `(?<![ \t])`: a run of spaces is tried once, from its start (linear on giant lines).
 INLINE_FIELD = re.compile(r"(?<![ \t])[ \t]+(?=(?:TAGS|SUBJECT)[ \t]*:)", re.IGNORECASE)
 INLINE_REF = re.compile(r"(?<![ \t])[ \t]+(?=REF(?:S|TEL)?:)")
+# On an E.O. line, `TAG PTER, PGOV` needs no colon to be the next field.
+INLINE_TAGS = re.compile(r"(?<![ \t])[ \t]+(?=TAGS?\b)", re.IGNORECASE)
+# `DEPARTMENT FOR WHA AND PM E.O. 12958: DECL: 03/26/2018 TAGS: PREL BR`: routing with the
+# E.O. field run into it (split off only where TAGS follow on the line).
+INLINE_EO = re.compile(r"[ \t](?=E\.?[ \t]?O\.?[ \t]*1\d{4}[ \t]*:[ \t]*DECL\b)", re.IGNORECASE)
 GLUED_PARA = re.compile(r"(?<=\S)[ \t]+(?=1[ \t]*\.[ \t]*\([A-Z/]{1,6}\))")
 # `C O N F I D E N T I A L SECTION 01 OF 03 MEXICO 003305`, `UNCLAS STATE 011937`.
 CLASS_LINE = re.compile(
@@ -89,12 +94,19 @@ def split_fields(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         field = FIELD.match(line)
+        eo = INLINE_EO.search(line) if not field and len(line) <= MAX_IDENTITY_LINE else None
+        if eo and INLINE_TAGS.search(line, eo.end()):
+            out.append(line[: eo.start()])
+            line = line[eo.end() :]
+            field = FIELD.match(line)
         if field and _key(field["key"]) in ("E", "TAG", "SUBJ"):
             parts = INLINE_FIELD.split(line)
             if _key(field["key"]) == "SUBJ":
                 parts = [p for part in parts for p in INLINE_REF.split(part)]
+            if _key(field["key"]) == "E":
+                parts = [p for part in parts for p in INLINE_TAGS.split(part, maxsplit=1)]
             out.extend(parts)
-        elif field and field["key"].upper().startswith("CLASSIFIED"):
+        elif field and _key(field["key"]) == "CLASSIFIED":
             out.extend(GLUED_PARA.split(line, maxsplit=1))
         else:
             out.append(line)
@@ -150,6 +162,8 @@ def _key(raw: str) -> str:
     raw = raw.upper()
     if raw.startswith("UBJ"):  # `UBJECT:`, its first letter lost
         return "SUBJ"
+    if raw.startswith("CLASS"):  # `Classfied By:` as written in 09ASHGABAT757
+        return "CLASSIFIED"
     for key in ("E", "TAG", "SUBJ", "REF", "CLASSIFIED"):
         if raw.startswith(key):
             return key

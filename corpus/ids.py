@@ -16,13 +16,13 @@ from corpus.dates import full_year
 _CANONICAL = re.compile(r"^(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
 _WRITTEN = re.compile(
     r"^\s*(?:(?:19|20)?(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])"
-    r"\s*(?P<number>\d{1,7})\s*$"
+    r"(?:\s+|(?<=[A-Z]{4}))(?P<number>\d{1,7})\s*$"
 )
 # One reference inside a REF line: optional year (`05` or `2005`), origin words, number.
 _REF_ITEM = re.compile(
-    r"(?<![\w/])(?:(?:19|20)?(?P<year>\d{2})\s+)?"
-    r"(?P<origin>(?:[A-Z][A-Z'-]{1,}|[a-z][a-z'-]{1,})(?:\s(?:[A-Z][A-Z'-]+|[a-z][a-z'-]+)){0,2})"
-    r"\s+(?P<number>\d{1,7})(?![\d/.:-]|\s*(?:OF|of)\s+\d)(?!\s*\(?[A-Z]\))"
+    r"(?<![\w/-])(?:(?:19|20)?(?P<year>\d{2})\s*)?"
+    r"(?P<origin>[A-Za-z][A-Za-z'-]*[A-Za-z](?:\s[A-Za-z][A-Za-z'-]*[A-Za-z]){0,2})"
+    r"(?:\s+|(?<=[A-Z]{4}))(?P<number>\d{1,7})(?![\d/.:]|-(?!-)|\s*(?:OF|of)\s+\d)"
 )
 # Free text: `06MEXICO3305` glued, or `06 MEXICO 3305` with the year written.
 _FREE = re.compile(
@@ -105,11 +105,16 @@ _NOT_ORIGINS = frozenset(
 # Words that open a reference without being its origin: `EMBASSY VIENNA 12`.
 _SENDERS = frozenset({"EMBASSY", "AMEMBASSY", "AMCONSUL", "CONSULATE", "USMISSION"})
 # Words that mark an item as a report, not a cable: `DAO MADRID IIR 6 889 0272 08`.
-_NOT_CABLES = frozenset({"IIR", "DAO", "USDAO", "TDX", "FBIS"})
+_NOT_CABLES = frozenset({"IIR", "DAO", "USDAO", "TDX", "FBIS", "FAM", "FAH"})
 _LEADING = _NOT_ORIGINS | _SENDERS
 """Words dropped from the front of a reference's origin."""
 _REJECTED = _NOT_ORIGINS | _NOT_CABLES
 """Words that make an item no cable reference at all."""
+MOST_PER_DAY = {"STATE": 1000, "": 200}
+"""More cables than a post numbers in a day, on average over the year so far: the
+Department (`STATE`) and any other post. In the shared corpus the most are 496 a day
+(07STATE152317, on day 307) and 76 (06BEIJING23571, day 311); a number above this
+times the citing cable's day of the year is last year's."""
 # Other spellings of an origin's code in reference IDs.
 _ALIASES = {"SECSTATE": "STATE"}
 
@@ -151,16 +156,20 @@ def id_year(cable_id: str) -> int | None:
     return full_year(int(glued["year"]))
 
 
-def parse_refs(text: str, year: int | str, cited_by: str | None = None) -> tuple[str, ...]:
+def parse_refs(
+    text: str, year: int | str, cited_by: str | None = None, *, day: int | None = None
+) -> tuple[str, ...]:
     """The cables a REF line cites, canonical and in order, without repeats.
 
     A reference states its year (`05 PARIS 7528`, `2009 BERLIN 1528`) or leaves it
     to the convention that a bare number is this year's traffic (`year`, the
-    citing cable's). Numbers restart every January, so a bare number of the
-    citing cable's own post above its own number (`cited_by` 05PARIS104 citing
-    `PARIS 8729`) cannot be this year's: it is read as last year's. Items that are
-    not cables (intelligence reports, `DAO MADRID IIR 6 889 0272 08`; a redacted
-    `XXXXXXXXXXXX 123`) are left out.
+    citing cable's). Numbers restart every January, so a bare number that this
+    year's traffic cannot have reached yet is last year's: one of the citing
+    cable's own post above its own number (`cited_by` 05PARIS104 citing `PARIS
+    8729`), or one above what any post sends in the `day` days of the year so far
+    (`MOST_PER_DAY`: `SECSTATE 170928` cited on January 2). Items that are not
+    cables (intelligence reports, `DAO MADRID IIR 6 889 0272 08`; a redacted
+    `XXXXXXXXXXXX 123`; the Foreign Affairs Manual, `7 FAM 180`) are left out.
     """
     own = _CANONICAL.match(cited_by) if cited_by else None
     found: list[str] = []
@@ -179,8 +188,11 @@ def parse_refs(text: str, year: int | str, cited_by: str | None = None) -> tuple
         number = int(match["number"])
         written = match["year"]
         yy = written or _two_digit(year)
-        if not written and own and own["origin"] == code and number > int(own["number"]):
-            yy = _two_digit(int(own["year"]) - 1)
+        if not written and (
+            (own and own["origin"] == code and number > int(own["number"]))
+            or (day is not None and number > day * MOST_PER_DAY.get(code, MOST_PER_DAY[""]))
+        ):
+            yy = _two_digit(int(year) - 1)
         ref = f"{yy}{code}{number}"
         if ref not in found:
             found.append(ref)

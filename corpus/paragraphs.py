@@ -23,8 +23,10 @@ from corpus.starts import (
 )
 
 LEADING_MARK = re.compile(rf"^[ \t]*\((?P<mark>{MARK})\)[ \t]*")
-# Page markers: `MADRID 00000109 002 OF 003`, `PARIS 00000741 001.2 OF 004`.
-PAGE_MARKER = r"[A-Z][A-Za-z .'-]{0,20}?[ \t]+\d{5,8}[ \t]+\d{3}(?:\.\d)?[ \t]+(?:OF|of)[ \t]+\d{3}"
+# Page markers: `MADRID 00000109 002 OF 003`, `PARIS 00000741 001.2 OF 004`. The post is
+# cut to 10 characters (`BUENOS AIR`, `TEGUCIGALP`): a longer stretch would take the words
+# before it for the post's (`For plots BRASILIA 00000244 002.2 OF 002` lost "For plots").
+PAGE_MARKER = r"[A-Z][A-Za-z .'-]{0,9}?[ \t]+\d{5,8}[ \t]+\d{3}(?:\.\d)?[ \t]+(?:OF|of)[ \t]+\d{3}"
 # Old telegram page headers: `PAGE 02 CAPE T 00097 01 OF 03 182017Z`.
 OLD_PAGE = (
     r"PAGE[ \t]+\d{2,3}[ \t]+[A-Z][A-Z .]{0,20}?[ \t]+\d{4,6}[ \t]+\d{2}[ \t]+OF[ \t]+\d{2}"

@@ -14,7 +14,7 @@ from corpus.starts import MARK
 
 # What may follow a subject, with or without a line break before it.
 _STOPS = (
-    r"Classified[ \t]+By\b",
+    r"Classi?fied[ \t]+By\b",
     r"REF(?:S|TELS?|ERENCES?)?[ \t]*:",
     r"Ref\(s\)[ \t]*:",
     r"Sensitive[ \t]+but[ \t]+unclassified\b",

@@ -175,6 +175,54 @@ HEADERS = [
 ]
 
 
+REFERENCES = [
+    # Labels after each reference: `(A) 2005 STATE 165022`, `(B) 2005 MOSCOW 11807`...
+    ("09STATE14070", ("05STATE165022", "05MOSCOW11807", "05STATE117165", "05MOSCOW8915",
+                      "04STATE257697", "04MOSCOW15123", "04STATE188657", "04MOSCOW14726")),
+    ("03ABUDHABI2641", ("03ABUDHABI1384",)),  # `REF: Abu Dhabi 1384`
+    ("09BRASILIA244", ("09BRASILIA123",)),  # a page marker glued to the REF line
+    ("08RIYADH7", ("07STATE170928",)),  # `SECSTATE 170928` cited on January 2, 2008
+    ("10RIYADH184", ("09DHAHRAN201", "09RIYADH1302", "09RIYADH1397", "09RIYADH1492",
+                     "09RIYADH1557", "09RIYADH1642", "10RIYADH103", "10STATE3080",
+                     "10STATE11182")),  # `A. 09DHAHRAN 201`
+]  # fmt: skip
+
+
+# (case, subject, tags): fields the header runs together or misspells.
+FIELDS = [
+    # A page marker glued to the subject's last line takes no subject word with it.
+    (
+        "08BRASILIA351",
+        "SCENESETTER FOR THE VISIT OF MINISTER OF DEFENSE NELSON JOBIM TO WASHINGTON",
+        None,
+    ),
+    # `Classfied By:` (sic) after the subject and a page marker is not the subject's.
+    (
+        "09ASHGABAT757",
+        "IRAN POST-ELECTION: [Source removed] CALLS RESULTS A “COUP D’ETAT;” SAYS"
+        " INTERNATIONAL COMMUNITY SHOULD DEMAND A RECOUNT",
+        None,
+    ),
+    # TAGS after routing and E.O. on one line; `TAG` without a colon on the E.O. line.
+    ("08BRASILIA429", None, ("PREL", "BR", "MARR", "OVIP")),
+    ("09STOCKHOLM194", None, ("PTER", "PGOV", "ASEC", "EFIN", "ENRG", "KCIP", "SW")),
+]
+
+
+@pytest.mark.parametrize(("case", "subject", "tags"), FIELDS, ids=[f[0] for f in FIELDS])
+def test_header_fields(case: str, subject: str | None, tags: tuple[str, ...] | None) -> None:
+    c = cable(case)
+    if subject is not None:
+        assert c.subject == subject
+    if tags is not None:
+        assert c.tags == tags
+
+
+@pytest.mark.parametrize(("case", "refs"), REFERENCES, ids=[r[0] for r in REFERENCES])
+def test_references(case: str, refs: tuple[str, ...]) -> None:
+    assert cable(case).references == refs
+
+
 @pytest.mark.parametrize(("case", "subject", "tags", "refs"), HEADERS, ids=[h[0] for h in HEADERS])
 def test_header(
     case: str, subject: str, tags: tuple[str, ...], refs: tuple[str, ...] | None
@@ -191,6 +239,10 @@ TEXT = [
     ("08OSLO522", "1", "Summary: The GON decision making process", "Classified By"),
     ("09STATE93327", "22", "the most urgent cyber threat", "00093327"),
     ("08BRASILIA351", "4", "against terrorism.", "BRASILIA 00000351"),
+    # A page marker's post is at most 10 characters: the words before it stay text.
+    ("08TEGUCIGALPA459", "10", "at Soto Cano Air Force Base", "00000459"),
+    ("10BRASILIA108", "3", "commitment period of the Kyoto Protocol and", "00000108"),
+    ("08STOCKHOLM51", "6", "engagement in Georgia and Ukraine. Comment", "00000051"),
     ("07KABUL185", "18", "With the expected arrival of Deputy Secretary", "SIPDIS"),
     ("90CAPETOWN97", "7", "FULLY EXPECTS PRESIDENT FW DE KLERK TO MAKE", "PAGE 03"),
     ("00HARARE6677", "4", "ESSENTIALLY, A COALITION GOVERNMENT", "291400Z"),

@@ -59,6 +59,50 @@ REFS = [
     ("09KUWAIT110", "KUWAIT 0095", 2009, ("09KUWAIT95",)),
     ("08TEGUCIGALPA459", "OFFICIAL BIOS ON FILE", 2008, ()),
     ("08ASTANA338", "A. ASTANA 65 B. ASTANA 225", 2008, ("08ASTANA65", "08ASTANA225")),
+    # A label after a reference, `B)` or `(B)`, or a marked line, does not hide it.
+    (
+        "08RIGA496",
+        "A) RIGA 478 B) RIGA 472 C) RIGA 492",
+        2008,
+        ("08RIGA478", "08RIGA472", "08RIGA492"),
+    ),
+    (
+        "09ISTANBUL440",
+        "(A) ANKARA 1516 (EXDIS) (B) ISTANBUL 421 (C)\n     ISTANBUL 290",
+        2009,
+        ("09ANKARA1516", "09ISTANBUL421", "09ISTANBUL290"),
+    ),
+    ("10BRASILIA108", "2009 BRASILIA 1381\n(U) THIS CABLE IS SENSITIVE", 2010, ("09BRASILIA1381",)),
+    # Origins in title case; a bare number of the own post above its own number.
+    ("09PARIS1267", "Paris 559", 2009, ("09PARIS559",)),
+    (
+        "10BUENOSAIRES95",
+        "Buenos Aires 0118; Buenos Aires 0071",
+        2010,
+        ("09BUENOSAIRES118", "10BUENOSAIRES71"),
+    ),
+    # The year glued to the origin, the origin glued to the number, a date after `--`.
+    ("10SHENYANG5", "A. 10SHENYANG 003  B. 09SHENYANG 167", 2010, ("10SHENYANG3", "09SHENYANG167")),
+    ("09STATE63812", "A. ASHGABAT687\nB. ASHGABAT733", 2009, ("09ASHGABAT687", "09ASHGABAT733")),
+    (
+        "09STATE37561",
+        "A. 08 KIGALI 00830--05/DEC/2008\nB. 08 STATE 122706--19/NOV/2008",
+        2009,
+        ("08KIGALI830", "08STATE122706"),
+    ),
+    # Not cables: the Foreign Affairs Manual, an e-mail's date, list items glued to numbers.
+    (
+        "09STATE119085",
+        "(A) 08 STATE 061194\n(B) 7 FAM 180\n(H) 9 FAM 42.1 N4, PN2-5, and PN7",
+        2009,
+        ("08STATE61194",),
+    ),
+    (
+        "07KUWAIT808",
+        "C. HARRIS/CATO E-MAIL DATED 21-APR-2007\nD. Kuwait 730",
+        2007,
+        ("07KUWAIT730",),
+    ),
 ]
 
 
@@ -98,3 +142,24 @@ FREE = [
 @pytest.mark.parametrize(("case", "text", "expected"), FREE, ids=[f[0] for f in FREE])
 def test_find_cable_ids(case: str, text: str, expected: list[str]) -> None:
     assert find_cable_ids(text) == expected
+
+
+# (case, REF text, the citing cable's date, expected). A bare number the post cannot
+# have reached in the days of the year so far is last year's; without a day, this year's.
+BY_DAY = [
+    ("08RIYADH7", "SECSTATE 170928", (2008, 2), ("07STATE170928",)),
+    ("10RABAT5", "STATE 130969 (NOTAL)", (2010, 4), ("09STATE130969",)),
+    ("09SEOUL59", "A. TOKYO 3114", (2009, 12), ("08TOKYO3114",)),
+    ("state-later", "SECSTATE 170928", (2008, 200), ("08STATE170928",)),
+    ("post-later", "TOKYO 3114", (2009, 40), ("09TOKYO3114",)),
+    ("no-day", "SECSTATE 170928", (2008, None), ("08STATE170928",)),
+    ("written-year", "2010 STATE 130969", (2010, 4), ("10STATE130969",)),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "when", "expected"), BY_DAY, ids=[b[0] for b in BY_DAY])
+def test_parse_refs_by_day(
+    case: str, text: str, when: tuple[int, int | None], expected: tuple[str, ...]
+) -> None:
+    year, day = when
+    assert parse_refs(text, year, day=day) == expected
