@@ -136,14 +136,22 @@ def _continues(key: str, lines: list[str], index: int) -> bool:
 
 def _words_below(lines: list[str], blank: int, subject: list[str]) -> bool:
     """After an empty `SUBJECT:` and a blank line, a short line standing alone (a blank line
-    or the next field after it) is the subject; a line of running text is the body."""
-    if any(subject):
-        return False
+    or the next field after it) is the subject; a line of running text is the body.
+
+    A subject wrapped over a blank line (`...FUNDS TO PROTECT THE` / blank / `ENVIRONMENT -
+    MAKING REAL PROGRESS` / blank / `REF: ...`) goes on in the line below when a header
+    field (not another SUBJECT) comes next: it is still the header, not the body."""
     below = next((i for i in range(blank + 1, len(lines)) if lines[i].strip()), None)
     if below is None or len(lines[below]) > MAX_SUBJECT_LINE:
         return False
-    after = lines[below + 1] if below + 1 < len(lines) else ""
-    return not after.strip() or FIELD.match(after) is not None
+    if not any(subject):
+        after = lines[below + 1] if below + 1 < len(lines) else ""
+        return not after.strip() or FIELD.match(after) is not None
+    if below != blank + 1 or not _continues("SUBJ", lines, below):
+        return False
+    nxt = next((i for i in range(below + 1, len(lines)) if lines[i].strip()), None)
+    field = FIELD.match(lines[nxt]) if nxt is not None else None
+    return field is not None and _key(field["key"]) != "SUBJ"
 
 
 def _framed(lines: list[str], rule: int) -> bool:

@@ -188,36 +188,6 @@ REFERENCES = [
 ]  # fmt: skip
 
 
-# (case, subject, tags): fields the header runs together or misspells.
-FIELDS = [
-    # A page marker glued to the subject's last line takes no subject word with it.
-    (
-        "08BRASILIA351",
-        "SCENESETTER FOR THE VISIT OF MINISTER OF DEFENSE NELSON JOBIM TO WASHINGTON",
-        None,
-    ),
-    # `Classfied By:` (sic) after the subject and a page marker is not the subject's.
-    (
-        "09ASHGABAT757",
-        "IRAN POST-ELECTION: [Source removed] CALLS RESULTS A “COUP D’ETAT;” SAYS"
-        " INTERNATIONAL COMMUNITY SHOULD DEMAND A RECOUNT",
-        None,
-    ),
-    # TAGS after routing and E.O. on one line; `TAG` without a colon on the E.O. line.
-    ("08BRASILIA429", None, ("PREL", "BR", "MARR", "OVIP")),
-    ("09STOCKHOLM194", None, ("PTER", "PGOV", "ASEC", "EFIN", "ENRG", "KCIP", "SW")),
-]
-
-
-@pytest.mark.parametrize(("case", "subject", "tags"), FIELDS, ids=[f[0] for f in FIELDS])
-def test_header_fields(case: str, subject: str | None, tags: tuple[str, ...] | None) -> None:
-    c = cable(case)
-    if subject is not None:
-        assert c.subject == subject
-    if tags is not None:
-        assert c.tags == tags
-
-
 @pytest.mark.parametrize(("case", "refs"), REFERENCES, ids=[r[0] for r in REFERENCES])
 def test_references(case: str, refs: tuple[str, ...]) -> None:
     assert cable(case).references == refs

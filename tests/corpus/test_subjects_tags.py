@@ -76,6 +76,24 @@ PAGE_SUBJECTS = [
     ),
     ("09ANKARA1594-date-is-part-of-subject", "TURKISH MEDIA REACTION WEDNESDAY, NOVEMBER 4, 2009"),
     ("10RIYADH61-no-subject-stays-empty", ""),
+    (
+        "08BRASILIA351-page-marker-glued-to-last-line",
+        "SCENESETTER FOR THE VISIT OF MINISTER OF DEFENSE NELSON JOBIM TO WASHINGTON",
+    ),
+    (
+        "09ASHGABAT757-classified-by-misspelt-below",
+        "IRAN POST-ELECTION: [Source removed] CALLS RESULTS A \u201cCOUP D\u2019ETAT;\u201d SAYS"
+        " INTERNATIONAL COMMUNITY SHOULD DEMAND A RECOUNT",
+    ),
+    (
+        "09LONDON1946-wrapped-over-a-blank-line",
+        "SCOTTISH PARLIAMENT HOLDS EMERGENCY SESSION AS DEBATE OVER MEGRAHI DECISION REACHES"
+        " FEVER PITCH",
+    ),
+    (
+        "07LONDON4472-last-words-below-a-blank-line",
+        "SCENESETTER FOR SECRETARY PETERS\u2019 DECEMBER 7 VISIT TO LONDON",
+    ),
 ]
 
 
@@ -125,6 +143,26 @@ HAND_SUBJECTS = [
     ),
     ("hand-summary-mark-glued", "SUBJECT: CHINA: VIEWS (C) Summary\n", "CHINA: VIEWS"),
     ("hand-paragraph-mark-apart", "SUBJECT: (C/NF)CHINA: VIEWS\n", "CHINA: VIEWS"),
+    (
+        "hand-wrapped-over-blank-line",
+        "SUBJECT: CHINA: VIEWS ON\n\nTHE SIX-PARTY TALKS\n\nREF: BEIJING 700\n",
+        "CHINA: VIEWS ON THE SIX-PARTY TALKS",
+    ),
+    (
+        "hand-heading-below-blank-line-is-body",
+        "SUBJECT: CHINA: VIEWS ON TALKS\n\nOverview\n",
+        "CHINA: VIEWS ON TALKS",
+    ),
+    (
+        "hand-classified-by-misspelt",
+        "SUBJECT: CHINA: VIEWS ON TALKS\nClassfied By: Ambassador, reasons 1.4 (b)\n",
+        "CHINA: VIEWS ON TALKS",
+    ),
+    (
+        "hand-page-marker-after-last-word",
+        "SUBJECT: CHINA: VIEWS ON TALKS IN WASHINGTON BEIJING 00000812 001.2 OF 002\n",
+        "CHINA: VIEWS ON TALKS IN WASHINGTON",
+    ),
 ]
 
 
@@ -146,6 +184,9 @@ def test_no_page_subject_holds_what_follows_it() -> None:
 
 
 PAGE_TAGS = [
+    # TAGS after routing and E.O. on one line; `TAG` without a colon on the E.O. line.
+    ("08BRASILIA429-after-routing-and-eo", ("PREL", "BR", "MARR", "OVIP")),
+    ("09STOCKHOLM194-no-colon-on-eo-line", ("PTER", "PGOV", "ASEC", "EFIN", "ENRG", "KCIP", "SW")),
     (
         "09SANTIAGO324-person-after-ovip",
         ("OVIP", "BIDEN, JOSEPH", "PREL", "ECON", "PGOV", "SOCI", "UK", "PK", "AF"),
