@@ -45,6 +45,12 @@ def blocks(text: str, opening: re.Pattern[str], closing: re.Pattern[str]) -> Ite
         pos = end.end()
 
 
+def _unclosed(text: str) -> bool:
+    """Whether the page's last `<pre>` block has no `</pre>` after it."""
+    opened = text.lower().rfind("<pre")
+    return opened >= 0 and PRE_CLOSE.search(text, opened) is None
+
+
 def strip_markup(text: str) -> str:
     return decode_entities(TAG.sub("", PAR_ANCHOR.sub("", text)))
 
@@ -67,6 +73,12 @@ def parse_html(text: str, source: str, year: int | None = None) -> Cable:
     pres = list(blocks(text, PRE_OPEN, PRE_CLOSE))
     if not pres:
         raise ParseError(source, "cable page without cable text")
+    if _unclosed(text):
+        # The cable text is the page's last block: read an earlier one instead and the
+        # routing header would stand in for the cable (and replace a stored full copy).
+        raise ParseError(
+            source, "page cut off: its last <pre> block has no end (a partial download?)"
+        )
     partial = any(PARTIAL_NOTE.search(pre) for pre in pres[:-1])
     stamp = f"{created['date']} {created['time'] or '00:00'}"
     known = Known(

@@ -6,6 +6,7 @@ from functools import cache
 
 import pytest
 
+from corpus.errors import ParseError
 from corpus.formats.html import parse_html
 from corpus.models import Cable
 from corpus.paragraphs import parse_paragraphs
@@ -486,3 +487,13 @@ def test_a_ref_list_goes_on_past_a_blank_line_with_a_post_of_several_words() -> 
     c = cable("09RIODEJANEIRO365")  # its last REF item after a blank line, not a ¶0
     assert c.references == ("09RIODEJANEIRO329", "09RIODEJANEIRO346", "09RIODEJANEIRO353")
     assert c.paragraphs[0].number == "1"
+
+
+def test_a_page_cut_off_in_its_cable_text_is_refused() -> None:
+    """Its only complete `<pre>` is the routing header: read, it stood in for the cable."""
+    path = cable_html("08OSLO522")
+    text = path.read_text(encoding="utf-8")
+    cut = text[: text.rindex("</pre>") - 200]
+    with pytest.raises(ParseError, match=r"cut\.html: page cut off"):
+        parse_html(cut, "cut.html")
+    assert len(parse_html(text, str(path)).paragraphs) == 6

@@ -14,10 +14,11 @@ import pytest
 from corpus.models import Cable, ReadError
 from embeddings import client as chroma_client
 from embeddings.errors import ModelMismatchError, StoreLockedError
-from embeddings.ingest import IngestOptions, IngestSummary, ingest_cables
+from embeddings.ingest import IngestOptions, IngestSummary, ingest, ingest_cables
 from embeddings.ledger import Ledger
 from embeddings.lock import WriterLock
 from embeddings.progress import IngestProgress
+from tests.conftest import cable_html
 from tests.embeddings.conftest import char_windower, make_cable
 from tests.fakes import HashEncoder, InterruptingEncoder, RecordingEncoder
 
@@ -318,3 +319,22 @@ def _passage(document: str) -> str:
     from embeddings.encoder import passage_text
 
     return passage_text("HAND-MADE TEST SUBJECT", None, document)
+
+
+def test_a_page_cut_off_later_leaves_the_stored_cable(tmp_path: Path, encoder: HashEncoder) -> None:
+    """A partial download over a file already ingested fails; the full cable stays."""
+    page = tmp_path / "pages" / "08OSLO522.html"
+    page.parent.mkdir()
+    text = cable_html("08OSLO522").read_text(encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
+    options = IngestOptions(store_dir=tmp_path / "store", encoder=encoder, windower=char_windower)
+    assert ingest([page.parent], options, export_onnx=False).new == 1
+    page.write_text(text[: text.rindex("</pre>") - 200], encoding="utf-8")
+    again = ingest([page.parent], options, export_onnx=False)
+    assert (again.new, again.changed, again.failed) == (0, 0, 1)
+    led = Ledger.open(tmp_path / "store")
+    try:
+        count = led.conn.execute("SELECT COUNT(*) FROM paragraphs").fetchone()[0]
+    finally:
+        led.close()
+    assert count == 6
