@@ -94,6 +94,8 @@ def select_starts(lines: list[str], *, partial: bool, one_prefix: bool) -> list[
                 or not marked
                 or not _goes_on(candidates, position, number - 1)
             )
+        elif not marked and start.mark is None and expected < number <= expected + MAX_SKIP:
+            ok = _unmarked_skip(lines, candidates, position)
         elif expected < number <= expected + 2:
             ok = start.mark is not None and (block or bool(_goes_on(candidates, position, number)))
         elif number == 1 or number == last:
@@ -128,6 +130,24 @@ def _goes_on(candidates: list[Start], position: int, number: int) -> bool | None
         if later.mark is not None:
             return later.number == number + 1
     return None
+
+
+RUNS_ON = re.compile(r"[A-Za-z,;:-]$")
+"""A line ending so that the next one goes on with its sentence."""
+
+
+def _unmarked_skip(lines: list[str], candidates: list[Start], position: int) -> bool:
+    """In a cable that marks no paragraph (09HARARE888 goes ¶1, ¶3, ¶8, ¶11: the items
+    between were left out of the release), a number past the expected one opens a
+    paragraph where one may start: its text opens with a capital, the line before ends
+    its sentence (or a block opens), and the next start, if any, comes later."""
+    start = candidates[position]
+    if not start.rest[:1].isupper():
+        return False
+    if not _opens_block(lines, start.line) and RUNS_ON.search(lines[start.line - 1].rstrip()):
+        return False
+    after = candidates[position + 1] if position + 1 < len(candidates) else None
+    return after is None or after.number > start.number
 
 
 def _classified(mark: str | None) -> bool:

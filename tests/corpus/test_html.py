@@ -72,6 +72,9 @@ NUMBERS = [
     ("08MADRID1366", "1 2 3 11"),  # `XXXXXXXXXXXX` then the last paragraph, ¶11
     ("09BAGHDAD3195", "1 2 3 4 5 6 7 8 12 13 14 15 16 17"),  # ¶12-17 were inside ¶8
     ("06MADRID934", "1 2 3 4 5 6 7 10 9 10b 11 12 13 14 15"),  # the cable's own 10, 9, 10
+    # an unclassified cable that marks no paragraph skips items left out of the release
+    ("09HARARE888", "1 3 8 11 12 13 14"),  # all was ¶1
+    ("08BRASILIA1396", " ".join(str(n) for n in [*range(1, 10), 11])),  # `10.` run into ¶9
     # a page gives a stretch again, the first copy of its last paragraph cut off
     ("09BRUSSELS1580", " ".join(str(n) for n in range(1, 11))),  # ¶4-7 again inside ¶7
     ("09CAPETOWN204", "1 2 3 4"),  # ¶1-3 again inside ¶4, then the rest of ¶4's sentence
@@ -497,3 +500,22 @@ def test_a_page_cut_off_in_its_cable_text_is_refused() -> None:
     with pytest.raises(ParseError, match=r"cut\.html: page cut off"):
         parse_html(cut, "cut.html")
     assert len(parse_html(text, str(path)).paragraphs) == 6
+
+
+UNMARKED = [
+    # (case, body lines, paragraph numbers): a cable that marks no paragraph
+    ("skip-after-a-sentence", ["1. Summary of the week.", "3. Warthogs delay arrival."], "1 3"),
+    (
+        "skip-after-a-redaction",
+        ["1. First item.", "XXXXXXXXXXXX", "8. Prisons remain dire."],
+        "1 8",
+    ),
+    ("no-skip-mid-sentence", ["1. The list holds the", "3. Items named below."], "1"),
+    ("no-skip-lower-case", ["1. First item ends.", "3. items named below."], "1"),
+    ("no-skip-back-after", ["1. First item ends.", "5. Fifth item.", "2. Second."], "1 2"),
+]
+
+
+@pytest.mark.parametrize(("case", "lines", "expected"), UNMARKED, ids=[u[0] for u in UNMARKED])
+def test_unmarked_skips(case: str, lines: list[str], expected: str) -> None:
+    assert " ".join(p.number for p in parse_paragraphs(lines)) == expected
