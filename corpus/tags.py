@@ -9,6 +9,7 @@ the code meant; a word that is none of them is kept as written, never dropped.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -178,3 +179,18 @@ def _name_after_ovip(words: list[str], index: int, tags: dict[str, None]) -> int
     while index + size < len(words) and size < 3 and not _known_start(words, index + size):
         size += 1
     return size if size >= 2 else 0
+
+
+def packed(tags: tuple[str, ...] | list[str]) -> str:
+    """TAGS as one text field of a store: a JSON list, since a tag may hold spaces and
+    commas (`CLINTON, HILLARY`, `HUMAN RIGHTS`)."""
+    return json.dumps(list(tags), ensure_ascii=False)
+
+
+def unpacked(text: str | None) -> tuple[str, ...]:
+    """`packed`'s TAGS again; a store written before kept them space-separated."""
+    if not text:
+        return ()
+    if text.startswith("["):
+        return tuple(str(t) for t in json.loads(text))
+    return tuple(text.split())

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.dates import day_number
+from corpus.tags import packed, unpacked
 from embeddings.encoder import passage_text
 from embeddings.errors import ModelMismatchError, StoreError
 from embeddings.matrix import RecordMatrix, record_matrix
@@ -171,7 +172,7 @@ class Ledger:
                 cable.origin,
                 cable.classification,
                 cable.subject,
-                " ".join(cable.tags),
+                packed(cable.tags),
                 " ".join(cable.references),
                 cable.classified_by,
                 int(cable.partial),
@@ -295,8 +296,8 @@ class Ledger:
                     "subject": subject,
                     "mark": mark or "",
                 }
-                if tags:
-                    meta["tags"] = tags.split()
+                if listed := list(unpacked(tags)):
+                    meta["tags"] = listed
                 out.append(RecordRow(rid, emb, text[start:end], meta))
             yield out
 
@@ -367,7 +368,7 @@ class Ledger:
             origin=row[4],
             classification=row[5],
             subject=row[6],
-            tags=tuple((row[7] or "").split()),
+            tags=unpacked(row[7]),
             refs=tuple((row[8] or "").split()),
             classified_by=row[9],
             partial=bool(row[10]),

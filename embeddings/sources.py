@@ -43,9 +43,16 @@ are new (`embeddings.reuse` keeps the others' vectors). "items": each list item 
 multi-point paragraph is a window of its own too."""
 
 
+ROW = "tags-json"
+"""How the ledger writes a cable's row, kept with its content hash: "tags-json", TAGS as a
+JSON list (`corpus.tags.packed`; space-separated before, which split `CLINTON, HILLARY` in
+two). A store written another way has every cable's row written anew by the next ingest
+of the same files, its vectors reused."""
+
+
 def stored_hash(content_hash: str) -> str:
-    """What the ledger keeps of a cable: what was parsed, and how it was cut."""
-    return f"{content_hash}+cut={CUT}"
+    """What the ledger keeps of a cable: what was parsed, how it was cut, how it is kept."""
+    return f"{content_hash}+cut={CUT}+row={ROW}"
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus.dates import day_of_iso
+from corpus.tags import packed, unpacked
 from embeddings.ledger import Ledger, StoredCable
 from embeddings.matrix import RecordMatrix
 
@@ -123,7 +124,7 @@ class LedgerView:
         """Every TAG of a stored cable."""
         tags: set[str] = set()
         for (row,) in self._conn.execute("SELECT DISTINCT tags FROM cables"):
-            tags.update((row or "").split())
+            tags.update(unpacked(row))
         return frozenset(tags)
 
     # -- cables and paragraphs ---------------------------------------------------------------
@@ -247,8 +248,13 @@ def cable_where(filters: CableFilter, alias: str = "c") -> tuple[str, list[Any]]
         clauses.append(f"{alias}.classification LIKE ? ESCAPE '\\'")
         params.append(f"{_like_escape(filters.classification)}%")
     if filters.tag:
-        clauses.append(f"(' ' || {alias}.tags || ' ') LIKE ? ESCAPE '\\'")
-        params.append(f"% {_like_escape(filters.tag.upper())} %")
+        # TAGS are a JSON list (`corpus.tags.packed`), space-separated in older stores.
+        tag = filters.tag.upper()
+        clauses.append(
+            f"(({alias}.tags LIKE '[%' AND {alias}.tags LIKE ? ESCAPE '\\')"
+            f" OR (' ' || {alias}.tags || ' ') LIKE ? ESCAPE '\\')"
+        )
+        params.extend([f"%{_like_escape(packed([tag])[1:-1])}%", f"% {_like_escape(tag)} %"])
     if filters.cable_ids:
         clauses.append(f"{alias}.id IN ({','.join('?' * len(filters.cable_ids))})")
         params.extend(filters.cable_ids)

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from corpus.tags import unpacked
 from qa.answer import Facets
 from qa.rescore import Candidate
 
@@ -59,7 +60,7 @@ def count(rows: Sequence[CableFacts]) -> Facets:
                 f"{year}-Q{(max(month, 1) - 1) // 3 + 1}" if by == "quarter" else str(year)
             ] += 1
         origins[r.origin or UNKNOWN_ORIGIN] += 1
-        tags.update(set((r.tags or "").split()))
+        tags.update(set(unpacked(r.tags)))
     return Facets(
         cables=len(rows),
         by=by,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from corpus.dates import iso_day
+from corpus.tags import unpacked
 from qa.answer import Hit
 from qa.highlight import best_sentence, mark, term_weights
 from qa.rescore import Candidate
@@ -57,7 +58,7 @@ def present(
                 date=iso_day(row.date),
                 origin=row.origin or "",
                 classification=row.classification or "",
-                tags=tuple((row.tags or "").split()),
+                tags=unpacked(row.tags),
                 outside_dates=c.outside,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -178,3 +179,39 @@ def test_failed_write_rolls_back_whole_batch(ledger: Ledger) -> None:
     with pytest.raises(IndexError):
         ledger.write([good, bad])
     assert ledger.count("cables") == 0 and ledger.pending() == []
+
+
+@dataclass(frozen=True)
+class TagOnly:
+    tag: str
+    since: str | None = None
+    until: str | None = None
+    origin: str | None = None
+    classification: str | None = None
+    cable_ids: tuple[str, ...] = ()
+
+
+def test_tags_with_spaces_and_commas_stay_whole(ledger: Ledger) -> None:
+    """A person's TAG (`CLINTON, HILLARY`) is one tag when read back and when filtered on;
+    a store that kept TAGS space-separated is still filtered as it was."""
+    from embeddings.view import LedgerView
+
+    tags = ("OVIP", "CLINTON, HILLARY", "HUMAN RIGHTS", "PREL")
+    ledger.write([prepared("09STATE78274", ["the visit"], tags=tags)])
+    ledger.write([prepared("06MEXICO3305", ["border violence"], tags=("PREL", "MX"))])
+    ledger.conn.execute("UPDATE cables SET tags = 'PREL MX' WHERE id = '06MEXICO3305'")
+    ledger.conn.commit()
+    assert ledger.cable("09STATE78274").tags == tags  # type: ignore[union-attr]
+    view = LedgerView(ledger)
+    assert {"CLINTON, HILLARY", "HUMAN RIGHTS", "MX"} <= view.tags()
+
+    def admitted(tag: str) -> int:
+        return len(view.cable_rowids(TagOnly(tag)))
+
+    assert [admitted(t) for t in ("CLINTON, HILLARY", "HILLARY", "RIGHTS", "PREL", "MX")] == [
+        1,
+        0,
+        0,
+        2,
+        1,
+    ]
