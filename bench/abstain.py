@@ -35,7 +35,7 @@ def collect(store: Path, questions: Path, cache: Path) -> list[dict[str, Any]]:
     import qa.rescore
     from qa.config import Settings
     from qa.engine import Engine
-    from qa.evaluate import read_questions
+    from qa.evalfile import read_questions
 
     seen: dict[str, Any] = {}
     original = qa.rescore.answered

@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.folds import splits, tuning_parser  # noqa: E402
-from qa.evaluate import marks_answer, read_questions  # noqa: E402
+from qa.evalfile import read_questions  # noqa: E402
+from qa.evaluate import marks_answer  # noqa: E402
 from qa.highlight import Span, best_sentence, mark, term_weights  # noqa: E402
 
 Marker = Callable[[str, str, dict[str, float]], Span]

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.folds import splits, tuning_parser  # noqa: E402
-from qa.evaluate import read_questions  # noqa: E402
+from qa.evalfile import read_questions  # noqa: E402
 from qa.rescore import Candidate, Tuning, rescore  # noqa: E402
 
 Row = dict[str, Any]

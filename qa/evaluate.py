@@ -15,29 +15,16 @@ carry spans ("-" when none do).
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from qa.answer import Answer, Asker, Filters
-from qa.errors import EvalError
+from qa.answer import Answer, Asker
+from qa.evalfile import Question, read_questions
 
 KS = (1, 5, 10)
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    id: str
-    question: str
-    gold: tuple[tuple[str, str], ...]
-    kind: str = "default"
-    history: tuple[str, ...] = ()
-    filters: Filters | None = None
-    answers: dict[tuple[str, str], str] = field(default_factory=dict)
-    """The answer span of each gold paragraph that has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,72 +51,6 @@ class Outcome:
         if self.labelled:
             out["answer_marked"] = self.marked
         return out
-
-
-def parse_filters(raw: dict[str, Any]) -> Filters:
-    """Eval-file filters; `year` is shorthand for that calendar year."""
-    since, until = raw.get("since"), raw.get("until")
-    if "year" in raw:
-        year = int(raw["year"])
-        since, until = since or f"{year:04d}-01-01", until or f"{year:04d}-12-31"
-    return Filters(
-        since=since,
-        until=until,
-        origin=raw.get("origin"),
-        classification=raw.get("classification"),
-        tag=raw.get("tag"),
-    )
-
-
-def parse_question(line: str, lineno: int) -> Question:
-    """One line of the file; an EvalError names the line and what is wrong with it."""
-    try:
-        raw = json.loads(line)
-    except ValueError as exc:
-        raise EvalError(f"line {lineno}: not JSON ({exc})") from None
-    if not isinstance(raw, dict):
-        raise EvalError(f"line {lineno}: not a JSON object")
-    for key in ("id", "question"):
-        if not str(raw.get(key) or "").strip():
-            raise EvalError(f'line {lineno}: no "{key}"')
-    try:
-        entries = list(raw.get("gold") or ())
-        gold = tuple((str(g["cable_id"]), str(g["para"])) for g in entries)
-        answers = {
-            (str(g["cable_id"]), str(g["para"])): str(g["answer"])
-            for g in entries
-            if str(g.get("answer") or "").strip()
-        }
-    except (KeyError, TypeError, AttributeError):
-        raise EvalError(f'line {lineno}: each "gold" entry needs "cable_id" and "para"') from None
-    try:
-        return Question(
-            id=str(raw["id"]),
-            question=str(raw["question"]),
-            gold=gold,
-            kind=str(raw.get("kind") or "default"),
-            history=tuple(str(h) for h in raw.get("history") or ()),
-            filters=parse_filters(raw["filters"]) if raw.get("filters") else None,
-            answers=answers,
-        )
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EvalError(f"line {lineno}: {type(exc).__name__}: {exc}") from None
-
-
-def read_questions(path: Path) -> Iterator[Question]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise EvalError(f"cannot read {path}: {reason}") from None
-    if not any(line.strip() for line in lines):
-        raise EvalError(f"{path} holds no questions (one JSON object a line)")
-    for lineno, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                yield parse_question(line, lineno)
-            except EvalError as exc:
-                raise EvalError(f"{path} {exc}") from None
 
 
 def judge(q: Question, answer: Answer, latency_ms: float) -> Outcome:

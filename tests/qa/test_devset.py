@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import corpus
-from qa.evaluate import read_questions
+from qa.evalfile import read_questions
 from tests.conftest import cable_html
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"

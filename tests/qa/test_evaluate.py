@@ -10,16 +10,8 @@ import pytest
 
 from qa.answer import Answer, Filters, Hit
 from qa.errors import EvalError
-from qa.evaluate import (
-    EvalReport,
-    Outcome,
-    Question,
-    figures,
-    judge,
-    marks_answer,
-    read_questions,
-    run_eval,
-)
+from qa.evalfile import Question, read_questions
+from qa.evaluate import EvalReport, Outcome, figures, judge, marks_answer, run_eval
 
 
 def _hit(rank: int, cable_id: str, para: str) -> Hit:
@@ -256,3 +248,116 @@ def test_answer_json_reads_back_whole() -> None:
     assert back == answer
     strict = replace(filters, strict_dates=True)
     assert Filters.from_json(strict.to_json()) == strict
+
+
+# -- every field of a line is checked before any question is asked --------------------------------
+
+GOOD = '{"id": "a", "question": "Q", "gold": []}'
+BAD_LINES = [
+    ("since not a date", '"gold": [], "filters": {"since": "notadate"}',
+     "filters.since must be a date YYYY-MM-DD, not 'notadate'"),
+    ("since not on the calendar", '"gold": [], "filters": {"since": "2009-02-30"}',
+     "filters.since must be a date YYYY-MM-DD, not '2009-02-30'"),
+    ("until in another form", '"gold": [], "filters": {"until": "20090215"}',
+     "filters.until must be a date YYYY-MM-DD, not '20090215'"),
+    ("since a number", '"gold": [], "filters": {"since": 2009}',
+     "filters.since must be a date YYYY-MM-DD, not 2009"),
+    ("year not a year", '"gold": [], "filters": {"year": "abc"}',
+     "filters.year must be a year such as 2006, not 'abc'"),
+    ("year a fraction", '"gold": [], "filters": {"year": 2006.5}',
+     "filters.year must be a year such as 2006, not 2006.5"),
+    ("year true", '"gold": [], "filters": {"year": true}',
+     "filters.year must be a year such as 2006, not true"),
+    ("unknown filter", '"gold": [], "filters": {"origin": "Paris", "bogus": 1}',
+     "filters: unknown key 'bogus' (known: since, until, year, origin, classification, tag)"),
+    ("filters not an object", '"gold": [], "filters": "2006"',
+     "filters must be an object such as {\"year\": 2006}, not '2006'"),
+    ("origin not text", '"gold": [], "filters": {"origin": ["Paris"]}',
+     'filters.origin must be a string, not ["Paris"]'),
+    ("no gold", '"kind": "unanswerable"',
+     'no "gold" ([] for a question the cables cannot answer)'),
+    ("gold null", '"gold": null',
+     "gold must be a list ([] for a question the cables cannot answer), not null"),
+    ("gold an object", '"gold": {"cable_id": "06MEXICO3305", "para": "4"}',
+     "gold must be a list ([] for a question the cables cannot answer), "
+     'not {"cable_id": "06MEXICO3305", "para": "4"}'),
+    ("gold entry without para", '"gold": [{"cable_id": "06MEXICO3305", "para": "4"}, '
+     '{"cable_id": "06MEXICO3305"}]',
+     'each "gold" entry needs "cable_id" and "para", as strings: '
+     'entry 2 is {"cable_id": "06MEXICO3305"}'),
+    ("gold entry with para null", '"gold": [{"cable_id": "06MEXICO3305", "para": null}]',
+     'each "gold" entry needs "cable_id" and "para", as strings: '
+     'entry 1 is {"cable_id": "06MEXICO3305", "para": null}'),
+    ("gold entry a citation", '"gold": ["06MEXICO3305 ¶4"]',
+     'each "gold" entry needs "cable_id" and "para", as strings: entry 1 is \'06MEXICO3305 ¶4\''),
+    ("gold answer not text", '"gold": [{"cable_id": "06MEXICO3305", "para": "4", "answer": 3}]',
+     'gold entry 1: "answer" must be a string, not 3'),
+    ("history a string", '"gold": [], "history": "abc"',
+     "history must be a list of earlier questions (strings), not 'abc'"),
+    ("history of numbers", '"gold": [], "history": [1, 2]',
+     "history must be a list of earlier questions (strings), not [1, 2]"),
+    ("id used twice", '"gold": [], "id": "a"', "id 'a' is already used on line 1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "fields", "message"), BAD_LINES, ids=[c[0] for c in BAD_LINES])
+def test_bad_field_is_one_line_naming_file_line_and_field(
+    tmp_path: Path, case: str, fields: str, message: str
+) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text(f'{GOOD}\n{{"id": "b", "question": "Iran?", {fields}}}\n')
+    with pytest.raises(EvalError) as caught:
+        list(read_questions(path))
+    assert str(caught.value) == f"{path} line 2: {message}", case
+
+
+def test_filters_read_as_before_and_dates_checked_on_the_calendar(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "question": "Q", "gold": [],
+         "filters": {"since": "2008-02-29", "year": "2008"}},
+        {"id": "b", "question": "Q", "gold": [{"cable_id": "06MEXICO3305", "para": 4}],
+         "filters": {}, "history": None},
+        {"id": "c", "question": "Q", "gold": [], "filters": {"until": "2009-02-29"}},
+    ]  # fmt: skip
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    good.write_text("\n".join(json.dumps(r) for r in rows[:2]))
+    bad.write_text("\n".join(json.dumps(r) for r in rows))
+    a, b = read_questions(good)
+    assert a.filters == Filters(since="2008-02-29", until="2008-12-31")
+    assert (b.gold, b.filters, b.history) == ((("06MEXICO3305", "4"),), None, ())
+    with pytest.raises(EvalError, match=r"line 3: filters\.until must be a date"):
+        list(read_questions(bad))
+
+
+def test_a_bad_line_stops_the_run_before_any_question_is_asked(tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text(
+        f'{GOOD}\n{{"id": "b", "question": "Q2", "gold": [], "filters": {{"tag": 7}}}}\n'
+    )
+    engine = Echo({})
+    with pytest.raises(EvalError, match=r"line 2: filters\.tag must be a string, not 7"):
+        run_eval(engine, path)
+    assert engine.asked == []
+
+
+def test_cli_refuses_a_bad_filter_in_one_line_with_status_1(
+    monkeypatch: pytest.MonkeyPatch, hand_store: Path, tmp_path: Path
+) -> None:
+    """It was a bug (status 70) raised by the engine at the first question."""
+    from click.testing import CliRunner
+
+    from qa.cli import cli
+    from qa.engine import Engine
+    from tests.fakes import BagEncoder
+
+    monkeypatch.setattr("qa.engine.Engine", lambda s: Engine(s, encoder=BagEncoder()))
+    path = tmp_path / "x.jsonl"
+    path.write_text(f'{GOOD}\n{{"id": "f1", "question": "Iran?", "gold": [], '
+                    '"filters": {"since": "notadate"}}\n')  # fmt: skip
+    base = ["--store", str(hand_store), "--model", BagEncoder.name]
+    out = CliRunner().invoke(cli, [*base, "eval", str(path)], catch_exceptions=False)
+    assert out.exit_code == 1, out.output
+    assert out.stderr == (
+        f"Error: {path} line 2: filters.since must be a date YYYY-MM-DD, not 'notadate'\n"
+    )
+    assert out.stdout == ""
