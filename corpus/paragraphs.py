@@ -27,10 +27,12 @@ LEADING_MARK = re.compile(rf"^[ \t]*\((?P<mark>{MARK})\)[ \t]*")
 # cut to 10 characters (`BUENOS AIR`, `TEGUCIGALP`): a longer stretch would take the words
 # before it for the post's (`For plots BRASILIA 00000244 002.2 OF 002` lost "For plots").
 PAGE_MARKER = r"[A-Z][A-Za-z .'-]{0,9}?[ \t]+\d{5,8}[ \t]+\d{3}(?:\.\d)?[ \t]+(?:OF|of)[ \t]+\d{3}"
-# Old telegram page headers: `PAGE 02 CAPE T 00097 01 OF 03 182017Z`.
+# Old telegram page headers: `PAGE 02 CAPE T 00097 01 OF 03 182017Z`; by routing indicator,
+# `PAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440` or `... RUEHFRA0170 S E C R E T`.
 OLD_PAGE = (
-    r"PAGE[ \t]+\d{2,3}[ \t]+[A-Z][A-Z .]{0,20}?[ \t]+\d{4,6}[ \t]+\d{2}[ \t]+OF[ \t]+\d{2}"
-    r"[ \t]+\d{6}Z"
+    r"PAGE[ \t]+\d{2,3}[ \t]+(?:[A-Z][A-Z .]{0,20}?[ \t]+\d{4,6}[ \t]+\d{2}[ \t]+OF[ \t]+\d{2}"
+    r"[ \t]+\d{6}Z|RUE[A-Z]{2,4}\d{1,7}[ \t]+(?:[A-Z][ \t]){3,}[A-Z]"
+    r"(?:[ \t]+[A-Z][A-Z .]{0,20}?[ \t]+\d{3,8})?)"
 )
 CLASS_WORD = r"(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)"
 PAGE_LINE = re.compile(rf"^[ \t]*(?:{PAGE_MARKER}|{OLD_PAGE})[ \t]*$", re.MULTILINE)
@@ -41,9 +43,24 @@ PAGE_INLINE = re.compile(
 CLASS_ONLY_LINE = re.compile(rf"^[ \t]*{CLASS_WORD}(?:[ \t]+NOFORN)?[ \t]*$", re.MULTILINE)
 SIPDIS_LINE = re.compile(r"^[ \t]*SIPDIS[ \t]*$", re.MULTILINE | re.IGNORECASE)
 SIPDIS_LEAD = re.compile(r"^[ \t]*SIPDIS[ \t]+(?=\S)", re.MULTILINE | re.IGNORECASE)
+# The post's own web-site notice at the end of a cable: `Visit Embassy Rabat's Classified
+# Website; http://...` (between rows of asterisks or dashes, quoted, `Please visit Paris'
+# Classified Website at:`, its link broken by a space: `index.c fm`). The signer's name after
+# the link stays, for `split_signer` to take.
+_LINK = (  # a link, the rest of it after a space or a line break in lower case (`index.c fm`)
+    r"<?https?://\S+(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?!or\b|and\b)(?-i:[a-z_/])[\w./:?=-]{0,40})?"
+    r">?[\"\u201d]?"
+)
+_BLANKS = r"(?:[ \t]*\n)*"
 WEB_SITE_LINE = re.compile(
-    r"^[ \t]*Visit\b.{0,80}\bweb ?site\b.*(?:\n[ \t]*<?https?://\S+>?[ \t]*)?$",
-    re.MULTILINE | re.IGNORECASE,
+    rf"""^(?:[ \t]*For\ more\ reporting\b[^\n]*\n)?
+    (?:[ \t]*\*{{5,}}[* \t]*\n)?
+    [ \t]*["\u201c]?(?:Please[ \t]+)?Visit\b[^\n]{{0,80}}?\bweb\ ?site\b(?:[ \t]+at)?[ \t]*[:;]?
+    (?:[ \t]*\n?{_BLANKS}[ \t]*{_LINK})?
+    (?:[ \t]+(?:and\ the\ [^:]{{0,60}}?(?:\ at|:)\s*{_LINK}|or\ access\ the\ site\b[^\n]*))?
+    (?:[ \t]*\n?{_BLANKS}[ \t]*You\ can\ also\ access\ this\ site\b[^*]{{0,120}}?\bweb\ ?site\.?)?
+    (?:[ \t]*\n?{_BLANKS}[ \t]*\*{{5,}}[* \t]*(?=\n|$|[ \t]*[A-Za-z]))?""",
+    re.MULTILINE | re.IGNORECASE | re.VERBOSE,
 )
 BULLET = r"--|-|\*|•"
 """What opens a point of a list: `flow` keeps each on a line of its own."""

@@ -9,7 +9,7 @@ import pytest
 from corpus.errors import ParseError
 from corpus.formats.html import parse_html
 from corpus.models import Cable
-from corpus.paragraphs import parse_paragraphs
+from corpus.paragraphs import normalise_body, parse_paragraphs, split_signer
 from tests.conftest import cable_html
 
 
@@ -519,3 +519,40 @@ UNMARKED = [
 @pytest.mark.parametrize(("case", "lines", "expected"), UNMARKED, ids=[u[0] for u in UNMARKED])
 def test_unmarked_skips(case: str, lines: list[str], expected: str) -> None:
     assert " ".join(p.number for p in parse_paragraphs(lines)) == expected
+
+
+NOTICES = [
+    # (case, what follows the last paragraph): the post's web-site notice in its shapes
+    ("paris", "Please visit Paris' Classified Website at: \nhttp://www.state.sgov.gov/p/eur/paris/index.c fm"),  # noqa: E501
+    ("paris-one-line", "Please visit Paris' Classified Website at: http://www.state.sgov.gov/p/eur/paris/index.c fm"),  # noqa: E501
+    ("tel-aviv", "*****************************\nVisit Embassy Tel Aviv's Classified Website: \nhttp://www.state.sgov.gov/p/nea/telaviv \n \nYou can also access this site through the State Department's \nClassified SIPRNET website. \n*****************************"),  # noqa: E501
+    ("kuwait", "For more reporting from Embassy Kuwait, visit: \nvisit Kuwait's Classified Website at: \n \nhttp://www.intelink.sgov.gov/wiki/Portal:Kuwa it \n*****************************"),  # noqa: E501
+    ("amman", "Visit Embassy Amman's classified website at\nhttp://www.state.sgov.gov/p/nea/amman/ or access the site through the State Department's SIPRNET home page/"),  # noqa: E501
+    ("mexico", "Visit Mexico City's Classified Web Site at \nhttp://www.state.sgov.gov/p/wha/mexicocity and the North American \nPartnership Blog at http://www.intelink.gov/communities/state/nap /"),  # noqa: E501
+    ("ankara-quoted", '"Visit Ankara\'s Classified Web Site at http://www.intelink.s gov.gov/wiki/Portal:Turkey"'),  # noqa: E501
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "notice"), NOTICES, ids=[n[0] for n in NOTICES])
+def test_the_web_site_notice_leaves_text_and_signer(case: str, notice: str) -> None:
+    body = f"1. (C) The talks went well.\n\n2. (C) Comment: they will go on. End Comment.\n{notice}\nBEECROFT\n"  # noqa: E501
+    lines, signer = split_signer(normalise_body(body))
+    assert [(p.number, p.text) for p in parse_paragraphs(lines)] == [
+        ("1", "The talks went well."),
+        ("2", "Comment: they will go on. End Comment."),
+    ]
+    assert signer == "BEECROFT"
+
+
+def test_a_page_header_by_routing_indicator_leaves_the_text() -> None:
+    body = (
+        "1. (C) SUMMARY: FRANCK GELLET, FRENCH DAS-EQUIVALENT FOR THE\n"
+        "PAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440\n"
+        "PERSIAN GULF, SHARED HIS VIEWS.\n\n"
+        "PAGE 03 RUEHFRA0170 S E C R E T\n\n2. (S) THE FIRST IS THAT.\n"
+    )
+    texts = [p.text for p in parse_paragraphs(normalise_body(body))]
+    assert texts == [
+        "SUMMARY: FRANCK GELLET, FRENCH DAS-EQUIVALENT FOR THE PERSIAN GULF, SHARED HIS VIEWS.",
+        "THE FIRST IS THAT.",
+    ]
