@@ -24,11 +24,13 @@ _POST_PREFIX = re.compile(
     r"Mission|US\s+Office|US\s+Interests\s+Section|Office\s+of\s+the\s+US\s+Representative)\s+",
     re.IGNORECASE,
 )
+# After a cue this plain ("the embassy in", "cables from"), a place in lower case is one too:
+# people type "the embassy in paris".
 _ORIGIN_CUE = re.compile(
-    r"\b(?:(?:the\s+)?(?:u\.?s\.?\s+|american\s+)?(?:embassy|consulate(?:\s+general)?|mission|post)"
+    r"\b(?i:(?:the\s+)?(?:u\.?s\.?\s+|american\s+)?(?:embassy|consulate(?:\s+general)?|mission|post)"
     r"\s+(?:in|at|to)\s+(?:the\s+)?"
     r"|(?:cables?|reporting|reports?|telegrams?|messages?|traffic)\s+(?:from|out\s+of|by)\s+"
-    r"(?:the\s+)?(?:embassy\s+in\s+)?)(?P<place>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})",
+    r"(?:the\s+)?(?:embassy\s+in\s+)?)(?P<place>[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*){0,2})",
 )
 _PLACE_POST = re.compile(
     r"\b(?P<place>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})\s+(?:embassy|consulate|post)\b",
@@ -91,12 +93,14 @@ def post_places(origins: Iterable[str]) -> dict[str, str]:
     return places
 
 
-def _lookup_place(candidate: str, places: dict[str, str]) -> str | None:
-    words = candidate.split()
+def _lookup_place(m: re.Match[str], places: dict[str, str]) -> tuple[str, Span] | None:
+    """The origin the longest known prefix of `m`'s place names, and the span of `m` up to
+    the end of that prefix ("the embassy in paris" of "the embassy in paris say ...")."""
+    words = list(re.finditer(r"\S+", m["place"]))
     for n in range(len(words), 0, -1):  # longest prefix first: "Buenos Aires Argentina"
-        key = _POSSESSIVE.sub("", " ".join(words[:n]).lower())
+        key = _POSSESSIVE.sub("", " ".join(w[0] for w in words[:n]).lower())
         if key in places:
-            return places[key]
+            return places[key], (m.start(), m.start("place") + words[n - 1].end())
     return None
 
 
@@ -110,14 +114,16 @@ def parse_origin(text: str, places: dict[str, str]) -> tuple[str, Span] | None:
             before, after = lowered[i - 1 : i], lowered[i + len(key) : i + len(key) + 1]
             if not before.isalnum() and not after.isalnum() and key == origin.lower():
                 return origin, (i, i + len(key))
-    for rx in (_ORIGIN_CUE, _PLACE_POST):
-        for m in rx.finditer(text):
-            if found := _lookup_place(m["place"], places):
-                return found, m.span()
+    for m in _ORIGIN_CUE.finditer(text):
+        if found := _lookup_place(m, places):
+            return found
+    for m in _PLACE_POST.finditer(text):
+        if found := _lookup_place(m, places):
+            return found[0], m.span()
     if _REPORTING_VERB.search(text):
         for m in _FROM_PLACE.finditer(text):
-            if found := _lookup_place(m["place"], places):
-                return found, m.span()
+            if found := _lookup_place(m, places):
+                return found
     return None
 
 

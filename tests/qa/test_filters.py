@@ -31,6 +31,14 @@ ORIGIN_CASES = [
     ("66BUENOSAIRES2481", "reporting from Buenos Aires on fishing", "Embassy Buenos Aires"),
     ("08OSLO522", "What did the U.S. embassy in Oslo's staff say?", "Embassy Oslo"),
     ("07MONTERREY", "the consulate in Monterrey on cartels", "Consulate Monterrey"),
+    # After a plain cue, a place in lower case, and the cue's words in any case
+    ("lower-case", "what did the embassy in paris say before 2005", "Embassy Paris"),
+    ("capitals", "What did the Embassy in Madrid report about ETA?", "Embassy Madrid"),
+    (
+        "lower-case-two-words",
+        "cables from the embassy in buenos aires on debt",
+        "Embassy Buenos Aires",
+    ),
 ]
 
 
@@ -43,6 +51,15 @@ def test_parse_origin(case: str, question: str, expected: str) -> None:
     assert found[0] == expected
     start, end = found[1]
     assert question[start:end]
+
+
+def test_the_span_ends_with_the_place() -> None:
+    """The words that name the post leave the search text; the words after it stay."""
+    question = "what did the embassy in paris say before 2005"
+    found = flt.parse_origin(question, PLACES)
+    assert found is not None
+    start, end = found[1]
+    assert question[start:end] == "the embassy in paris"
 
 
 NO_ORIGIN = [
