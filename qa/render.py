@@ -36,8 +36,15 @@ OPEN_MARK, CLOSE_MARK = "»", "«"
 """Around the answering sentence where styles do not show (a pipe, a file)."""
 
 
+def one_line(text: str) -> str:
+    """A paragraph on one line, its list items run together: piped output gives each
+    paragraph one line, so that `grep` finds a point with its citation."""
+    return " ".join(text.split("\n")) if "\n" in text else text
+
+
 def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:
-    """One result; `marks` puts the answering sentence between » and « as well as in bold."""
+    """One result; `marks` (piped output) puts the answering sentence between » and « as
+    well as in bold, and the paragraph on one line (`one_line`)."""
     out.append(f"{hit.rank}. ", style="bold")
     out.append(shown(hit.citation), style="bold cyan")
     out.append(f"  {hit.score:.3f}\n", style="dim")
@@ -45,12 +52,13 @@ def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:
     out.append(shown(_meta_line(hit)) + "\n", style="dim")
     start, end = hit.highlight
     start, end = max(0, min(start, len(hit.text))), max(0, min(end, len(hit.text)))
-    sentence = shown(hit.text[start:end])
+    flat = one_line if marks else str
+    sentence = shown(flat(hit.text[start:end]))
     if marks and sentence:
         sentence = f"{OPEN_MARK}{sentence}{CLOSE_MARK}"
-    out.append(shown(hit.text[:start]))
+    out.append(shown(flat(hit.text[:start])))
     out.append(sentence, style="bold yellow")
-    out.append(shown(hit.text[end:]) + "\n")
+    out.append(shown(flat(hit.text[end:])) + "\n")
 
 
 _LABELS = {
@@ -348,8 +356,9 @@ def tag_meanings(tags: Sequence[str]) -> str:
     return " · ".join(f"{t} ({m})" for t, m in known)
 
 
-def render_cable(cable: Any, para: str | None = None) -> Text:
-    """A stored cable (`embeddings.ledger.StoredCable`), or one of its paragraphs."""
+def render_cable(cable: Any, para: str | None = None, *, flat: bool = False) -> Text:
+    """A stored cable (`embeddings.ledger.StoredCable`), or one of its paragraphs; `flat`
+    (piped output) gives each paragraph one line (`one_line`)."""
     out = Text()
     out.append(shown(cable.id), style="bold cyan")
     out.append("  " + shown(cable.subject or "") + "\n", style="bold")
@@ -375,5 +384,5 @@ def render_cable(cable: Any, para: str | None = None) -> Text:
         label = f"¶{p.number}" if p.numbered else f"[{p.number}]"
         mark = f" ({p.mark})" if p.mark else ""
         out.append(shown(label + mark) + " ", style="bold cyan")
-        out.append(shown(p.text) + "\n")
+        out.append(shown(one_line(p.text) if flat else p.text) + "\n")
     return out

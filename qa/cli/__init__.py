@@ -251,7 +251,8 @@ def show(
             raise click.ClickException(f"{cable.id} has no paragraph ¶{para}")
         from qa import terminal
 
-        terminal.echo(render_cable(cable, para), page=not no_pager)
+        flat = not terminal.to_terminal()
+        terminal.echo(render_cable(cable, para, flat=flat), page=not no_pager)
 
 
 @cli.command()

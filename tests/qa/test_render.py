@@ -219,3 +219,35 @@ def test_qa_show_gives_tag_meanings_and_keeps_unknown_codes() -> None:
     lines = render_cable(cable).plain.splitlines()
     assert lines[1] == "2006-06-15 (year only) · Embassy Mexico · CONFIDENTIAL · PREL ZZQQ"
     assert lines[2] == "TAGS: PREL (external political relations)"
+
+
+def test_piped_output_gives_each_paragraph_one_line() -> None:
+    """A paragraph's list items are lines of their own on a terminal; piped (marks on,
+    `flat`), each paragraph is one line that `grep` finds with its citation."""
+    from types import SimpleNamespace
+
+    from qa.render import render_cable
+
+    text = "The GOM listed three steps:\n-- more police;\n-- news reports checked."
+    start = text.index("-- news")
+    answer = Answer("q", Filters(), True, (hit(text, (start, len(text))),))
+    piped = render_text(answer, marks=True).plain
+    assert [line for line in piped.splitlines() if "news reports" in line] == [
+        "The GOM listed three steps: -- more police; »-- news reports checked.«"
+    ]
+    assert "\n-- news" in render_text(answer).plain
+    paragraph = SimpleNamespace(number="4", numbered=True, mark="C", heading=None, text=text)
+    cable = SimpleNamespace(
+        id="06MEXICO3305",
+        subject="S",
+        date=20060615,
+        origin="Embassy Mexico",
+        classification="CONFIDENTIAL",
+        tags=(),
+        refs=(),
+        partial=False,
+        paragraphs=(paragraph,),
+    )
+    shown = render_cable(cable, flat=True).plain.splitlines()
+    assert shown[-1] == "¶4 (C) " + text.replace("\n", " ")
+    assert render_cable(cable).plain.endswith("\n-- news reports checked.\n")
