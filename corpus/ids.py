@@ -16,7 +16,7 @@ from corpus.dates import full_year
 _CANONICAL = re.compile(r"^(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
 _WRITTEN = re.compile(
     r"^\s*(?:(?:19|20)?(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])"
-    r"(?:\s+|(?<=[A-Z]{4}))(?P<number>\d{1,7})\s*$"
+    r"\s*(?P<number>\d{1,7})\s*$"
 )
 # One reference inside a REF line: optional year (`05` or `2005`), origin words, number.
 _REF_ITEM = re.compile(

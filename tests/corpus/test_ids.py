@@ -121,6 +121,9 @@ CANONICAL = [
     ("66BUENOSAIRES2481", "BUENOS AIRES 2481", 1966, "66BUENOSAIRES2481"),
     ("no-year", "PARIS 104", None, None),
     ("four-digit-year", "2006 MADRID 3104", None, "06MADRID3104"),
+    ("glued-short-post", "ROME 1406", 2008, "08ROME1406"),
+    ("glued-no-space", "ROME1406", 2008, "08ROME1406"),
+    ("glued-title-case", "Rome1406", 2008, "08ROME1406"),
 ]
 
 
