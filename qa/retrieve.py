@@ -266,7 +266,10 @@ class VectorIndex:
     def search(
         self, query: npt.NDArray[np.float32], n: int, mask: npt.NDArray[np.bool_] | None = None
     ) -> Scored:
-        """Exact cosine (the rows are normalised), best window per paragraph."""
+        """Exact cosine (the rows are normalised), best window per paragraph; nothing from
+        a store that holds no vector yet (a server started before the first ingest)."""
+        if len(self.vectors) == 0:
+            return []
         if mask is not None:
             rows = np.flatnonzero(mask)
             if rows.size == 0:

@@ -191,3 +191,16 @@ def test_fts_query_quotes_terms_and_stars_prefixes() -> None:
     assert retrieve.fts_query(['say "no"', "AND"], prefixes=["hunga"]) == (
         '"say ""no""" OR "AND" OR "hunga"*'
     )
+
+
+def test_a_store_without_vectors_finds_nothing_and_does_not_fail() -> None:
+    """A server started before the first ingest: its index is empty, not broken."""
+    empty = retrieve.VectorIndex(
+        np.empty((0, 0), dtype=np.float32),
+        np.empty(0, dtype=np.int64),
+        np.empty(0, dtype=np.int64),
+        0,
+    )
+    query = np.ones(384, dtype=np.float32)
+    assert empty.search(query, 10) == []
+    assert empty.search(query, 10, np.empty(0, dtype=np.bool_)) == []
