@@ -234,9 +234,19 @@ def _point(text: str, m: re.Match[str], cued: bool) -> _Point | None:
     return _Point(m.start(), m.end(), first, last, None, standalone, event)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""The years a date option may name: any other is a typo (`09-02-01` is no year 9, and a
+filter from year 9 would silently admit every cable)."""
+
+
 def parse_option(value: str, *, end: bool = False) -> str:
-    """A date option, YYYY, YYYY-MM or YYYY-MM-DD, as one day: the first of the period,
-    or with `end` its last (`--until 2008-02` is 2008-02-29). ValueError if not a date."""
+    """A date option, YYYY, YYYY-MM or YYYY-MM-DD with a year of four digits from
+    `FIRST_YEAR` to `LAST_YEAR`, as one day: the first of the period, or with `end` its
+    last (`--until 2008-02` is 2008-02-29). ValueError if not such a date. The CLI, the
+    server and the TUI's filter panel all read dates with it."""
+    year = value.strip().split("-")[0]
+    if len(year) != 4 or not year.isdigit() or not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise ValueError(value)
     numbers = [int(part) for part in value.strip().split("-")]
     if len(numbers) == 1:
         day = date(numbers[0], 12, 31) if end else date(numbers[0], 1, 1)

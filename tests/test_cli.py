@@ -136,6 +136,8 @@ WITHOUT_LOCAL = (
     "import sys\n"
     "from qa.cli.boundary import LOCAL_MODULES\n"
     "for m in LOCAL_MODULES:\n    sys.modules[m] = None\n"
+    "import qa.cli\n"
+    "qa.cli._interactive = lambda: True\n"  # `qa tui` as on a terminal: it refuses a pipe first
     "from qa.cli import cli\n"
     "cli(sys.argv[1:], prog_name='qa')\n"
 )

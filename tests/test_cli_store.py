@@ -27,7 +27,9 @@ READERS = [
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """No QA_STORE, and a default store under a fresh data folder."""
+    """No QA_STORE, a default store under a fresh data folder, and `qa tui` run as on a
+    terminal (off one it refuses before any check of its store)."""
+    monkeypatch.setattr("qa.cli._interactive", lambda: True)
     monkeypatch.delenv("QA_STORE", raising=False)
     monkeypatch.delenv("QA_CHROMA_URL", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

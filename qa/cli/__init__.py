@@ -20,7 +20,7 @@ import click
 from qa.cli.boundary import BUG_EXIT, one_line_errors, report_bug
 from qa.cli.help import EXAMPLES, Group
 from qa.cli.ingest import ingest
-from qa.cli.options import common_options, settings_for
+from qa.cli.options import common_options, k_option, local_options, settings_for
 from qa.cli.parsing import (
     QuestionError,
     check_question,
@@ -30,8 +30,8 @@ from qa.cli.parsing import (
 )
 from qa.cli.remote import engine_for, local_only, remote, remote_stats
 from qa.cli.serve import serve
-from qa.cli.stores import check_store_model, require_store
-from qa.limits import MAX_K, MAX_QUESTION_CHARS
+from qa.cli.stores import check_store_model, empty_store, require_cables, require_store
+from qa.limits import MAX_QUESTION_CHARS
 
 __all__ = [
     "BUG_EXIT",
@@ -51,6 +51,25 @@ def _interactive() -> bool:
     import sys
 
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+class NoTerminal(click.ClickException):
+    """The TUI refused where it cannot be drawn: one line, the usage error status (off a
+    terminal Textual would write escape codes to a pipe and never end)."""
+
+    exit_code = 2
+
+
+def _require_terminal() -> None:
+    import sys
+
+    if _interactive():
+        return
+    stream = "input" if not sys.stdin.isatty() else "output"
+    raise NoTerminal(
+        f"`qa tui` needs a terminal, and standard {stream} is not one:"
+        ' run it in a terminal, or ask with `qa ask "QUESTION"`'
+    )
 
 
 @click.group(
@@ -78,7 +97,7 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
 @cli.command()
 @click.argument("question")
 @common_options
-@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True)
+@k_option("paragraphs")
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: question, filters, answered, results."
 )
@@ -180,7 +199,7 @@ def ask(
 
 @cli.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@common_options
+@local_options
 @click.option("--json", "as_json", is_flag=True, help="Metrics and every question as JSON.")
 @click.option(
     "--mode",
@@ -189,7 +208,7 @@ def ask(
     show_default=True,
     help="hybrid: the engine; dense / lexical: the plain retrievers, as baselines.",
 )
-@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True)
+@k_option("results scored per question")
 @click.pass_context
 def evaluate(
     ctx: click.Context, /, file: Path, as_json: bool, mode: str, k: int, **options: Any
@@ -210,6 +229,7 @@ def evaluate(
 
         require_store(settings)
         check_store_model(settings)
+        require_cables(settings)
         engine = Engine(settings)
         try:
             engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
@@ -271,7 +291,12 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
 
         require_store(settings)
         data = store_stats(settings.store, settings.chroma_url)
-        click.echo(json.dumps(data) if as_json else format_stats(data))
+        if as_json:
+            click.echo(json.dumps(data))
+        elif not data["cables"]:  # not a table of zeros and blanks
+            click.echo(empty_store(settings))
+        else:
+            click.echo(format_stats(data))
 
 
 @cli.command()
@@ -281,8 +306,10 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
 def tui(ctx: click.Context, /, new: bool = False, **options: Any) -> None:
     """Chat-style questioning with cited paragraphs and a cable viewer.
 
-    The conversation is kept in the store folder and goes on next time.
+    The conversation is kept in the store folder and goes on next time. It needs a
+    terminal: with standard input or output not one, it exits with status 2.
     """
+    _require_terminal()
     settings = settings_for(ctx, **options)
     with one_line_errors():
         from qa.tui.app import run
@@ -297,6 +324,7 @@ def tui(ctx: click.Context, /, new: bool = False, **options: Any) -> None:
             return
         require_store(settings, sample=True)
         check_store_model(settings)
+        require_cables(settings)
         run(settings, new=new)
 
 

@@ -37,7 +37,7 @@ EXAMPLES = {
     "tui": ("qa tui", "qa tui --new", "qa --store ~/cables/madrid-store tui"),
     "serve": (
         "qa serve --store ~/cables/store",
-        "qa serve --host 0.0.0.0 --port 8765 --workers 2",
+        "qa serve --port 8765 --workers 2",
     ),
 }
 """Shown at the end of each command's --help: real command lines, no file that is not shipped."""

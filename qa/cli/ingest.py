@@ -12,14 +12,14 @@ import click
 from embeddings.names import BACKENDS
 from qa.cli.boundary import one_line_errors
 from qa.cli.help import Command
-from qa.cli.options import common_options, settings_for
+from qa.cli.options import local_options, settings_for
 from qa.cli.remote import local_only
 from qa.cli.stores import foreign_files
 
 
 @click.command(cls=Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@common_options
+@local_options
 @click.option(
     "--batch-size", type=click.IntRange(1, 4096), default=None, help="Windows per model call."
 )

@@ -12,12 +12,12 @@ import click
 from embeddings.names import DEVICES
 from qa.config import Settings
 from qa.errors import SettingsError
+from qa.limits import MAX_K
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def common_options(func: F) -> F:
-    """Store options, accepted before or after the command name."""
+def _store_options(func: F, *, serves_remote: bool) -> F:
     options = [
         click.option(
             "--store",
@@ -45,6 +45,7 @@ def common_options(func: F) -> F:
             "--server",
             default=None,
             metavar="URL",
+            hidden=not serves_remote,
             help="Ask a `qa serve` at URL instead of a local store (env QA_SERVER; "
             "token: QA_TOKEN).",
         ),
@@ -52,6 +53,45 @@ def common_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def common_options(func: F) -> F:
+    """Store options, accepted before or after the command name."""
+    return _store_options(func, serves_remote=True)
+
+
+def local_options(func: F) -> F:
+    """The same, for a command that runs where the store is (`qa.cli.remote.local_only`):
+    --server is still read, to be refused in one line, but not offered in its --help."""
+    return _store_options(func, serves_remote=False)
+
+
+class Count(click.IntRange):
+    """A count such as -k, refused in words: click's own says "not a valid integer range"."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            name = param.opts[0] if param is not None and param.opts else "it"
+            self.fail(
+                f"{value!r} is not a count: {name} takes an integer from {self.min} to {self.max}",
+                param,
+                ctx,
+            )
+
+
+def k_option(what: str) -> Callable[[F], F]:
+    """-k N: how many `what` to show, from 1 to `qa.limits.MAX_K`."""
+    return click.option(
+        "-k",
+        "k",
+        type=Count(1, MAX_K),
+        default=10,
+        show_default=True,
+        metavar="N",
+        help=f"How many {what} to show.",
+    )
 
 
 def settings_for(ctx: click.Context, **local: Any) -> Settings:

@@ -45,32 +45,52 @@ def read_question(question: str) -> str:
 
 
 def date_option(value: str | None, name: str) -> str | None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD; --until rounds a partial date up to its end."""
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (`qa.dates.parse_option`); --until rounds a
+    partial date up to its end."""
     if value is None:
         return None
-    from qa.dates import parse_option
+    from qa.dates import FIRST_YEAR, LAST_YEAR, parse_option
 
     try:
         return parse_option(value, end=name == "--until")
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+        raise click.BadParameter(
+            f"{value!r} is not a date: write YYYY-MM-DD (or YYYY-MM, YYYY),"
+            f" a year from {FIRST_YEAR} to {LAST_YEAR}",
+            param_hint=name,
+        ) from None
 
 
-_CITATION = re.compile(r"^(?P<id>.+?)\s*(?:(?:¶|:|#)\s*|\s+)\[?(?P<para>\w+)\]?$")
-_PARA = re.compile(r"^(?:¶|para\.?|paragraph)?\s*\[?(?P<para>\w+)\]?$", re.IGNORECASE)
+_CITATION = re.compile(
+    r"^(?P<id>.+?)(?:\s*[¶:#]\s*|\s+(?:paragraph|para|par)\.?\s*|\s+)\[?(?P<para>\w+)\]?$",
+    re.IGNORECASE,
+)
+_PARA = re.compile(r"^(?:¶|paragraph|para\.?|par\.?)?\s*\[?(?P<para>\w+)\]?$", re.IGNORECASE)
+_ACCEPTED = 'write a cable ID and maybe a paragraph, e.g. 06MEXICO3305 or "06MEXICO3305 ¶4"'
 
 
 def parse_citation(cable_id: str, para: str | None = None) -> tuple[str, str | None]:
     """A citation as written anywhere: "06MEXICO3305 ¶4", "06MEXICO3305:4" (a record ID),
-    "06mexico3305" and "¶4", "[2]" for an unnumbered paragraph."""
+    "06mexico3305" and "¶4", "06MEXICO3305 para 4", "[2]" for an unnumbered paragraph;
+    the cable ID canonical (`corpus.ids.canonical_id`), the paragraph in lower case as
+    the store numbers them (`3b`). Anything else is refused with the forms accepted,
+    never looked up as an ID no cable can have."""
+    from corpus.ids import canonical_id
+
     text = cable_id.strip()
+    if not text:
+        raise click.BadParameter(f"the citation is empty: {_ACCEPTED}", param_hint="CABLE_ID")
     found = None
-    if any(c.isspace() or c in "¶:#" for c in text) and (m := _CITATION.match(text)):
-        text, found = m["id"], m["para"]
+    canonical = canonical_id(text)
+    if canonical is None and (m := _CITATION.match(text)):
+        canonical, found = canonical_id(m["id"]), m["para"].lower()
+    if canonical is None:
+        raise click.BadParameter(f"{text!r} is not a citation: {_ACCEPTED}", param_hint="CABLE_ID")
     if para is not None:
         if (p := _PARA.match(para.strip())) is None:
             raise click.BadParameter(f"{para!r} is not a paragraph number", param_hint="PARA")
-        if found is not None and found != p["para"]:
-            raise click.UsageError(f"two paragraphs given: ¶{found} and ¶{p['para']}")
-        found = p["para"]
-    return text.upper(), found
+        given = p["para"].lower()
+        if found is not None and found != given:
+            raise click.UsageError(f"two paragraphs given: ¶{found} and ¶{given}")
+        found = given
+    return canonical, found

@@ -9,13 +9,13 @@ import click
 
 from qa.cli.boundary import one_line_errors
 from qa.cli.help import Command
-from qa.cli.options import common_options, settings_for
+from qa.cli.options import local_options, settings_for
 from qa.cli.remote import local_only
 from qa.cli.stores import check_store_model, require_store
 
 
 @click.command(cls=Command)
-@common_options
+@local_options
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -10,17 +10,16 @@ import click
 from corpus.display import shown_line
 from qa.cli.boundary import one_line_errors
 from qa.cli.help import Command
-from qa.cli.options import common_options, settings_for
+from qa.cli.options import common_options, k_option, settings_for
 from qa.cli.parsing import parse_citation
 from qa.cli.remote import engine_for
-from qa.limits import MAX_K
 
 
 @click.command(cls=Command)
 @click.argument("cable_id")
 @click.argument("para", required=False)
 @common_options
-@click.option("-k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True)
+@k_option("paragraphs")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the source and results.")
 @click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
 @click.pass_context

@@ -68,8 +68,39 @@ def require_store(settings: Settings, *, sample: bool = False) -> None:
     if sample and not settings.store_named and not settings.chroma_url:
         _ensure_sample(settings)
         return
-    create = f"qa ingest PATH... --store {store}" if settings.store_named else "qa ingest PATH..."
-    raise click.ClickException(f"no store at {store}: create it with `{create}`")
+    raise click.ClickException(f"no store at {store}: create it with `{_ingest(settings)}`")
+
+
+def _ingest(settings: Settings) -> str:
+    """The command that adds cables to this store."""
+    if settings.store_named:
+        return f"qa ingest PATH... --store {settings.store}"
+    return "qa ingest PATH..."
+
+
+def require_cables(settings: Settings) -> None:
+    """Refuse a store with nothing to search, before any model loads: an ingest of only
+    empty or unreadable files leaves a ledger with no cable (and no vector, which the
+    engine's scan cannot multiply by). The checks cost a lookup and a count of cables,
+    never of the millions of records."""
+    from embeddings.ledger import Ledger
+
+    ledger = Ledger.open(settings.store)
+    try:
+        empty = ledger.model() is None or ledger.count("cables") == 0
+    finally:
+        ledger.close()
+    if empty:
+        raise click.ClickException(
+            f"the store {settings.store} holds no cables yet: add some with `{_ingest(settings)}`"
+        )
+
+
+def empty_store(settings: Settings) -> str:
+    """What `qa stats` says of a store with no cable."""
+    return (
+        f"the store {settings.store} is empty: no cables yet (add some with `{_ingest(settings)}`)"
+    )
 
 
 def _ensure_sample(settings: Settings) -> None:
@@ -102,6 +133,7 @@ def open_engine(settings: Settings, *, sample: bool = False) -> Iterator[Engine]
     (`sample`: see `require_store`)."""
     require_store(settings, sample=sample)
     check_store_model(settings)
+    require_cables(settings)
     from qa.engine import Engine
 
     engine = Engine(settings)

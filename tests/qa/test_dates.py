@@ -164,7 +164,11 @@ def test_date_options(case: str, value: str, end: bool, expected: str) -> None:
     assert parse_option(value, end=end) == expected
 
 
-@pytest.mark.parametrize("value", ["2006-13-40", "2008-02-30", "March", "2008-1-2-3", ""])
+@pytest.mark.parametrize(
+    "value",
+    # a two-digit year is no year 9 (the CLI, the server and the TUI panel all read dates so)
+    ["2006-13-40", "2008-02-30", "March", "2008-1-2-3", "", "09-02-01", "9", "1899", "2101"],
+)
 def test_bad_date_options(value: str) -> None:
     from qa.dates import parse_option
 
