@@ -54,12 +54,12 @@ _LINK = (  # a link, the rest of it after a space or a line break in lower case 
 _BLANKS = r"(?:[ \t]*\n)*"
 WEB_SITE_LINE = re.compile(
     rf"""^(?:[ \t]*For\ more\ reporting\b[^\n]*\n)?
-    (?:[ \t]*\*{{5,}}[* \t]*\n)?
+    (?:[ \t]*\*{{5,}}(?:[ \t]+\*+)*[ \t]*\n)?
     [ \t]*["\u201c]?(?:Please[ \t]+)?Visit\b[^\n]{{0,80}}?\bweb\ ?site\b(?:[ \t]+at)?[ \t]*[:;]?
     (?:[ \t]*\n?{_BLANKS}[ \t]*{_LINK})?
     (?:[ \t]+(?:and\ the\ [^:]{{0,60}}?(?:\ at|:)\s*{_LINK}|or\ access\ the\ site\b[^\n]*))?
     (?:[ \t]*\n?{_BLANKS}[ \t]*You\ can\ also\ access\ this\ site\b[^*]{{0,120}}?\bweb\ ?site\.?)?
-    (?:[ \t]*\n?{_BLANKS}[ \t]*\*{{5,}}[* \t]*(?=\n|$|[ \t]*[A-Za-z]))?""",
+    (?:[ \t]*\n?{_BLANKS}[ \t]*\*{{5,}}(?:[ \t]+\*+)*(?=[ \t]*(?:\n|$|[A-Za-z])))?""",
     re.MULTILINE | re.IGNORECASE | re.VERBOSE,
 )
 BULLET = r"--|-|\*|•"
