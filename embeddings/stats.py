@@ -63,7 +63,28 @@ def _size(n: float) -> str:
     return f"{n:.1f} TB"
 
 
-def format_stats(d: dict[str, Any]) -> str:
+LABEL = 12
+"""The width of the labels' column ("by origin   ")."""
+
+
+def _listed(label: str, items: list[str], width: int | None) -> list[str]:
+    """`label` and its items joined by ", "; within `width`, wrapped between items under
+    the values' column (an item is never split), else on one line."""
+    head = label.ljust(LABEL)
+    if width is None:
+        return [head + ", ".join(items)]
+    lines, line = [], head
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if line.strip() and len(line) > LABEL and len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            line = " " * LABEL
+        line += ("" if len(line) == LABEL else " ") + piece
+    return [*lines, line]
+
+
+def format_stats(d: dict[str, Any], width: int | None = None) -> str:
+    """The store's counts as text; `width` (a terminal's) wraps the long lists."""
     lines = [
         f"store       {d['store']} ({_size(d['size_bytes'])})",
         f"chroma      {d['chroma']}",
@@ -77,14 +98,12 @@ def format_stats(d: dict[str, Any]) -> str:
         lines.append(f"pending     {d['pending']} cables await their vector-index write")
     years = d["by_year"]
     if years:
-        lines.append("by year     " + ", ".join(f"{y}: {n}" for y, n in years.items()))
-    lines.append(
-        "by class    "
-        + ", ".join(f"{shown_line(str(c)) or '?'}: {n}" for c, n in d["by_classification"].items())
-    )
+        lines += _listed("by year", [f"{y}: {n}" for y, n in years.items()], width)
+    classes = [f"{shown_line(str(c)) or '?'}: {n}" for c, n in d["by_classification"].items()]
+    lines += _listed("by class", classes, width)
     origins = list(d["by_origin"].items())
-    more = f" (+{len(origins) - TOP} more)" if len(origins) > TOP else ""
-    lines.append(
-        "by origin   " + ", ".join(f"{shown_line(str(o))}: {n}" for o, n in origins[:TOP]) + more
-    )
+    listed = [f"{shown_line(str(o))}: {n}" for o, n in origins[:TOP]]
+    if len(origins) > TOP:
+        listed[-1] += f" (+{len(origins) - TOP} more)"
+    lines += _listed("by origin", listed, width)
     return "\n".join(lines)

@@ -203,19 +203,26 @@ class EvalReport:
         )
 
     def format(self) -> str:
+        """The figures as a table that fits an 80-column terminal (73 columns); the
+        latency of the whole set on the first line (`--json` has it by kind too)."""
+        o = self.overall
         head = (
-            f"{'kind':<14}{'n':>5}{'R@1':>7}{'R@5':>7}{'R@10':>7}{'MRR10':>7}{'cR@5':>7}"
-            f"{'ans@1':>7}{'ans@5':>7}{'unans→F':>9}{'ans→F':>7}{'p50ms':>8}{'p95ms':>8}"
+            f"{'kind':<13}{'n':>4}{'R@1':>6}{'R@5':>6}{'R@10':>6}{'MRR10':>6}{'cR@5':>6}"
+            f"{'ans@1':>6}{'ans@5':>6}{'unans→F':>8}{'ans→F':>6}"
         )
-        lines = [f"mode {self.mode}, k={self.k}", head, "-" * len(head)]
-        rows = [*sorted(self.by_kind.items()), ("overall", self.overall)]
+        lines = [
+            f"mode {self.mode}, k={self.k}; latency p50 {o.latency_p50_ms:.1f} ms,"
+            f" p95 {o.latency_p95_ms:.1f} ms",
+            head,
+            "-" * len(head),
+        ]
+        rows = [*sorted(self.by_kind.items()), ("overall", o)]
         for kind, f in rows:
             lines.append(
-                f"{kind[:13]:<14}{f.questions:>5}{_fig(f.recall[1]):>7}{_fig(f.recall[5]):>7}"
-                f"{_fig(f.recall[10]):>7}{_fig(f.mrr10):>7}{_fig(f.cable_recall5):>7}"
-                f"{_fig(f.answer_at.get(1)):>7}{_fig(f.answer_at.get(5)):>7}"
-                f"{_pct(f.unanswerable_false):>9}{_pct(f.answerable_false):>7}"
-                f"{f.latency_p50_ms:>8.1f}{f.latency_p95_ms:>8.1f}"
+                f"{kind[:12]:<13}{f.questions:>4}{_fig(f.recall[1]):>6}{_fig(f.recall[5]):>6}"
+                f"{_fig(f.recall[10]):>6}{_fig(f.mrr10):>6}{_fig(f.cable_recall5):>6}"
+                f"{_fig(f.answer_at.get(1)):>6}{_fig(f.answer_at.get(5)):>6}"
+                f"{_pct(f.unanswerable_false):>8}{_pct(f.answerable_false):>6}"
             )
         return "\n".join(lines)
 

@@ -296,7 +296,10 @@ def stats(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
         elif not data["cables"]:  # not a table of zeros and blanks
             click.echo(empty_store(settings))
         else:
-            click.echo(format_stats(data))
+            from qa import terminal
+
+            width = terminal.width() if terminal.to_terminal() else None
+            click.echo(format_stats(data, width))
 
 
 @cli.command()

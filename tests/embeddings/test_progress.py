@@ -130,3 +130,30 @@ def test_stats_counts_and_cleans_untrusted_metadata(tmp_path: Path) -> None:
     assert d["size_bytes"] > 0 and d["pending"] == 0
     text = format_stats(d)
     assert "\x1b" not in text and "Embassy Paris␛[31m: 1" in text
+
+
+def test_stats_fit_the_terminal_and_stay_one_line_piped() -> None:
+    """On an 80-column terminal the long lists wrap between items under the values;
+    piped, each list stays on one line for grep."""
+    from embeddings.stats import format_stats
+
+    origins = {f"Embassy Place{i}": 100 - i for i in range(25)}
+    d = {
+        "store": "/s", "size_bytes": 1000, "chroma": "/s/chroma", "model": "m", "dimension": 384,
+        "cables": 300, "paragraphs": 3000, "records": 4000,
+        "by_year": {str(y): 10 for y in range(1990, 2011)},
+        "by_classification": {"SECRET//NOFORN": 100, "CONFIDENTIAL": 200},
+        "by_origin": origins,
+    }  # fmt: skip
+    wrapped = format_stats(d, 80).splitlines()
+    assert max(len(line) for line in wrapped) <= 80
+    assert [line[:12] for line in wrapped if line.startswith("by ")] == [
+        "by year     ",
+        "by class    ",
+        "by origin   ",
+    ]
+    assert all(line.startswith(" " * 12) for line in wrapped if not line[:1].strip())
+    assert "Embassy Place19: 81 (+5 more)" in format_stats(d, 80)
+    piped = format_stats(d).splitlines()
+    assert len(piped) == 9
+    assert piped[-1].endswith("Embassy Place19: 81 (+5 more)")

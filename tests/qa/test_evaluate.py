@@ -361,3 +361,21 @@ def test_cli_refuses_a_bad_filter_in_one_line_with_status_1(
         f"Error: {path} line 2: filters.since must be a date YYYY-MM-DD, not 'notadate'\n"
     )
     assert out.stdout == ""
+
+
+def test_the_table_fits_an_80_column_terminal() -> None:
+    outcomes = (
+        Outcome("a", "paraphrase", True, 1, 1, True, 10.0),
+        Outcome("d", "unanswerable", False, None, None, False, 40.0),
+    )
+    by_kind = {
+        k: figures([o for o in outcomes if o.kind == k]) for k in ("paraphrase", "unanswerable")
+    }
+    text = EvalReport("hybrid", 10, figures(outcomes), by_kind, outcomes).format()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert text.splitlines()[0].startswith("mode hybrid, k=10; latency p50 ")
+    assert [line.split()[0] for line in text.splitlines()[3:]] == [
+        "paraphrase",
+        "unanswerable",
+        "overall",
+    ]
