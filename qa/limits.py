@@ -29,7 +29,7 @@ def check_question(question: str) -> str:
         raise ValueError(f"the question {question[:20]!r} has no words")
     if len(question) > MAX_QUESTION_CHARS:
         raise ValueError(
-            f"the question is {len(question):,} characters long; at most "
-            f"{MAX_QUESTION_CHARS:,} are read"
+            f"the question is {len(question):,} characters long: ask in at most "
+            f"{MAX_QUESTION_CHARS:,}"
         )
     return question

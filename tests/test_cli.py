@@ -50,7 +50,7 @@ def test_help_wall_time_is_printed() -> None:
         ("empty question", ("ask", "   "), "the question is empty"),
         ("no words", ("ask", "???"), "the question '???' has no words"),
         ("nothing piped in", ("ask", "-"), "the question is empty"),
-        ("huge question", ("ask", "x" * 100_001), "at most 10,000 are read"),
+        ("huge question", ("ask", "x" * 100_001), "characters long: ask in at most 10,000"),
         ("bad since", ("ask", "border", "--since", "2006-13-40"), "is not a date"),
         ("json and markdown", ("ask", "border", "--json", "--markdown"), "choose one of"),
         ("bad device", ("--device", "tpu", "stats"), "Invalid value for '--device'"),
@@ -76,7 +76,7 @@ def test_misuse_gives_one_line(
         (
             "a" * 40_005,
             "the question on standard input is longer than 10,000 characters,"
-            " the most that are read",
+            " the most a question may have",
         ),
     ],
     ids=["blank", "no words", "huge"],

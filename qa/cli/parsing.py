@@ -38,7 +38,7 @@ def read_question(question: str) -> str:
     if len(data) == cap:
         raise QuestionError(
             f"the question on standard input is longer than {limits.MAX_QUESTION_CHARS:,}"
-            " characters, the most that are read"
+            " characters, the most a question may have"
         )
     # bytes that are not UTF-8 stay lone surrogates, which check_question refuses
     return " ".join(data.decode("utf-8", errors="surrogateescape").split())

@@ -90,7 +90,7 @@ def test_dates_from_the_question_rank_or_exclude_as_in_process(
         ({"question": "  "}, 422, "the question is empty"),
         ({"question": " ?! "}, 422, "the question '?!' has no words"),
         ({"question": "x" * 100_000}, 413, "request body is over"),
-        ({"question": "x" * 20_000}, 422, "at most 10,000 are read"),
+        ({"question": "x" * 20_000}, 422, "characters long: ask in at most 10,000"),
         ({"question": "wheat", "k": 10**6}, 422, "k must be an integer from 1 to 200"),
         ({"question": "wheat", "k": "5"}, 422, "k must be an integer"),
         ({"question": "wheat", "filters": {"since": "2006-13-40"}}, 422, "is not a date"),

@@ -173,7 +173,7 @@ QUESTIONS_REFUSED = [
     ("06MEXICO3305-empty", "", "the question is empty"),
     ("06MEXICO3305-blank", " \t\n ", "the question is empty"),
     ("06MEXICO3305-nul-only", "\x00\x00", "the question is empty"),
-    ("06MEXICO3305-100kb", "border " * 14_286, "at most 10,000 are read"),
+    ("06MEXICO3305-100kb", "border " * 14_286, "characters long: ask in at most 10,000"),
     ("06MEXICO3305-surrogate", "border \udced\udca0\udc80", "not UTF-8 text"),
 ]
 
@@ -194,7 +194,7 @@ def test_check_question_turns_nul_into_space() -> None:
     ("case", "argv", "message"),
     [
         ("06MEXICO3305-empty", "", "the question is empty"),
-        ("06MEXICO3305-100kb", "x" * 100_000, "at most 10,000 are read"),
+        ("06MEXICO3305-100kb", "x" * 100_000, "characters long: ask in at most 10,000"),
         ("06MEXICO3305-argv-bytes", b"border \xed\xa0\x80 \xff", "not UTF-8 text"),
     ],
     ids=["06MEXICO3305-empty", "06MEXICO3305-100kb", "06MEXICO3305-argv-bytes"],
