@@ -60,6 +60,7 @@ class RemoteEngine:
 
     def __init__(self, url: str, *, token: str | None = None, timeout: float = 120.0) -> None:
         self.url = url.rstrip("/")
+        self._token = bool(token)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
 
@@ -71,6 +72,8 @@ class RemoteEngine:
         except httpx.HTTPError as exc:
             raise ServerError(f"cannot reach the server at {self.url}: {exc}") from None
         if response.status_code == 401:
+            if not self._token:
+                raise ServerError(f"the server at {self.url} asks for a token: set QA_TOKEN")
             raise ServerError(f"the server at {self.url} refused the token (set QA_TOKEN)")
         return response
 

@@ -331,7 +331,7 @@ def test_remote_answers_equal_local(server: str, real_engine: Engine, real_store
         remote.close()
     with pytest.raises(ServerError, match="refused the token"):
         RemoteEngine(server, token="wrong").ask("border")
-    with pytest.raises(ServerError, match="refused the token"):
+    with pytest.raises(ServerError, match="asks for a token: set QA_TOKEN"):
         RemoteEngine(server).stats()
 
 
