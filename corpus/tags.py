@@ -187,6 +187,12 @@ def packed(tags: tuple[str, ...] | list[str]) -> str:
     return json.dumps(list(tags), ensure_ascii=False)
 
 
+def packed_tag(tag: str) -> str:
+    """One tag as `packed` writes it inside the list (`"CLINTON, HILLARY"`): what a
+    filter on the stored text looks for."""
+    return json.dumps(tag, ensure_ascii=False)
+
+
 def unpacked(text: str | None) -> tuple[str, ...]:
     """`packed`'s TAGS again; a store written before kept them space-separated."""
     if not text:

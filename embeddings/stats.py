@@ -76,7 +76,7 @@ def _listed(label: str, items: list[str], width: int | None) -> list[str]:
     lines, line = [], head
     for i, item in enumerate(items):
         piece = item + ("," if i < len(items) - 1 else "")
-        if line.strip() and len(line) > LABEL and len(line) + 1 + len(piece) > width:
+        if len(line) > LABEL and len(line) + 1 + len(piece) > width:
             lines.append(line)
             line = " " * LABEL
         line += ("" if len(line) == LABEL else " ") + piece

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus.dates import day_of_iso
-from corpus.tags import packed, unpacked
+from corpus.tags import packed_tag, unpacked
 from embeddings.ledger import Ledger, StoredCable
 from embeddings.matrix import RecordMatrix
 
@@ -254,7 +254,7 @@ def cable_where(filters: CableFilter, alias: str = "c") -> tuple[str, list[Any]]
             f"(({alias}.tags LIKE '[%' AND {alias}.tags LIKE ? ESCAPE '\\')"
             f" OR (' ' || {alias}.tags || ' ') LIKE ? ESCAPE '\\')"
         )
-        params.extend([f"%{_like_escape(packed([tag])[1:-1])}%", f"% {_like_escape(tag)} %"])
+        params.extend([f"%{_like_escape(packed_tag(tag))}%", f"% {_like_escape(tag)} %"])
     if filters.cable_ids:
         clauses.append(f"{alias}.id IN ({','.join('?' * len(filters.cable_ids))})")
         params.extend(filters.cable_ids)

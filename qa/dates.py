@@ -244,10 +244,10 @@ def parse_option(value: str, *, end: bool = False) -> str:
     `FIRST_YEAR` to `LAST_YEAR`, as one day: the first of the period, or with `end` its
     last (`--until 2008-02` is 2008-02-29). ValueError if not such a date. The CLI, the
     server and the TUI's filter panel all read dates with it."""
-    year = value.strip().split("-")[0]
-    if len(year) != 4 or not year.isdigit() or not FIRST_YEAR <= int(year) <= LAST_YEAR:
+    parts = value.strip().split("-")
+    if len(parts[0]) != 4 or not parts[0].isdigit() or not FIRST_YEAR <= int(parts[0]) <= LAST_YEAR:
         raise ValueError(value)
-    numbers = [int(part) for part in value.strip().split("-")]
+    numbers = [int(part) for part in parts]
     if len(numbers) == 1:
         day = date(numbers[0], 12, 31) if end else date(numbers[0], 1, 1)
     elif len(numbers) == 2:

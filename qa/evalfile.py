@@ -10,14 +10,13 @@ the wrong cables without a word.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from qa.answer import Filters
+from qa.dates import parse_option
 from qa.errors import EvalError
 
 
@@ -35,8 +34,6 @@ class Question:
 
 FILTER_KEYS = ("since", "until", "year", "origin", "classification", "tag")
 """What an eval file's `filters` may hold (DESIGN.md, "Evaluation file")."""
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_YEAR = re.compile(r"[0-9]{4}")
 _NO_GOLD = "[] for a question the cables cannot answer"
 
 
@@ -65,24 +62,29 @@ def parse_filters(raw: object) -> Filters | None:
 
 
 def _day(raw: dict[str, Any], key: str) -> str | None:
-    """A day on the calendar, written YYYY-MM-DD (2009-02-30 is none)."""
+    """A date as `--since`/`--until` read it (`qa.dates.parse_option`: 2009-02-30 is none,
+    a partial `until` runs to the end of its month or year)."""
     value = raw.get(key)
     if value is None:
         return None
-    if isinstance(value, str) and _DAY.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return date.fromisoformat(value).isoformat()
+            return parse_option(value, end=key == "until")
         except ValueError:
             pass
     raise EvalError(f"filters.{key} must be a date YYYY-MM-DD, not {_shown(value)}")
 
 
 def _year(value: object) -> int | None:
-    """Four digits, as a number or a string ("2006" has always been read)."""
+    """A year as a number or a string ("2006" has always been read), as `parse_option`
+    reads one."""
     if value is None:
         return None
-    if isinstance(value, int | str) and not isinstance(value, bool) and _YEAR.fullmatch(str(value)):
-        return int(value)
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            return int(parse_option(str(value))[:4])
+        except ValueError:
+            pass
     raise EvalError(f"filters.year must be a year such as 2006, not {_shown(value)}")
 
 

@@ -39,7 +39,7 @@ OPEN_MARK, CLOSE_MARK = "»", "«"
 def one_line(text: str) -> str:
     """A paragraph on one line, its list items run together: piped output gives each
     paragraph one line, so that `grep` finds a point with its citation."""
-    return " ".join(text.split("\n")) if "\n" in text else text
+    return text.replace("\n", " ")
 
 
 def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:

@@ -47,8 +47,8 @@ def blocks(text: str, opening: re.Pattern[str], closing: re.Pattern[str]) -> Ite
 
 def _unclosed(text: str) -> bool:
     """Whether the page's last `<pre>` block has no `</pre>` after it."""
-    opened = text.lower().rfind("<pre")
-    return opened >= 0 and PRE_CLOSE.search(text, opened) is None
+    opened = max((m.end() for m in PRE_OPEN.finditer(text)), default=None)
+    return opened is not None and PRE_CLOSE.search(text, opened) is None
 
 
 def strip_markup(text: str) -> str:

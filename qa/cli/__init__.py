@@ -30,7 +30,7 @@ from qa.cli.parsing import (
 )
 from qa.cli.remote import engine_for, local_only, remote, remote_stats
 from qa.cli.serve import serve
-from qa.cli.stores import check_store_model, empty_store, require_cables, require_store
+from qa.cli.stores import check_store_model, empty_store, require_store
 from qa.limits import MAX_QUESTION_CHARS
 
 __all__ = [
@@ -228,8 +228,7 @@ def evaluate(
         from qa.evaluate import run_eval
 
         require_store(settings)
-        check_store_model(settings)
-        require_cables(settings)
+        check_store_model(settings, cables=True)
         engine = Engine(settings)
         try:
             engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
@@ -326,8 +325,7 @@ def tui(ctx: click.Context, /, new: bool = False, **options: Any) -> None:
                 server.close()
             return
         require_store(settings, sample=True)
-        check_store_model(settings)
-        require_cables(settings)
+        check_store_model(settings, cables=True)
         run(settings, new=new)
 
 

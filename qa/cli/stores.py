@@ -34,9 +34,12 @@ def foreign_files(store: Path) -> bool:
     return any(p.name not in _STORE_PARTS for p in store.iterdir())
 
 
-def check_store_model(settings: Settings) -> None:
+def check_store_model(settings: Settings, *, cables: bool = False) -> None:
     """Refuse a store of another model before loading any: its vectors cannot be compared
-    with this model's (the dimensions may even agree), and loading costs seconds."""
+    with this model's (the dimensions may even agree), and loading costs seconds. With
+    `cables`, refuse a store with nothing to search too: an ingest of only empty or
+    unreadable files leaves a ledger with no cable (a count of cables, never of the
+    millions of records)."""
     if not store_exists(settings):
         return
     from embeddings.ledger import Ledger
@@ -44,8 +47,13 @@ def check_store_model(settings: Settings) -> None:
     ledger = Ledger.open(settings.store)
     try:
         ledger.require_model(settings.model)
+        empty = cables and (ledger.model() is None or ledger.count("cables") == 0)
     finally:
         ledger.close()
+    if empty:
+        raise click.ClickException(
+            f"the store {settings.store} holds no cables yet: add some with `{_ingest(settings)}`"
+        )
 
 
 def require_store(settings: Settings, *, sample: bool = False) -> None:
@@ -76,24 +84,6 @@ def _ingest(settings: Settings) -> str:
     if settings.store_named:
         return f"qa ingest PATH... --store {settings.store}"
     return "qa ingest PATH..."
-
-
-def require_cables(settings: Settings) -> None:
-    """Refuse a store with nothing to search, before any model loads: an ingest of only
-    empty or unreadable files leaves a ledger with no cable (and no vector, which the
-    engine's scan cannot multiply by). The checks cost a lookup and a count of cables,
-    never of the millions of records."""
-    from embeddings.ledger import Ledger
-
-    ledger = Ledger.open(settings.store)
-    try:
-        empty = ledger.model() is None or ledger.count("cables") == 0
-    finally:
-        ledger.close()
-    if empty:
-        raise click.ClickException(
-            f"the store {settings.store} holds no cables yet: add some with `{_ingest(settings)}`"
-        )
 
 
 def empty_store(settings: Settings) -> str:
@@ -132,8 +122,7 @@ def open_engine(settings: Settings, *, sample: bool = False) -> Iterator[Engine]
     """The engine over a store that exists and was built with the model named, closed after
     (`sample`: see `require_store`)."""
     require_store(settings, sample=sample)
-    check_store_model(settings)
-    require_cables(settings)
+    check_store_model(settings, cables=True)
     from qa.engine import Engine
 
     engine = Engine(settings)
