@@ -34,9 +34,25 @@ def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "empty.txt").write_bytes(b"")
     store = folder / "store"
     out = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(folder / "empty.txt")])
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 1, out.output  # the file failed; the store is made all the same
     assert (store / "ledger.sqlite3").is_file()
     return store
+
+
+def test_an_ingest_that_skipped_an_input_exits_1(tmp_path: Path) -> None:
+    """A script must see that a file or a CSV row was not read: the summary and each
+    skipped input are printed as ever (what was read is stored: `tests/test_cli_ingest.py`),
+    and the exit status is 1, not 0."""
+    row = '"1","13/45/2008 10:00","08OSLO999","Embassy Oslo","UNCLASSIFIED","","","text"\n'
+    (tmp_path / "bad.csv").write_text(row, encoding="utf-8")
+    store = tmp_path / "store"
+    first = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(tmp_path / "bad.csv")])
+    assert first.exit_code == 1, first.output
+    assert "bad.csv" in first.output and "0 new" in first.output and "1 failed" in first.output
+    out = CliRunner().invoke(
+        cli, ["--store", str(store), "ingest", "--json", str(tmp_path / "bad.csv")]
+    )
+    assert out.exit_code == 1 and '"failed": 1' in out.output  # --json too
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,8 @@ def ingest(
     Files already ingested and unchanged since are skipped unread, and the model
     loads only when a cable needs encoding. Progress goes to stderr: a line
     rewritten in place on a terminal, a plain line every 10 s otherwise.
+    A file or CSV row that cannot be read is named on stderr and the rest is
+    stored; the exit status is then 1, so a script can tell.
     """
     started = time.monotonic()
     settings = settings_for(ctx, batch_size=batch_size, **options)
@@ -106,3 +108,5 @@ def ingest(
             click.echo(summary.line())
         if summary.interrupted:
             raise SystemExit(130)
+        if summary.failed:  # everything else is stored; a script must still see the loss
+            raise SystemExit(1)
