@@ -188,6 +188,12 @@ class LedgerView:
         rows = self._conn.execute(f"SELECT c.rowid FROM cables c WHERE {where}", params)
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
+    def admits_any(self, filters: CableFilter) -> bool:
+        """Whether `filters` admit at least one stored cable."""
+        where, params = cable_where(filters)
+        sql = f"SELECT 1 FROM cables c WHERE {where} LIMIT 1"
+        return self._conn.execute(sql, params).fetchone() is not None
+
     def cable_values(self, column: str, filters: CableFilter) -> list[str]:
         """The distinct `column` values ("origin" or "classification") of the admitted
         cables: a substring filter resolved to exact values, as Chroma's `where` needs."""

@@ -50,6 +50,10 @@ class Filters(Criteria):
 
     inferred: tuple[str, ...] = ()
     dropped: tuple[tuple[str, str], ...] = ()
+    unmatched: tuple[str, ...] = ()
+    """Set only when nothing was found: the given filters that no cable of the store
+    matches on its own (empty when only their combination matches none), so a front end
+    can say which one to change."""
     strict_dates: bool = False
     """Dates read from the question exclude other cables. Otherwise they only rank: a
     date in a question often names the event, not the cable ("shot dead in 2002", in a
@@ -68,13 +72,15 @@ class Filters(Criteria):
         out: dict[str, Any] = {
             k: v
             for k, v in asdict(self).items()
-            if v not in (None, ()) and k not in ("inferred", "dropped", "strict_dates")
+            if v not in (None, ()) and k not in ("inferred", "dropped", "unmatched", "strict_dates")
         }
         if "cable_ids" in out:
             out["cable_ids"] = list(out["cable_ids"])
         out["inferred"] = list(self.inferred)
         if self.dropped:
             out["dropped"] = dict(self.dropped)
+        if self.unmatched:
+            out["unmatched"] = list(self.unmatched)
         if self.dates_preferred:
             out["dates_preferred"] = True
         return out
@@ -95,6 +101,7 @@ class Filters(Criteria):
             cable_ids=tuple(d.get("cable_ids", ())),
             inferred=inferred,
             dropped=tuple((str(k), str(v)) for k, v in pairs),
+            unmatched=tuple(str(n) for n in d.get("unmatched", ()) if n in _CRITERIA),
             strict_dates=bool({"since", "until"} & set(inferred)) and not d.get("dates_preferred"),
         )
 

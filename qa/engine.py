@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 MODES = ("hybrid", "dense", "lexical")
+DATES = ("since", "until")
 
 
 class Engine:
@@ -142,7 +143,20 @@ class Engine:
         hits = present(
             self.view, ranked[: opts.k], asked.text, intent=asked.intent, marked_by=asked.marked_by
         )
+        if not hits and not explicit.is_empty():
+            applied = replace(applied, unmatched=self._unmatched(explicit))
         return Answer(question, applied, ok, hits, spread)
+
+    def _unmatched(self, given: Filters) -> tuple[str, ...]:
+        """The given filters that admit no stored cable on their own, the dates as one.
+        Inferred ones are not asked: the search lets them go (`Search.search`) before it
+        finds nothing."""
+        out: list[str] = []
+        for group in (("since", "until"), *((n,) for n in given.names() if n not in DATES)):
+            names = [n for n in group if getattr(given, n)]
+            if names and not self.view.admits_any(Filters(**{n: getattr(given, n) for n in names})):
+                out += names
+        return tuple(out)
 
     def similar(self, cable_id: str, para: str, *, k: int = 10) -> Neighbours:
         """The `k` paragraphs of other cables closest to this one (`qa.similar`)."""

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 
 from corpus.dates import shown_day
 from corpus.display import shown
-from qa.answer import Answer, Facets, Filters, Hit, Neighbours
+from qa.answer import Answer, Facets, Hit, Neighbours
+from qa.filter_words import filter_lines, nothing_found
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
@@ -61,91 +61,12 @@ def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:
     out.append(shown(flat(hit.text[end:])) + "\n")
 
 
-_LABELS = {
-    "since": "since",
-    "until": "until",
-    "origin": "origin",
-    "classification": "classification",
-    "tag": "tag",
-    "cable_ids": "cables",
-}
-_DROPPED = {
-    "since": "the dates",
-    "until": "the dates",
-    "origin": "the origin",
-    "classification": "the classification",
-    "tag": "the TAG",
-    "cable_ids": "the cable IDs",
-}
-
-
-def _value(filters: Filters, name: str) -> str:
-    value = getattr(filters, name)
-    return " ".join(value) if isinstance(value, tuple) else str(value)
-
-
-def _values(filters: Filters, names: list[str]) -> str:
-    return " · ".join(f"{_LABELS[n]} {_value(filters, n)}" for n in names)
-
-
-def _period(since: str | None, until: str | None) -> str:
-    if since and until:
-        if since[4:] == "-01-01" and until[4:] == "-12-31" and since[:4] == until[:4]:
-            return f"in {since[:4]}"
-        return f"from {since} to {until}"
-    return f"since {since}" if since else f"until {until}" if until else ""
-
-
-def dropped_reason(filters: Filters) -> str | None:
-    """Why inferred filters were let go: "no SECRET cable from Embassy Madrid in 2004:
-    shown without the classification"."""
-    if not filters.dropped:
-        return None
-    whole = replace(filters, **dict(filters.dropped))  # type: ignore[arg-type]
-    words = ["no"]
-    if whole.classification:
-        words.append(whole.classification)
-    words.append("cable")
-    if whole.cable_ids:
-        words.append(f"among {_value(whole, 'cable_ids')}")
-    if whole.origin:
-        words.append(f"from {whole.origin}")
-    if whole.tag:
-        words.append(f"tagged {whole.tag}")
-    if period := _period(whole.since, whole.until):
-        words.append(period)
-    gone = list(dict.fromkeys(_DROPPED[name] for name, _ in filters.dropped))
-    return f"{' '.join(words)}: shown without {' and '.join(gone)}"
-
-
-def filter_lines(filters: Filters) -> list[str]:
-    """The filters applied, with their values: given ones, then those read from the question,
-    then why any read from the question were dropped."""
-    inferred = [n for n in _LABELS if n in filters.inferred and getattr(filters, n)]
-    given = [n for n in _LABELS if n not in filters.inferred and getattr(filters, n)]
-    lines = []
-    if given:
-        lines.append(f"filters: {_values(filters, given)}")
-    if inferred:
-        shown = _values(filters, [n for n in inferred if n not in ("since", "until")])
-        if filters.dates_preferred:
-            period = _period(filters.since, filters.until).removeprefix("in ")
-            dates = f"{period} preferred"
-        else:
-            dates = _values(filters, [n for n in inferred if n in ("since", "until")])
-        parts = [p for p in (dates if {"since", "until"} & set(inferred) else "", shown) if p]
-        lines.append(f"filters read from the question: {' · '.join(parts)}")
-    if reason := dropped_reason(filters):
-        lines.append(reason)
-    return lines
-
-
 def render_text(answer: Answer, *, marks: bool = False) -> Text:
     out = Text()
     for line in filter_lines(answer.filters):
         out.append(shown(line) + "\n", style="dim")
     if not answer.hits:
-        out.append("Nothing found.\n", style="yellow")
+        out.append(shown(nothing_found(answer.filters)) + "\n", style="yellow")
         return out
     if not answer.answered:
         out.append("Nothing strong found; the closest paragraphs:\n", style="yellow")
@@ -274,7 +195,7 @@ def render_compact(answer: Answer, width: int) -> Text:
     for line in filter_lines(answer.filters):
         out.append(_wrap_at_dots(shown(line), width) + "\n", style="dim")
     if not answer.hits:
-        out.append("Nothing found.\n", style="yellow")
+        out.append(shown(nothing_found(answer.filters)) + "\n", style="yellow")
     elif not answer.answered:
         out.append("Nothing strong found; the closest paragraphs:\n", style="yellow")
     room = max(3 * (width - COMPACT_INDENT) - 15, 40)  # words wrap short of the margin
@@ -331,7 +252,9 @@ def render_markdown(answer: Answer) -> str:
         lines += [f"_{_md_escape(line)}_" for line in notes] + [""]
     if answer.facets is not None:
         lines += [f"- {_md_escape(line)}" for line in facet_lines(answer.facets)] + [""]
-    if not answer.answered:
+    if not answer.hits:
+        lines += [f"_{_md_escape(nothing_found(answer.filters))}_", ""]
+    elif not answer.answered:
         lines += ["_Nothing strong found; the closest paragraphs:_", ""]
     for hit in answer.hits:
         body = _marked_markdown(hit.text, hit.highlight)

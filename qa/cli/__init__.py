@@ -159,9 +159,12 @@ def ask(
     with one_line_errors():
         from qa.answer import Filters
 
+        first, last = date_option(since, "--since"), date_option(until, "--until")
+        if first and last and first > last:
+            raise click.BadParameter(f"{since} is after --until {until}", param_hint="--since")
         filters = Filters(
-            since=date_option(since, "--since"),
-            until=date_option(until, "--until"),
+            since=first,
+            until=last,
             origin=origin,
             classification=classification,
             tag=tag.upper() if tag else None,

@@ -74,6 +74,35 @@ def test_explicit_filters_restrict_every_mode(
     assert answer.filters.inferred == ()
 
 
+EMPTY = [
+    ("origin", Filters(origin="Narnia"), ("origin",)),
+    ("dates", Filters(since="2030-01-01"), ("since",)),
+    ("a gap between dates", Filters(since="2007-01-01", until="2008-12-31"), ("since", "until")),
+    ("tag of two", Filters(origin="Paris", tag="ZZZZ"), ("tag",)),
+    ("both", Filters(origin="Narnia", classification="TOP SECRET"), ("origin", "classification")),
+    ("only together", Filters(origin="Paris", since="2009-01-01"), ()),
+    ("class and tag", Filters(classification="SECRET", tag="SP"), ()),
+]
+
+
+@pytest.mark.parametrize(("case", "filters", "unmatched"), EMPTY, ids=[c[0] for c in EMPTY])
+def test_nothing_found_says_which_given_filter_matches_no_cable(
+    hand_engine: Engine, case: str, filters: Filters, unmatched: tuple[str, ...]
+) -> None:
+    answer = hand_engine.ask("terrorism wheat fishing prosecutor", filters=filters)
+    assert answer.hits == ()
+    assert answer.filters.unmatched == unmatched
+    data = answer.to_json()["filters"]
+    assert data.get("unmatched", []) == list(unmatched)
+    assert Filters.from_json(data).unmatched == unmatched  # what a `--server` client reads
+
+
+def test_filters_that_match_are_not_listed_as_unmatched(hand_engine: Engine) -> None:
+    answer = hand_engine.ask("terrorism trial", filters=Filters(origin="Paris"))
+    assert answer.hits and answer.filters.unmatched == ()
+    assert "unmatched" not in answer.to_json()["filters"]
+
+
 def test_inferred_filters_are_reported(hand_engine: Engine) -> None:
     answer = hand_engine.ask("secret cables from Paris about the terrorism trial")
     assert answer.filters.origin == "Embassy Paris"

@@ -6,7 +6,8 @@ import pytest
 from rich.console import Console
 
 from qa.answer import Answer, Filters, Hit
-from qa.render import filter_lines, render_markdown, render_text
+from qa.filter_words import filter_lines, nothing_found
+from qa.render import render_markdown, render_text
 
 
 def hit(text: str, highlight: tuple[int, int], **kw: str) -> Hit:
@@ -251,3 +252,35 @@ def test_piped_output_gives_each_paragraph_one_line() -> None:
     shown = render_cable(cable, flat=True).plain.splitlines()
     assert shown[-1] == "¶4 (C) " + text.replace("\n", " ")
     assert render_cable(cable).plain.endswith("\n-- news reports checked.\n")
+
+
+NOTHING = [
+    ("no filter", Filters(), "Nothing found."),
+    ("only inferred", Filters(origin="Embassy Paris", inferred=("origin",)), "Nothing found."),
+    (
+        "one unmatched",
+        Filters(origin="Narnia", tag="PREL", unmatched=("origin",)),
+        "Nothing found: the store has no cable from Narnia (qa stats lists what it has).",
+    ),
+    (
+        "dates",
+        Filters(since="2030-01-01", until="2030-12-31", unmatched=("since", "until")),
+        "Nothing found: the store has no cable in 2030 (qa stats lists what it has).",
+    ),
+    (
+        "together",
+        Filters(classification="SECRET", origin="Paris", tag="PTER", since="1966-01-01"),
+        "Nothing found: the store has no SECRET cable from Paris tagged PTER since 1966-01-01"
+        " (each filter alone matches some).",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "filters", "expected"), NOTHING, ids=[n[0] for n in NOTHING])
+def test_nothing_found_names_the_filter_to_change(
+    case: str, filters: Filters, expected: str
+) -> None:
+    assert nothing_found(filters) == expected
+    answer = Answer("q", filters, False)
+    assert expected in render_text(answer).plain
+    assert expected in render_markdown(answer)

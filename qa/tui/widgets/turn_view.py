@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 from corpus.display import shown_line
 from qa.answer import Answer, Facets
 from qa.facets import UNKNOWN_ORIGIN
+from qa.filter_words import NOTHING, nothing_found
 from qa.tui.session import Turn, describe_filters
 from qa.tui.widgets.flow import Flow
 from qa.tui.widgets.result_card import ResultCard
@@ -123,7 +124,8 @@ class TurnView(Vertical):
         status = self.query_one(".status", Static)
         status.remove_class("pending")
         if not answer.hits:
-            status.update(Content("Nothing found. Try other words or fewer filters."))
+            why = nothing_found(answer.filters, hint="")
+            status.update(Content(why if why != NOTHING else f"{NOTHING} Try other words."))
             status.add_class("weak")
         elif not answer.answered:
             status.update(Content(NOTHING_STRONG))
