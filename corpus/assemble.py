@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,6 +109,7 @@ def build_cable(
         raise ParseError(
             source, "no reference ID: add a `Reference ID:` line (e.g. 06MEXICO3305) above the text"
         )
+    _check_own_text(header, cable_id, source)
     day = None if approximate else created.timetuple().tm_yday
     references = parse_refs(header.ref, created.year, cable_id, day=day) if header.ref else ()
     cable = Cable(
@@ -125,6 +127,27 @@ def build_cable(
         date_approximate=approximate,
     )
     return _with_hash(cable)
+
+
+def _check_own_text(header: Header, cable_id: str, source: str) -> None:
+    """Refuse a page whose text is another cable's: its classification line (`SECRET
+    SECTION 01 OF 04 ISLAMABAD 000416`) numbers another telegram than its reference ID
+    (10MEXICO614) or its routing line (`DE RUEHME #0614`). Some pages of the cable site
+    carry such a spliced text under the routing header and the metadata of the other;
+    stored, each paragraph would be cited under an ID, a date and a post that are not its
+    own (read bare, the routing line's date with the text's number: an ID that is no
+    cable's)."""
+    if header.number is None or header.origin_code is None:
+        return
+    number = int(re.search(r"\d+$", cable_id)[0])  # type: ignore[index]
+    text = f"its text is {header.origin_code} {header.number}'s"
+    if header.number != number:
+        where = f"not {cable_id}'s (another cable's text under this ID"
+    elif header.routed is not None and header.routed != header.number % 10_000:
+        where = f"under the routing line of telegram #{header.routed} (another cable's date"
+    else:
+        return
+    raise ParseError(source, f"{text}, {where}: skipped rather than cited under it)")
 
 
 def _with_hash(cable: Cable) -> Cable:

@@ -33,9 +33,11 @@ INLINE_TAGS = re.compile(r"(?<![ \t])[ \t]+(?=TAGS?\b)", re.IGNORECASE)
 # E.O. field run into it (split off only where TAGS follow on the line).
 INLINE_EO = re.compile(r"[ \t](?=E\.?[ \t]?O\.?[ \t]*1\d{4}[ \t]*:[ \t]*DECL\b)", re.IGNORECASE)
 GLUED_PARA = re.compile(r"(?<=\S)[ \t]+(?=1[ \t]*\.[ \t]*\([A-Z/]{1,6}\))")
-# `C O N F I D E N T I A L SECTION 01 OF 03 MEXICO 003305`, `UNCLAS STATE 011937`.
+# `C O N F I D E N T I A L SECTION 01 OF 03 MEXICO 003305`, `UNCLAS STATE 011937`; also
+# spaced letters after a stray one or two (`SS E C R E T`, `CO N F I D E N T I A L`, and
+# `CSE C R E T` where a page spliced one cable's text into another's: 09MOSCOW1108).
 CLASS_LINE = re.compile(
-    r"^[ \t]*(?P<class>(?:[A-Za-z][ \t]){3,}[A-Za-z]|UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET"
+    r"^[ \t]*(?P<class>[A-Za-z]{1,3}(?:[ \t][A-Za-z]){3,}|UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET"
     r"|LIMITED[ \t]+OFFICIAL[ \t]+USE)(?:[ \t]+E[ \t]*F[ \t]*T[ \t]*O)?"
     r"(?:[ \t]+(?:SECTION|section)[ \t]+\d+[ \t]+(?:OF|of)[ \t]+\d+)?"
     r"[ \t]+(?P<origin>[A-Za-z][A-Za-z .'-]*?)[ \t]+(?P<number>\d{3,8})[ \t]*$"
@@ -51,6 +53,11 @@ DATE_FIELD = re.compile(r"^[ \t]*(?:DATE|CREATED)[ \t]*:", re.IGNORECASE)
 DTG = re.compile(
     r"^[ \t]*[OPRZ]{1,2}[ \t]+(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z[ \t]+"
     r"(?P<month>[A-Z]{3})[ \t]+(?P<year>\d{2,4})[ \t]*$"
+)
+# `DE RUEHMO #1108/01 1191330`: the routing line, with the telegram's number (its last four
+# digits: `#3571` for 06BEIJING23571).
+ROUTING_LINE = re.compile(
+    r"^[ \t]*DE[ \t]+[A-Z]{4,6}[ \t]+#[ \t]*(?P<number>\d{1,7})(?:/\d+)?[ \t]+\d{7}[ \t]*$"
 )
 FROM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?:[A-Z]+/)?(?P<origin>[A-Z][A-Z .'-]+?)[ \t]*$")
 STATED_ID = re.compile(
@@ -87,6 +94,8 @@ class Header:
     sent_from: str | None = None
     sent: datetime | None = None
     stated_id: str | None = None
+    routed: int | None = None
+    """The telegram number of the routing line (`ROUTING_LINE`), at most four digits."""
 
 
 def split_fields(lines: list[str]) -> list[str]:
@@ -234,6 +243,8 @@ def _identity(line: str, found: dict[str, object]) -> None:
         found["class"] = match["class"]
         found["origin_code"] = re.sub(r"[^A-Z]", "", match["origin"].upper())
         found["number"] = int(match["number"])
+    elif "routed" not in found and (match := ROUTING_LINE.match(line)):
+        found["routed"] = int(match["number"])
     elif "sent" not in found and (match := DTG.match(line)):
         found["sent"] = _dtg(match)
     elif "from" not in found and (match := FROM_LINE.match(line)):
@@ -275,6 +286,7 @@ def _header(end: int, values: dict[str, list[str]], found: dict[str, object]) ->
         sent_from=found.get("from"),  # type: ignore[arg-type]
         sent=found.get("sent"),  # type: ignore[arg-type]
         stated_id=found.get("id"),  # type: ignore[arg-type]
+        routed=found.get("routed"),  # type: ignore[arg-type]
     )
 
 
@@ -285,9 +297,14 @@ def _subject(first: str, repeated: str) -> str:
     return first
 
 
+_LEVELS = ("CONFIDENTIAL", "SECRET", "UNCLASSIFIED", "UNCLAS")
+
+
 def normalise_classification(word: str, caveats: list[str]) -> str:
     """`C O N F I D E N T I A L` + NOFORN → `CONFIDENTIAL//NOFORN`, as the cable site writes it."""
     level = re.sub(r"\s+", "", word).upper()
+    # `SSECRET`, `CSECRET`: a stray letter or two before the spaced word (`CLASS_LINE`)
+    level = next((k for k in _LEVELS if level.endswith(k) and len(level) - len(k) <= 2), level)
     if level.startswith("UNCLAS"):
         level = "UNCLASSIFIED"
     elif level.startswith("LIMITED"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.errors import ParseError
 from corpus.formats.html import PRE_CLOSE, PRE_OPEN, blocks, parse_html, strip_markup
 from corpus.models import Cable
 from tests.conftest import CABLEGATE, cable_html
@@ -32,6 +33,18 @@ def all_pages() -> list[Path]:
 @cache
 def page_of(path: Path) -> Cable:
     return parse_html(path.read_text(encoding="utf-8"), str(path))
+
+
+def readable_pages() -> list[Path]:
+    """The pages read as cables: all but those that hold another cable's text (refused)."""
+    out = []
+    for path in all_pages():
+        try:
+            page_of(path)
+        except ParseError:
+            continue
+        out.append(path)
+    return out
 
 
 def page(cable_id: str) -> Cable:

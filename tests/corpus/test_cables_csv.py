@@ -13,8 +13,15 @@ from tests.paragraph_counts import CAREFUL_SAMPLE, count_paragraphs
 
 
 def test_csv_rows_match_their_html_pages(shared_corpus: Path) -> None:
-    rows = list(corpus.read(SAMPLE_CSV))
-    assert len(rows) == 300 and all(isinstance(r, Cable) for r in rows)
+    read = list(corpus.read(SAMPLE_CSV))
+    rows = [r for r in read if isinstance(r, Cable)]
+    refused = sorted((e.row, e.reason.split(" (")[0]) for e in read if not isinstance(e, Cable))
+    # the two rows whose text is another cable's, as on their pages (tests/corpus/test_html.py)
+    assert refused == [
+        (7, "its text is STATE 68250's, not 88BAGHDAD28's"),
+        (244, "its text is MOSCOW 5154's, not 07PARIS2725's"),
+    ]
+    assert len(rows) == 298
     pages = {c.id: c for c in corpus.read(CABLEGATE) if isinstance(c, Cable)}
     mismatched = []
     for row in rows:

@@ -47,8 +47,6 @@ NUMBERS = [
     ("10RIYADH61", " ".join(str(n) for n in range(1, 11))),  # no SUBJECT
     ("09KUWAIT110", "1 2 3 4 5 6 7 8"),  # metadata block in the body
     ("08TEGUCIGALPA459", " ".join(str(n) for n in range(1, 17))),  # SUBJECT … REF: inline
-    ("88BAGHDAD28", "1 2 3 4 5 6"),  # mislabelled page
-    ("07PARIS2725", " ".join(str(n) for n in range(1, 14))),  # mislabelled page
     ("66BUENOSAIRES2481", "1 2 3 4 5 6 7 8"),  # all-caps 1966 telegram
     ("05PARIS104", "1 2 3 4 5"),
     ("86MADRID5480", "1 2 3"),
@@ -301,7 +299,6 @@ META = [
     ("04MADRID4687", True, "CONFIDENTIAL", "Embassy Madrid", "2004-12-13"),
     ("08OSLO522", False, "CONFIDENTIAL", "Embassy Oslo", "2008-09-22"),
     ("09KUWAIT110", False, "SECRET//NOFORN", "Embassy Kuwait", "2009-02-05"),
-    ("88BAGHDAD28", False, "CONFIDENTIAL", "Embassy Baghdad", None),
     ("10CARACAS107", False, "SECRET//NOFORN", "Embassy Caracas", "2010-01-28"),
 ]
 
@@ -556,3 +553,78 @@ def test_a_page_header_by_routing_indicator_leaves_the_text() -> None:
         "SUMMARY: FRANCK GELLET, FRENCH DAS-EQUIVALENT FOR THE PERSIAN GULF, SHARED HIS VIEWS.",
         "THE FIRST IS THAT.",
     ]
+
+
+SPLICED = [
+    ("88BAGHDAD28", "STATE 68250"),
+    ("07PARIS2725", "MOSCOW 5154"),
+    ("09CHISINAU694", "ULAANBAATAR 234"),
+]
+
+
+@pytest.mark.parametrize(("case", "telegram"), SPLICED, ids=[s[0] for s in SPLICED])
+def test_a_page_that_holds_another_cables_text_is_refused(case: str, telegram: str) -> None:
+    """The cable site has pages whose text (from the classification line down) is another
+    telegram's, under the page's routing header and metadata: stored, 88BAGHDAD28 ¶4 would
+    cite a 2009 State cable's words as a 1988 cable from Baghdad."""
+    path = cable_html(case)
+    with pytest.raises(ParseError, match=rf"its text is {telegram}'s, not {case}'s"):
+        parse_html(path.read_text(encoding="utf-8"), str(path))
+
+
+TELEGRAM = """Reference ID: {id}
+Date: 2009-04-29 13:01
+
+{line}
+NOFORN
+SIPDIS
+
+E.O. 12958: DECL: 04/29/2019
+TAGS: PREL KN
+SUBJECT: WAITING AND WATCHING
+
+1. (C) The border towns were quiet this week.
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "refused", "classification"),
+    [
+        ("C O N F I D E N T I A L MOSCOW 001108", False, "CONFIDENTIAL//NOFORN"),
+        ("CONFIDENTIAL SECTION 01 OF 02 MOSCOW 1108", False, "CONFIDENTIAL//NOFORN"),
+        ("SS E C R E T MOSCOW 001108", False, "SECRET//NOFORN"),  # a stray letter
+        ("CO N F I D E N T I A L MOSCOW 001108", False, "CONFIDENTIAL//NOFORN"),
+        ("C O N F I D E N T I A L MOSCOW 001109", True, ""),
+        ("CSE C R E T SECTION 01 OF 02 SHENYANG 000004", True, ""),  # 09MOSCOW1108's page
+    ],
+)
+def test_the_classification_line_must_number_the_cable_it_heads(
+    line: str, refused: bool, classification: str
+) -> None:
+    from corpus.formats.text import parse_text
+
+    text = TELEGRAM.format(id="09MOSCOW1108", line=line)
+    if refused:
+        with pytest.raises(ParseError, match=r"hand\.txt: its text is \w+ \d+'s, not 09MOSCOW1"):
+            parse_text(text, "hand.txt")
+        return
+    got = parse_text(text, "hand.txt")
+    assert (got.id, got.classification) == ("09MOSCOW1108", classification)
+
+
+def test_text_spliced_under_another_telegrams_routing_line_is_refused() -> None:
+    """Read bare, with no reference ID: the routing line (`DE RUEHMO #1108`) and its date are
+    one telegram's, the classification line another's. Read, it would be 09SHENYANG4 of
+    April 2009: an ID and a date of neither."""
+    from corpus.formats.text import parse_text
+
+    routing = "VZCZCXRO2039\nDE RUEHMO #1108/01 1191330\nO 291330Z APR 09\nFM AMEMBASSY MOSCOW\n"
+    body = TELEGRAM.split("\n", 3)[3]  # without the Reference ID and Date lines
+    spliced = routing + body.format(line="CSE C R E T SECTION 01 OF 02 SHENYANG 000004")
+    with pytest.raises(ParseError, match=r"SHENYANG 4's, under the routing line of telegram #1108"):
+        parse_text(spliced, "bare.txt")
+    own = routing + body.format(line="C O N F I D E N T I A L MOSCOW 001108")
+    assert (parse_text(own, "bare.txt").id, parse_text(own, "bare.txt").date) == (
+        "09MOSCOW1108",
+        "2009-04-29",
+    )
