@@ -137,9 +137,10 @@ def _check_own_text(header: Header, cable_id: str, source: str) -> None:
     stored, each paragraph would be cited under an ID, a date and a post that are not its
     own (read bare, the routing line's date with the text's number: an ID that is no
     cable's)."""
-    if header.number is None or header.origin_code is None:
+    own = re.search(r"\d+$", cable_id)
+    if header.number is None or header.origin_code is None or own is None:
         return
-    number = int(re.search(r"\d+$", cable_id)[0])  # type: ignore[index]
+    number = int(own[0])
     text = f"its text is {header.origin_code} {header.number}'s"
     if header.number != number:
         where = f"not {cable_id}'s (another cable's text under this ID"

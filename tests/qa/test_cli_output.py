@@ -78,6 +78,27 @@ def test_dropped_filter_says_why(qa: Invoke) -> None:
     assert data["filters"]["origin"] == "Embassy Madrid"
 
 
+def test_filters_that_leave_nothing_are_named(qa: Invoke) -> None:
+    out = qa("ask", "--origin", "Narnia", "--tag", "pter", "terrorism trial")
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines() == [
+        "filters: origin Narnia · tag PTER",
+        "Nothing found: the store has no cable from Narnia (qa stats lists what it has).",
+    ]
+    both = qa("ask", "--origin", "Paris", "--since", "2009-01-01", "terrorism trial")
+    assert "no cable from Paris since 2009-01-01 (each filter alone matches some)" in both.output
+    data = json.loads(qa("ask", "--json", "--since", "2030", "terrorism").output)
+    assert data["filters"]["unmatched"] == ["since"] and data["results"] == []
+    md = qa("ask", "--markdown", "--tag", "ZZZZ", "terrorism").output
+    assert "_Nothing found: the store has no cable tagged ZZZZ" in md
+
+
+def test_since_after_until_is_refused(qa: Invoke) -> None:
+    out = qa("ask", "--since", "2010", "--until", "2005", "terrorism")
+    assert out.exit_code == 2
+    assert "--since: 2010 is after --until 2005" in out.output
+
+
 # -- off the terminal: marks instead of styles, no hard wrap -----------------------------------
 
 PARIS_1 = "French officials described the trial of the terrorism suspects as a test case."

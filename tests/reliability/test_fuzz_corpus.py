@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import corpus
@@ -436,6 +436,11 @@ def _page(body: str, cells: list[str]) -> str:
         ),
         max_size=7,
     ),
+)
+# A page whose ID cell holds no number, under a classification line that names one.
+@example(
+    "C O N F I D E N T I A L SECTION 01 OF 03 MEXICO 003305",
+    ["x", "2006-06-15 19:20", "06MEXICO3305"],
 )
 def test_format_parsers_raise_only_parse_errors(body: str, cells: list[str]) -> None:
     for parse, value in (
