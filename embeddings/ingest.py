@@ -21,6 +21,7 @@ from pathlib import Path
 from corpus.models import Cable, ReadError
 from embeddings.encoder import Encoder
 from embeddings.errors import ModelMismatchError, StoreError
+from embeddings.lazy import Lazy
 from embeddings.ledger import Ledger
 from embeddings.lock import WriterLock
 from embeddings.names import DEFAULT_MODEL, canonical_name
@@ -33,7 +34,7 @@ from embeddings.passages import (
     token_tools,
     token_windower,
 )
-from embeddings.pipeline import DONE, ENCODE_BUFFER, Lazy, Pipeline
+from embeddings.pipeline import DONE, ENCODE_BUFFER, Pipeline
 from embeddings.progress import IngestProgress, estimate_cables
 from embeddings.tally import KILL_ENV, IngestSummary, KillSwitch, Tally
 
@@ -225,9 +226,11 @@ def _run(pipe: Pipeline, items: Iterable[Cable | ReadError | Path]) -> IngestSum
             f"ingest stopped: {type(pipe.failure).__name__}: {pipe.failure}; "
             "committed cables are kept, re-run to go on"
         ) from pipe.failure
-    pipe.remember_files()
     stopped = interrupted or isinstance(pipe.failure, KeyboardInterrupt)
-    return pipe.tally.summary(stopped, pipe.lazy.notes)
+    if not stopped:
+        pipe.withdraw()
+    pipe.remember_files()
+    return pipe.tally.summary(stopped, pipe.lazy.notes, pipe.withdrawn)
 
 
 _NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -121,21 +122,37 @@ class Ledger:
         any point is redone on the next start.
         """
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             replaced = False
             for prepared in batch:
                 replaced |= self._delete_cable(prepared.cable.id)
                 self._insert(prepared)
-            if replaced:  # record ids may now be reused: caches built on them start over
-                c.execute(
-                    "INSERT INTO meta VALUES ('deletions', '1') ON CONFLICT(key)"
-                    " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-                )
+            if replaced:
+                self._count_deletion()
             c.executemany(
                 "INSERT OR IGNORE INTO pending VALUES (?)", [(p.cable.id,) for p in batch]
             )
             self._bump()
+
+    def withdraw(self, cable_ids: Sequence[str]) -> list[str]:
+        """Remove these cables in one transaction, marked for Chroma as `write` marks its
+        own (there they are then deleted, and nothing is added); those that were here."""
+        with self._transaction():
+            gone = [cable_id for cable_id in cable_ids if self._delete_cable(cable_id)]
+            if gone:
+                self._count_deletion()
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO pending VALUES (?)", [(i,) for i in gone]
+                )
+                self._bump()
+        return gone
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            yield
             c.execute("COMMIT")
         except BaseException:
             # SQLite rolls back by itself when a COMMIT fails for want of disk space;
@@ -143,6 +160,13 @@ class Ledger:
             if c.in_transaction:
                 c.execute("ROLLBACK")
             raise
+
+    def _count_deletion(self) -> None:
+        """Record ids may now be reused: caches built on them start over."""
+        self.conn.execute(
+            "INSERT INTO meta VALUES ('deletions', '1') ON CONFLICT(key)"
+            " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     def _bump(self) -> None:
         self.conn.execute(
@@ -267,39 +291,7 @@ class Ledger:
     @staticmethod
     def _chunks(cur: sqlite3.Cursor, size: int) -> Iterator[list[RecordRow]]:
         while rows := cur.fetchmany(size):
-            out: list[RecordRow] = []
-            for (
-                rid,
-                emb,
-                text,
-                start,
-                end,
-                cable_id,
-                number,
-                win,
-                date,
-                year,
-                origin,
-                classification,
-                subject,
-                mark,
-                tags,
-            ) in rows:
-                meta: dict[str, str | int | list[str]] = {
-                    "cable_id": cable_id,
-                    "para": number,
-                    "win": win,
-                    "date": date,
-                    "year": year,
-                    "origin": origin,
-                    "classification": classification,
-                    "subject": subject,
-                    "mark": mark or "",
-                }
-                if listed := list(unpacked(tags)):
-                    meta["tags"] = listed
-                out.append(RecordRow(rid, emb, text[start:end], meta))
-            yield out
+            yield [RecordRow.of(*row) for row in rows]
 
     def sample_records(self, n: int, *, skip_pending: bool = False) -> list[tuple[str, bytes]]:
         """A spread of (record_id, vector), newest first: interrupted writes are the newest.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ import numpy as np
 
 from corpus.models import Cable, ReadError
 from embeddings.encoder import Encoder
+from embeddings.lazy import Lazy
 from embeddings.ledger import Ledger
 from embeddings.passages import Measure, Windower, prepare
 from embeddings.records import PreparedCable, Window
@@ -53,50 +54,8 @@ class _FileRead:
     before: Fingerprint
     cables: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-class Lazy:
-    """The model and Chroma, each opened when first needed (Chroma after a repair)."""
-
-    def __init__(
-        self,
-        store_dir: Path,
-        chroma_url: str | None,
-        load: Callable[[], Encoder],
-        tally: Tally,
-    ) -> None:
-        self.store_dir, self.chroma_url, self.load, self.tally = store_dir, chroma_url, load, tally
-        self._encoder: Encoder | None = None
-        self._chroma: Any = None
-        self.notes: list[str] = []
-
-    def encoder(self) -> Encoder:
-        if self._encoder is None:
-            t0 = time.perf_counter()
-            encoder = self.load()
-            ledger = Ledger.open(self.store_dir)
-            try:
-                ledger.claim_model(encoder.name, encoder.dimension)
-            finally:
-                ledger.close()
-            self._encoder = encoder
-            self.tally.timed("model_load", time.perf_counter() - t0)
-        return self._encoder
-
-    def chroma(self, model: str, dimension: int) -> Any:
-        if self._chroma is None:
-            from embeddings.store import Chroma, repair
-
-            ledger = Ledger.open(self.store_dir)
-            try:
-                chroma = Chroma(self.store_dir, self.chroma_url, model, dimension)
-                note = repair(chroma, ledger)
-            finally:
-                ledger.close()
-            self._chroma = chroma
-            if note:
-                self.notes.append(note)
-        return self._chroma
+    earlier: tuple[str, ...] = ()
+    """The cables an earlier reader found in the same bytes."""
 
 
 class Pipeline:
@@ -124,6 +83,9 @@ class Pipeline:
         self.encoded: queue.Queue[Any] = queue.Queue(maxsize=4)
         self.failure: BaseException | None = None
         self.files: list[_FileRead] = []
+        self.seen: set[str] = set()
+        """Cables given this run (by any file, or taken as they came)."""
+        self.withdrawn: list[str] = []
         self.year = year
 
     # -- reading ---------------------------------------------------------------
@@ -135,7 +97,7 @@ class Pipeline:
 
         ledger = Ledger.open(self.store_dir)
         sources = Sources(ledger.conn, year=self.year)
-        seen: set[str] = set()
+        seen = self.seen
         try:
             for item in self._timed(iter(items)):
                 if self.stop.is_set():
@@ -151,6 +113,9 @@ class Pipeline:
                     entry = _FileRead(item, Fingerprint.of(item))
                 except OSError:
                     entry = None  # read_file names the problem
+                earlier = sources.previous(item)
+                if entry is not None and earlier and earlier[0] == entry.before.digest:
+                    entry.earlier = earlier[1]
                 for got in self._timed(read_file(item, year=self.year)):
                     if self.stop.is_set():
                         break
@@ -372,6 +337,30 @@ class Pipeline:
             records=sum(len(p.windows) for p in batch),
             reused=sum(p.reused for p in batch),
         )
+
+    def withdraw(self) -> None:
+        """Withdraw what a file's same bytes no longer give, read by a newer reader: a
+        page it now refuses as another cable's text, or an ID it now reads otherwise.
+        Its earlier reading would stay citable, under an ID the file no longer states.
+        A file whose bytes changed keeps its cables (a cut-off copy must not unstore
+        them), as does a cable another file gives."""
+        read_from = {c: f.path for f in self.files for c in f.earlier if c not in self.seen}
+        if not read_from:
+            return
+        ledger = Ledger.open(self.store_dir)
+        try:
+            sources = Sources(ledger.conn, year=self.year)
+            ids = sorted(set(read_from) - sources.given_elsewhere(read_from))
+            gone = ledger.withdraw(ids)
+            if not gone:
+                return
+            if self.chroma is None:
+                self.chroma = self.lazy.chroma(ledger.model() or "", ledger.dimension() or 0)
+            self.chroma.sync(ledger, gone)  # deletes their records and adds none
+            ledger.clear_pending(gone)
+        finally:
+            ledger.close()
+        self.withdrawn = [f"{c}: {read_from[c]} no longer gives it" for c in gone]
 
     def remember_files(self) -> None:
         """Files whose every cable is settled are skipped unread next time."""

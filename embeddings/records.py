@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus.models import Cable, Paragraph, ShownCable
+from corpus.tags import unpacked
 
 
 def record_id(cable_id: str, number: str, win: int) -> str:
@@ -67,3 +68,38 @@ class RecordRow:
     embedding: bytes
     document: str
     metadata: dict[str, str | int | list[str]]
+
+    @classmethod
+    def of(
+        cls,
+        rid: str,
+        emb: bytes,
+        text: str,
+        start: int,
+        end: int,
+        cable_id: str,
+        number: str,
+        win: int,
+        date: int,
+        year: int,
+        origin: str,
+        classification: str,
+        subject: str,
+        mark: str | None,
+        tags: str,
+    ) -> RecordRow:
+        """The window ``text[start:end]`` of a ledger row (`Ledger.record_rows`)."""
+        meta: dict[str, str | int | list[str]] = {
+            "cable_id": cable_id,
+            "para": number,
+            "win": win,
+            "date": date,
+            "year": year,
+            "origin": origin,
+            "classification": classification,
+            "subject": subject,
+            "mark": mark or "",
+        }
+        if listed := list(unpacked(tags)):
+            meta["tags"] = listed
+        return cls(rid, emb, text[start:end], meta)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -140,6 +140,24 @@ class Sources:
         if any(hashes.get(c) != h for c, h in record.cables):
             return None
         return record
+
+    def previous(self, path: Path) -> tuple[str, tuple[str, ...]] | None:
+        """(byte digest, cable ids) of ``path`` as last read, by whatever reader."""
+        row = self.conn.execute(
+            "SELECT digest, cables FROM sources WHERE path=?", (str(path.resolve()),)
+        ).fetchone()
+        if row is None:
+            return None
+        return str(row[0]), tuple(c for c, _h in json.loads(row[1]))
+
+    def given_elsewhere(self, read_from: Mapping[str, Path]) -> set[str]:
+        """Those cables of ``read_from`` (cable id → the file it was read from) that the
+        last reading of another file gave too."""
+        wanted = {c: str(path.resolve()) for c, path in read_from.items()}
+        found: set[str] = set()
+        for other, cables in self.conn.execute("SELECT path, cables FROM sources"):
+            found.update(c for c, _h in json.loads(cables) if wanted.get(c, other) != other)
+        return found
 
     def remember(
         self,

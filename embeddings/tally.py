@@ -46,6 +46,9 @@ class IngestSummary:
     """Seconds the model spent encoding: what ``rate`` divides by."""
     stages: dict[str, float] = field(default_factory=dict)
     """Busy seconds per stage (see STAGE_NAMES)."""
+    withdrawn: list[str] = field(default_factory=list)
+    """`ID: file` of each cable removed because its file, unchanged, no longer gives it
+    (`Pipeline.withdraw`)."""
 
     @property
     def rate(self) -> float:
@@ -189,7 +192,7 @@ class Tally:
             self.status,
         )
 
-    def summary(self, interrupted: bool, notes: list[str]) -> IngestSummary:
+    def summary(self, interrupted: bool, notes: list[str], withdrawn: list[str]) -> IngestSummary:
         return IngestSummary(
             self.new,
             self.changed,
@@ -205,4 +208,5 @@ class Tally:
             notes,
             self.stages["encode"],
             dict(self.stages),
+            list(withdrawn),
         )

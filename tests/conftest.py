@@ -51,6 +51,15 @@ def cable_html(cable_id: str) -> Path:
     return hits[0]
 
 
+def spliced_page(folder: Path) -> Path:
+    """08OSLO522's page under the ID cell 08OSLO523, written into ``folder``: its
+    classification line numbers another telegram, and the reader refuses it."""
+    page = cable_html("08OSLO522").read_text(encoding="utf-8")
+    path = folder / "08OSLO523.html"
+    path.write_text(page.replace(">08OSLO522<", ">08OSLO523<", 1), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared_corpus() -> Path:
     return need_corpus()

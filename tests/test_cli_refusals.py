@@ -4,9 +4,11 @@ citation, a -k that is no count, and options a command does not take."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,7 @@ from click.testing import CliRunner
 
 from qa.cli import EXAMPLES, cli, parse_citation
 from qa.limits import MAX_K
-from tests.conftest import REPO, SEED
+from tests.conftest import REPO, SEED, cable_html, spliced_page
 
 EMPTY_STORE_READERS = [
     ("ask", ("ask", "Iran")),
@@ -53,6 +55,29 @@ def test_an_ingest_that_skipped_an_input_exits_1(tmp_path: Path) -> None:
         cli, ["--store", str(store), "ingest", "--json", str(tmp_path / "bad.csv")]
     )
     assert out.exit_code == 1 and '"failed": 1' in out.output  # --json too
+
+
+def test_a_page_stored_by_an_earlier_reader_and_refused_now_is_withdrawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the real model and Chroma: the store no longer cites the refused page's ID."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    page = spliced_page(folder)
+    shutil.copy(cable_html("08OSLO522"), folder)  # the cable whose text it holds
+    store = ["--store", str(tmp_path / "store")]
+    with monkeypatch.context() as earlier:  # a reader without the own-text check
+        earlier.setattr("corpus.assemble._check_own_text", lambda *_args: None)
+        earlier.setattr("embeddings.sources.parser_digest", lambda: "an earlier reader")
+        assert CliRunner().invoke(cli, [*store, "ingest", str(folder)]).exit_code == 0
+    assert CliRunner().invoke(cli, [*store, "show", "08OSLO523"]).exit_code == 0
+    out = CliRunner().invoke(cli, [*store, "ingest", str(folder)])
+    assert out.exit_code == 1, out.output
+    assert f"withdrawn 08OSLO523: {page.resolve()} no longer gives it" in out.stderr
+    shown = CliRunner().invoke(cli, [*store, "show", "08OSLO523"])
+    assert shown.exit_code == 1 and "08OSLO523" in shown.output
+    cited = json.loads(CliRunner().invoke(cli, [*store, "ask", "--json", "Norway"]).output)
+    assert {r["cable_id"] for r in cited["results"]} == {"08OSLO522"}
 
 
 @pytest.mark.parametrize(

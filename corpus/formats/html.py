@@ -9,6 +9,7 @@ from datetime import datetime
 from corpus.assemble import Known, build_cable
 from corpus.clean import decode_entities
 from corpus.errors import ParseError
+from corpus.ids import canonical_id
 from corpus.models import Cable
 
 # Openings and closings are found separately (see `blocks`): one `open.*?close` pattern
@@ -70,6 +71,10 @@ def parse_html(text: str, source: str, year: int | None = None) -> Cable:
     created = CREATED.search(created_text)
     if created is None:
         raise ParseError(source, f"unreadable Created date {created_text!r}")
+    cable_id = canonical_id(ref_id) if ref_id else None
+    if ref_id and cable_id is None:
+        # Cited as written, a cell that is no reference ID names a cable that does not exist.
+        raise ParseError(source, f"unreadable reference ID {ref_id!r}")
     pres = list(blocks(text, PRE_OPEN, PRE_CLOSE))
     if not pres:
         raise ParseError(source, "cable page without cable text")
@@ -82,7 +87,7 @@ def parse_html(text: str, source: str, year: int | None = None) -> Cable:
     partial = any(PARTIAL_NOTE.search(pre) for pre in pres[:-1])
     stamp = f"{created['date']} {created['time'] or '00:00'}"
     known = Known(
-        id=ref_id.upper() or None,
+        id=cable_id,
         created=datetime.strptime(stamp, "%Y-%m-%d %H:%M"),
         origin=origin or None,
         classification=classification or None,

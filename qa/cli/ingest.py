@@ -105,6 +105,8 @@ def ingest(
         else:
             for error in summary.errors:
                 click.echo(f"skipped {error}", err=True)
+            for cable in summary.withdrawn:
+                click.echo(f"withdrawn {cable}", err=True)
             click.echo(summary.line())
         if summary.interrupted:
             raise SystemExit(130)

@@ -499,6 +499,16 @@ def test_a_page_cut_off_in_its_cable_text_is_refused() -> None:
     assert len(parse_html(text, str(path)).paragraphs) == 6
 
 
+def test_an_id_cell_that_is_no_reference_id_is_refused() -> None:
+    """Cited as written, it would name a cable that does not exist; a zero-padded one is read."""
+    text = cable_html("08OSLO522").read_text(encoding="utf-8")
+    with pytest.raises(ParseError, match=r"odd\.html: unreadable reference ID 'OSLO'"):
+        parse_html(text.replace(">08OSLO522<", ">OSLO<", 1), "odd.html")
+    assert (
+        parse_html(text.replace(">08OSLO522<", ">08OSLO000522<", 1), "pad.html").id == "08OSLO522"
+    )
+
+
 UNMARKED = [
     # (case, body lines, paragraph numbers): a cable that marks no paragraph
     ("skip-after-a-sentence", ["1. Summary of the week.", "3. Warthogs delay arrival."], "1 3"),

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 import corpus.formats
+from embeddings import client as chroma_client
 from embeddings import sources
 from embeddings.ingest import IngestOptions, IngestSummary, ingest
 from embeddings.ledger import Ledger
-from tests.conftest import cable_html
+from tests.conftest import cable_html, spliced_page
 from tests.embeddings.conftest import char_windower
 from tests.fakes import HashEncoder
 
@@ -155,3 +156,80 @@ def test_a_year_hint_reads_undated_files_again(tmp_path: Path, reads: list[str])
     reads.clear()
     again = run(store, folder, year=2008)
     assert counts(again) == (0, 0, 1, 0, 0) and reads == []
+
+
+# -- what the same bytes no longer give is withdrawn -------------------------------------------
+
+
+def store_as_an_earlier_reader(store: Path, *paths: Path) -> IngestSummary:
+    """Ingest as a reader without the own-text check did (and with another digest)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("corpus.assemble._check_own_text", lambda *_args: None)
+        patch.setattr(sources, "parser_digest", lambda: "an earlier reader")
+        return run(store, *paths)
+
+
+def stored(store: Path) -> tuple[list[str], set[str]]:
+    """The ledger's cables, and the cables Chroma holds records of."""
+    ledger = Ledger.open(store)
+    try:
+        cables = sorted(r[0] for r in ledger.conn.execute("SELECT id FROM cables"))
+    finally:
+        ledger.close()
+    col = chroma_client.reopen(store, None, "hash-bow-64", 64)
+    return cables, {m["cable_id"] for m in col.get(include=["metadatas"])["metadatas"]}
+
+
+def test_a_cable_the_same_bytes_no_longer_give_is_withdrawn(
+    tmp_path: Path, folder: Path, reads: list[str]
+) -> None:
+    store, page = tmp_path / "store", spliced_page(folder)
+    assert store_as_an_earlier_reader(store, folder).new == 4
+    assert "08OSLO523" in stored(store)[0]
+    now = run(store, folder)
+    assert now.withdrawn == [f"08OSLO523: {page.resolve()} no longer gives it"]
+    assert any("08OSLO523.html: its text is OSLO 522's" in e for e in now.errors)
+    cables, in_chroma = stored(store)
+    assert cables == sorted(PAGES) and in_chroma == set(PAGES)
+    reads.clear()
+    again = run(store, folder)
+    assert again.withdrawn == [] and reads == [] and counts(again) == (0, 0, 3, 2, 0)
+
+
+def test_a_file_whose_bytes_changed_keeps_what_it_gave(tmp_path: Path, folder: Path) -> None:
+    """A cut-off or damaged copy must not unstore the cable its whole copy gave."""
+    store, page = tmp_path / "store", spliced_page(folder)
+    store_as_an_earlier_reader(store, folder)
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    now = run(store, folder)
+    assert now.withdrawn == [] and "08OSLO523" in stored(store)[0]
+
+
+def test_a_cable_another_file_gives_is_not_withdrawn(tmp_path: Path, folder: Path) -> None:
+    store, page = tmp_path / "store", spliced_page(folder)
+    own = tmp_path / "own"
+    own.mkdir()
+    text = page.read_text(encoding="utf-8").replace("OSLO 000522", "OSLO 000523")
+    (own / "08OSLO523.html").write_text(text, encoding="utf-8")
+    store_as_an_earlier_reader(store, folder, own)
+    assert run(store, folder).withdrawn == []  # the other file's last reading gave it
+    assert "08OSLO523" in stored(store)[0]
+    store_as_an_earlier_reader(store, folder, own)
+    assert run(store, folder, own).withdrawn == []  # the other file gives it this run
+    assert "08OSLO523" in stored(store)[0]
+
+
+def test_a_year_hint_that_changes_an_id_withdraws_the_earlier_one(tmp_path: Path) -> None:
+    folder = tmp_path / "bare"
+    folder.mkdir()
+    page = cable_html("08OSLO522").read_text(encoding="utf-8")
+    text = html.unescape(page.rsplit("<pre>", 1)[1].split("</pre>", 1)[0])
+    text = "\n".join(line for line in text.splitlines() if "DECL" not in line)
+    (folder / "oslo.txt").write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    assert run(store, folder, year=2007).new == 1
+    later = run(store, folder, year=2008)
+    assert later.new == 1 and later.withdrawn == [
+        f"07OSLO522: {folder / 'oslo.txt'} no longer gives it"
+    ]
+    assert stored(store) == (["08OSLO522"], {"08OSLO522"})
