@@ -47,11 +47,13 @@ SIPDIS_LEAD = re.compile(r"^[ \t]*SIPDIS[ \t]+(?=\S)", re.MULTILINE | re.IGNOREC
 # Website; http://...` (between rows of asterisks or dashes, quoted, `Please visit Paris'
 # Classified Website at:`, its link broken by a space: `index.c fm`). The signer's name after
 # the link stays, for `split_signer` to take.
-_LINK = (  # a link, the rest of it after a space or a line break in lower case (`index.c fm`)
-    r"<?https?://\S+(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?!or\b|and\b)(?-i:[a-z_/])[\w./:?=-]{0,40})?"
+_LINK = (  # a link, the rest of it after a space or a line break in lower case (`index.c fm`);
+    # an all-capitals link, the rest of it after a space at the line's end (`INDEX.C FM`)
+    r"(?:<?(?-i:HTTPS?://[A-Z0-9./:?=_-]+)(?:[ \t]+(?-i:[A-Z_/][A-Z0-9./_]{0,10})(?=[ \t]*$))?"
+    r"|<?https?://\S+(?:(?:[ \t]+|[ \t]*\n[ \t]*)(?!or\b|and\b)(?-i:[a-z_/])[\w./:?=-]{0,40})?)"
     r">?[\"\u201d]?"
 )
-_BLANKS = r"(?:[ \t]*\n)*"
+_BLANKS = r"(?:[ \t\x00]*\n)*"  # blank lines, a page break among them (`PAGE_BREAK`)
 WEB_SITE_LINE = re.compile(
     rf"""^(?:[ \t]*For\ more\ reporting\b[^\n]*\n)?
     (?:[ \t]*\*{{5,}}(?:[ \t]+\*+)*[ \t]*\n)?

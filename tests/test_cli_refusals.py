@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from qa.cli import EXAMPLES, cli, parse_citation
 from qa.limits import MAX_K
 from tests.conftest import REPO, SEED, cable_html, spliced_page
+from tests.fakes import run_qa
 
 EMPTY_STORE_READERS = [
     ("ask", ("ask", "Iran")),
@@ -320,3 +321,16 @@ def test_serve_examples_start_a_server(example: str, monkeypatch: pytest.MonkeyP
     out = CliRunner().invoke(cli, shlex.split(example)[1:])
     assert out.exit_code == 0, out.output
     assert served, example
+
+
+def test_a_repair_made_before_reading_is_said(tmp_path: Path) -> None:
+    """The vector index lost (a Chroma folder deleted by hand) is rebuilt from the ledger
+    when the next ingest writes to it, and the text summary says so, as --json does in
+    `notes`. Separate processes: Chroma keeps a client per folder within one."""
+    store = tmp_path / "store"
+    assert run_qa("ingest", str(SEED), store=store).returncode == 0
+    shutil.rmtree(store / "chroma")
+    out = run_qa("ingest", str(cable_html("08OSLO522")), store=store)
+    assert out.returncode == 0, out.stderr
+    assert "repaired the store: rebuilt the vector index from the ledger" in out.stderr
+    assert "1 new" in out.stdout

@@ -107,6 +107,8 @@ def ingest(
                 click.echo(f"skipped {error}", err=True)
             for cable in summary.withdrawn:
                 click.echo(f"withdrawn {cable}", err=True)
+            for note in summary.notes:  # a repair made before reading: the user should know
+                click.echo(f"repaired the store: {note}", err=True)
             click.echo(summary.line())
         if summary.interrupted:
             raise SystemExit(130)

@@ -537,6 +537,10 @@ NOTICES = [
     ("amman", "Visit Embassy Amman's classified website at\nhttp://www.state.sgov.gov/p/nea/amman/ or access the site through the State Department's SIPRNET home page/"),  # noqa: E501
     ("mexico", "Visit Mexico City's Classified Web Site at \nhttp://www.state.sgov.gov/p/wha/mexicocity and the North American \nPartnership Blog at http://www.intelink.gov/communities/state/nap /"),  # noqa: E501
     ("ankara-quoted", '"Visit Ankara\'s Classified Web Site at http://www.intelink.s gov.gov/wiki/Portal:Turkey"'),  # noqa: E501
+    ("paris-capitals", "PLEASE VISIT PARIS' CLASSIFIED WEBSITE AT: \nHTTP://WWW.STATE.SGOV.GOV/P/EUR/PARIS/INDEX.C FM \n"),  # noqa: E501
+    ("paris-capitals-whole", "PLEASE VISIT PARIS' CLASSIFIED WEBSITE AT: \nHTTP://WWW.STATE.SGOV.GOV/P/EUR/PARIS/INDEX.CFM"),
+    ("paris-page-marker", "Please visit Paris' Classified Website at: \n \nPARIS 00000743  003 OF 003 \n \n \nhttp://www.state.sgov.gov/p/eur/paris/index.c fm \n"),  # noqa: E501
+    ("tel-aviv-page-marker", "********************************************* ******************** \nVisit Embassy Tel Aviv's Classified Website: \nhttp://www.state.sgov.gov/p/nea/telaviv \n \nTEL AVIV 00002652  005 OF 005 \n \n \n \nYou can also access this site through the State Department's \nClassified SIPRNET website. \n********************************************* ******************** "),  # noqa: E501
 ]  # fmt: skip
 
 
