@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from corpus.errors import ParseError  # noqa: E402
 from corpus.formats.html import parse_html  # noqa: E402
 
 CORPUS = Path(os.environ.get("QA_CORPUS") or REPO.parent / "shared" / "corpus")
@@ -59,9 +60,13 @@ def main() -> int:
     if not paths:
         print(f"no pages match {args.pages}", file=sys.stderr)
         return 1
-    rows = []
+    rows, refused = [], []
     for path in paths:
-        found = lost_words(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        try:
+            found = lost_words(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        except ParseError as err:  # a page the reader refuses loses nothing to a wrong parse
+            refused.append(str(err))
+            continue
         if found is not None:
             lost, total = found
             rows.append((lost.total(), total, path.stem, lost))
@@ -72,6 +77,7 @@ def main() -> int:
         f"  median {statistics.median(r[0] for r in rows):.0f}, mean "
         f"{statistics.mean(r[0] for r in rows):.1f}, over 100: {sum(r[0] > 100 for r in rows)}"
     )
+    print(f"{len(refused)} pages refused by the reader:", *refused, sep="\n  ")
     for lost, total, name, words in rows[: args.top]:
         shown = " ".join(w for w, _ in words.most_common(12))
         print(f"{lost:>5} of {total:>5}  {name:<20} {shown}")
