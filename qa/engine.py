@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from qa import followup
 from qa.answer import Answer, Asking, AskOptions, Filters, Neighbours
 from qa.config import Settings
-from qa.errors import EngineError
+from qa.errors import EngineError, no_paragraph
 from qa.facets import facets as count_facets
 from qa.judge import Judge
 from qa.present import present
@@ -165,7 +165,9 @@ class Engine:
         if pid is None:
             if not self.view.known_cables([cable_id]):
                 raise EngineError(f"{cable_id} is not in the store {self.settings.store}")
-            raise EngineError(f"{cable_id} has no paragraph ¶{para}")
+            cable = self.cable(cable_id)
+            held = [p.number for p in cable.paragraphs] if cable is not None else []
+            raise EngineError(no_paragraph(cable_id, para, held))
         self.state()
         found = neighbours(self.view, self.search, pid, k)
         if found is None:

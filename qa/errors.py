@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from corpus.errors import CableQAError
 
 
@@ -23,3 +25,21 @@ class EvalError(CableQAError):
 
 class ServerError(CableQAError):
     """A `qa serve` that cannot be reached, refuses the request, or fails (`qa.client`)."""
+
+
+def no_paragraph(cable_id: str, para: str, held: Sequence[str]) -> str:
+    """The one line for a paragraph number the cable lacks, with the numbers it holds:
+    `06MOSCOW12751 has no paragraph ¶11 (it has ¶1–¶10, ¶12–¶15)` (a skipped number,
+    or one whose heading is all it held, is told from a typo at a glance)."""
+    runs: list[list[str]] = []
+    for number in held:
+        last = runs[-1][-1] if runs else ""
+        if number.isdigit() and last.isdigit() and int(number) == int(last) + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    shown = [f"¶{r[0]}–¶{r[-1]}" if len(r) > 2 else ", ".join(f"¶{n}" for n in r) for r in runs]
+    if len(shown) > 8:
+        shown = [*shown[:4], "…", *shown[-3:]]
+    has = f" (it has {', '.join(shown)})" if shown else ""
+    return f"{cable_id} has no paragraph ¶{para}{has}"

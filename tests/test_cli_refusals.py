@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from qa.cli import EXAMPLES, cli, parse_citation
+from qa.errors import no_paragraph
 from qa.limits import MAX_K
 from tests.conftest import REPO, SEED, cable_html, spliced_page
 from tests.fakes import run_qa
@@ -274,7 +275,8 @@ def test_a_paragraph_letter_matches_in_either_case(monkeypatch: pytest.MonkeyPat
         assert out.exit_code == 0, out.output
     assert shown == ["3b", "3b"]
     out = CliRunner().invoke(cli, ["show", "06BEIJING23571 ¶3C"])
-    assert out.exit_code == 1 and out.stderr.strip() == "Error: 06BEIJING23571 has no paragraph ¶3c"
+    assert out.exit_code == 1, out.output
+    assert out.stderr.strip() == "Error: 06BEIJING23571 has no paragraph ¶3c (it has ¶3, ¶3b)"
 
 
 @pytest.mark.parametrize("command", [("ask", "Iran"), ("similar", "06MEXICO3305 ¶4")])
@@ -334,3 +336,24 @@ def test_a_repair_made_before_reading_is_said(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "repaired the store: rebuilt the vector index from the ledger" in out.stderr
     assert "1 new" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("held", "shown"),
+    [
+        (
+            ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "12", "13", "14", "15"],
+            "¶1–¶10, ¶12–¶15",
+        ),
+        (["0", "1", "2", "3a", "3b", "4"], "¶0–¶2, ¶3a, ¶3b, ¶4"),
+        (["1", "2", "4"], "¶1, ¶2, ¶4"),
+        ([str(n) for n in range(1, 40, 2)], "¶1, ¶3, ¶5, ¶7, …, ¶35, ¶37, ¶39"),
+    ],
+)
+def test_a_missing_paragraph_is_told_with_those_the_cable_has(held: list[str], shown: str) -> None:
+    """06MOSCOW12751's ¶11 is only a heading, which the reader gives to ¶12: `show ¶11`
+    says so at a glance, as it does a typo."""
+    assert no_paragraph("06MOSCOW12751", "11", held) == (
+        f"06MOSCOW12751 has no paragraph ¶11 (it has {shown})"
+    )
+    assert no_paragraph("X", "1", []) == "X has no paragraph ¶1"

@@ -31,6 +31,7 @@ from qa.cli.parsing import (
 from qa.cli.remote import engine_for, local_only, remote, remote_stats
 from qa.cli.serve import serve
 from qa.cli.stores import check_store_model, empty_store, require_store
+from qa.errors import no_paragraph
 from qa.limits import MAX_QUESTION_CHARS
 
 __all__ = [
@@ -269,8 +270,9 @@ def show(
         if cable is None:
             where = settings.server or settings.store
             raise click.ClickException(f"{cable_id} is not in the store {where}")
-        if para is not None and para not in {p.number for p in cable.paragraphs}:
-            raise click.ClickException(f"{cable.id} has no paragraph ¶{para}")
+        held = [p.number for p in cable.paragraphs]
+        if para is not None and para not in held:
+            raise click.ClickException(no_paragraph(cable.id, para, held))
         from qa import terminal
 
         flat = not terminal.to_terminal()

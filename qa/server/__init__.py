@@ -46,7 +46,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.config import Settings
-from qa.errors import EngineError, RetrievalError
+from qa.errors import EngineError, RetrievalError, no_paragraph
 from qa.server.openapi import OPENAPI
 from qa.server.parse import (
     MAX_FILTER_CHARS,
@@ -189,8 +189,9 @@ def create_app(
     async def _paragraph(request: Request, para: str | None) -> Any:
         """The cable of the path, which must hold paragraph `para` (None: any)."""
         found = await _cable(request.path_params["cable_id"])
-        if para is not None and para not in {p.number for p in found.paragraphs}:
-            raise ApiError(404, f"{found.id} has no paragraph ¶{para}")
+        held = [p.number for p in found.paragraphs]
+        if para is not None and para not in held:
+            raise ApiError(404, no_paragraph(found.id, para, held))
         return found
 
     async def cable(request: Request) -> Response:

@@ -147,7 +147,7 @@ def test_two_paragraphs_are_refused(qa: Invoke) -> None:
 def test_missing_paragraph_is_one_line(qa: Invoke) -> None:
     out = qa("show", "05PARIS104:9")
     assert out.exit_code == 1
-    assert out.stderr.strip() == "Error: 05PARIS104 has no paragraph ¶9"
+    assert out.stderr.strip() == "Error: 05PARIS104 has no paragraph ¶9 (it has ¶1, ¶2)"
 
 
 def run_in_pty(args: list[str], columns: int, env: dict[str, str] | None = None) -> str:
