@@ -236,6 +236,7 @@ def repair(chroma: Chroma, ledger: Ledger, *, sample: int = 200) -> str | None:
     if reason is None and chroma.count() != records:
         reason = f"Chroma holds {chroma.count()} records, the ledger {records}"
     if reason is None:
-        return f"finished an interrupted write of {len(pending)} cables"
+        many = "cable" if len(pending) == 1 else "cables"
+        return f"finished an interrupted write of {len(pending)} {many}"
     written = chroma.rebuild(ledger)
     return f"rebuilt the vector index from the ledger ({written} records): {reason}"

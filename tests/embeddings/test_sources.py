@@ -233,3 +233,30 @@ def test_a_year_hint_that_changes_an_id_withdraws_the_earlier_one(tmp_path: Path
         f"07OSLO522: {folder / 'oslo.txt'} no longer gives it"
     ]
     assert stored(store) == (["08OSLO522"], {"08OSLO522"})
+
+
+def test_a_withdrawal_cut_short_before_chroma_is_finished_next_time(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger drops the cable and marks it pending in one transaction; should the
+    process die before Chroma drops its records, the next ingest's repair does."""
+    store = tmp_path / "store"
+    spliced_page(folder)
+    store_as_an_earlier_reader(store, folder)
+
+    def dies(*_args: object, **_kw: object) -> int:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr("embeddings.store.Chroma.sync", dies)
+        with pytest.raises(KeyboardInterrupt):
+            run(store, folder)
+    cables, in_chroma = stored(store)
+    assert "08OSLO523" not in cables and "08OSLO523" in in_chroma  # cut short between
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(cable_html("06MADRID293"), other)  # something to write: Chroma is opened
+    after = run(store, other)
+    assert after.notes == ["finished an interrupted write of 1 cable"], after.notes
+    cables, in_chroma = stored(store)
+    assert "08OSLO523" not in in_chroma and in_chroma == set(cables)
