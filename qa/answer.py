@@ -124,10 +124,18 @@ class Hit:
     outside_dates: bool = False
     """Outside the dates the question prefers (`Filters.dates_preferred`): shown because
     it ranks, not because it matches them."""
+    also: tuple[str, ...] = ()
+    """Citations of paragraphs with exactly this text (spacing and case aside), folded
+    into this one (`qa.present.fold_key`): a cable sent again, a report quoted whole."""
 
     @property
     def citation(self) -> str:
         return f"{self.cable_id} ¶{self.paragraph}"
+
+    def cited(self) -> tuple[tuple[str, str], ...]:
+        """(cable ID, ¶ number) of this paragraph and of each copy folded into it."""
+        copies = (tuple(c.rsplit(" ¶", 1)) for c in self.also)
+        return ((self.cable_id, self.paragraph), *((c[0], c[1]) for c in copies if len(c) == 2))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -144,6 +152,7 @@ class Hit:
             "classification": self.classification,
             "tags": list(self.tags),
             "outside_dates": self.outside_dates,
+            "also": list(self.also),
         }
 
     @classmethod
@@ -161,6 +170,7 @@ class Hit:
             classification=h["classification"],
             tags=tuple(h["tags"]),
             outside_dates=bool(h.get("outside_dates")),
+            also=tuple(str(c) for c in h.get("also", ())),
         )
 
 
@@ -232,18 +242,21 @@ class Facets:
 class Neighbours:
     """The paragraphs of other cables closest to one paragraph (`Engine.similar`).
 
-    `also[i]` lists the citations of paragraphs with exactly the text of `hits[i]`,
-    folded into it; `same_text[i]` says whether that text is the source's own."""
+    Each hit's `also` lists the paragraphs with exactly its text, folded into it;
+    `same_text[i]` says whether that text is the source's own."""
 
     source: Hit
     hits: tuple[Hit, ...]
-    also: tuple[tuple[str, ...], ...]
     same_text: tuple[bool, ...]
+
+    @property
+    def also(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(hit.also for hit in self.hits)
 
     def to_json(self) -> dict[str, Any]:
         results = []
-        for hit, also, same in zip(self.hits, self.also, self.same_text, strict=True):
-            results.append({**hit.to_json(), "same_text": same, "also": list(also)})
+        for hit, same in zip(self.hits, self.same_text, strict=True):
+            results.append({**hit.to_json(), "same_text": same})
         source = self.source
         return {
             "cable_id": source.cable_id,
@@ -271,7 +284,6 @@ class Neighbours:
         return cls(
             source,
             tuple(Hit.from_json(r) for r in results),
-            tuple(tuple(r.get("also", ())) for r in results),
             tuple(bool(r.get("same_text")) for r in results),
         )
 

@@ -1,9 +1,10 @@
 """`qa eval`: retrieval figures for a question set, recomputable from the per-question list.
 
 Recall@k counts a question when any gold paragraph ranks within k; MRR@10
-uses the first gold paragraph. Unanswerable questions (`gold: []`) count only
-towards the share answered false. Latency is wall time per `ask()`, so it
-includes encoding the question.
+uses the first gold paragraph. A result cites the paragraphs with its text folded
+into it (`Hit.also`) too: a gold paragraph folded there ranks where the result does.
+Unanswerable questions (`gold: []`) count only towards the share answered false.
+Latency is wall time per `ask()`, so it includes encoding the question.
 
 A gold paragraph may carry its answer span (`"answer": "exact text"`).
 answer@1 counts a question whose first result is a gold paragraph with its
@@ -56,11 +57,14 @@ class Outcome:
 def judge(q: Question, answer: Answer, latency_ms: float) -> Outcome:
     gold = set(q.gold)
     gold_cables = {c for c, _ in q.gold}
-    first = next((h for h in answer.hits if (h.cable_id, h.paragraph) in gold), None)
-    cable_rank = next((h.rank for h in answer.hits if h.cable_id in gold_cables), None)
+    # a hit is each paragraph it cites: its own and the copies of its text folded into it
+    first = next((h for h in answer.hits if gold.intersection(h.cited())), None)
+    cable_rank = next(
+        (h.rank for h in answer.hits if gold_cables.intersection(c for c, _ in h.cited())), None
+    )
     labelled = bool(q.gold) and all(g in q.answers for g in q.gold)
     marked = first is not None and marks_answer(
-        first.text, first.highlight, q.answers.get((first.cable_id, first.paragraph))
+        first.text, first.highlight, q.answers.get(min(gold.intersection(first.cited())))
     )
     return Outcome(
         q.id,

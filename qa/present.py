@@ -16,16 +16,31 @@ if TYPE_CHECKING:
     from embeddings.view import LedgerView
 
 
+FOLD_POOL = 2
+"""Candidates read per result asked for, so that copies folded into a result above them
+(`Hit.also`) still leave `k` results: copies are rare (7 pairs among the 13,644 shared
+paragraphs), and a pool of twice `k` costs a few more rows read."""
+
+
+def fold_key(text: str) -> str:
+    """Texts that differ only in spacing and case are the same text."""
+    return " ".join(text.split()).casefold()
+
+
 def present(
     view: LedgerView,
     ranked: Sequence[Candidate],
     question: str,
     *,
+    k: int | None = None,
     asked: bool = True,
     intent: str | None = None,
     marked_by: str | None = None,
 ) -> tuple[Hit, ...]:
-    """`asked`: `question` is a question, whose kind (who, when, why; read from `intent`
+    """The first `k` (all when None) of `ranked` as hits, a paragraph with the text of one
+    above it folded into that one (`Hit.also`) rather than shown again.
+
+    `asked`: `question` is a question, whose kind (who, when, why; read from `intent`
     when given, see `qa.understand.Understanding.intent`) guides the mark; False for a
     paragraph's own text (`qa similar`), marked by shared words alone. The mark weighs
     the words of `marked_by` when given (a follow-up's own:
@@ -34,7 +49,18 @@ def present(
         return ()
     pids = [c.pid for c in ranked]
     rows = view.hit_rows(pids)
-    weights = term_weights(question, [rows[p].text for p in pids if p in rows])
+    firsts: dict[str, Candidate] = {}
+    copies: dict[str, list[str]] = {}
+    for c in ranked:
+        if c.pid not in rows:
+            continue
+        row = rows[c.pid]
+        key = fold_key(row.text)
+        if key in firsts:
+            copies[key].append(f"{row.cable_id} ¶{row.number}")
+        elif k is None or len(firsts) < k:
+            firsts[key], copies[key] = c, []
+    weights = term_weights(question, [rows[c.pid].text for c in firsts.values()])
 
     def marker(text: str) -> tuple[int, int]:
         if asked:
@@ -42,9 +68,7 @@ def present(
         return best_sentence(text, question, weights)
 
     hits: list[Hit] = []
-    for c in ranked:
-        if c.pid not in rows:
-            continue
+    for key, c in firsts.items():
         row = rows[c.pid]
         hits.append(
             Hit(
@@ -60,6 +84,7 @@ def present(
                 classification=row.classification or "",
                 tags=unpacked(row.tags),
                 outside_dates=c.outside,
+                also=tuple(copies[key]),
             )
         )
     return tuple(hits)

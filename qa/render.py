@@ -59,6 +59,13 @@ def render_hit(hit: Hit, out: Text, *, marks: bool = False) -> None:
     out.append(shown(flat(hit.text[:start])))
     out.append(sentence, style="bold yellow")
     out.append(shown(flat(hit.text[end:])) + "\n")
+    if hit.also:
+        out.append(shown(also_line(hit)) + "\n", style="dim")
+
+
+def also_line(hit: Hit) -> str:
+    """The copies folded into a result (`Hit.also`), on one line of their own."""
+    return f"also in {', '.join(hit.also)}"
 
 
 def render_text(answer: Answer, *, marks: bool = False) -> Text:
@@ -86,13 +93,11 @@ def render_neighbours(found: Neighbours, *, marks: bool = False) -> Text:
     out.append(f" ({shown(found.source.subject)})\n", style="dim")
     if not found.hits:
         out.append("No other cable in the store.\n", style="yellow")
-    for hit, also, same in zip(found.hits, found.also, found.same_text, strict=True):
+    for hit, same in zip(found.hits, found.same_text, strict=True):
         out.append("\n")
         render_hit(hit, out, marks=marks)
         if same:
             out.append("the same text\n", style="yellow")
-        if also:
-            out.append(shown(f"also in {', '.join(also)}") + "\n", style="dim")
     return out
 
 
@@ -212,6 +217,8 @@ def render_compact(answer: Answer, width: int) -> Text:
         body.append(before)
         body.append(sentence, style="bold yellow")
         body.append(after)
+        if hit.also:
+            body.append("\n" + shown(also_line(hit)), style="dim")
         if i or out.plain:
             out.append("\n")
         out.append_text(top)
@@ -265,6 +272,7 @@ def render_markdown(answer: Answer) -> str:
             f"> — **{_md_escape(hit.citation)}**, {_md_escape(hit.subject)} "
             f"({hit.date}{', ' + OUTSIDE if hit.outside_dates else ''}, "
             f"{_md_escape(hit.origin)}, {_md_escape(hit.classification)})",
+            *([f"> _{_md_escape(also_line(hit))}_"] if hit.also else []),
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qa.answer import Filters, Neighbours
-from qa.present import present
+from qa.present import fold_key, present
 from qa.rescore import Candidate
 from qa.retrieve import Scored, VectorIndex, best_of, best_per_pid, best_rows, chroma_records
 
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
 POOL_PER_RESULT = 4
 """Paragraphs read per result asked for, so that folded copies still leave `k`."""
 MIN_POOL = 50
-
-
-def fold_key(text: str) -> str:
-    """Texts that differ only in spacing and case are the same text."""
-    return " ".join(text.split()).casefold()
 
 
 def neighbours(view: LedgerView, search: Search, pid: int, k: int) -> Neighbours | None:
@@ -54,29 +49,13 @@ def neighbours(view: LedgerView, search: Search, pid: int, k: int) -> Neighbours
     )
     if pool is None:
         return None
-    texts = {row.pid: row.text for row in view.paragraphs([p for p, _ in pool])}
+    # best first: each text once, at its best rank, its copies folded into it; marked only
+    # by the words it shares with the source: the source is no question, so its "who" or
+    # "why" must not make the mark look for a name or a reason
+    pooled = [Candidate(p, cos=score, score=score) for p, score in pool]
+    hits = present(view, pooled, source.text, k=k, asked=False)
     own = fold_key(source.text)
-    firsts: dict[str, Candidate] = {}
-    copies: dict[str, list[int]] = {}
-    for p, score in (
-        ps for ps in pool if ps[0] in texts
-    ):  # best first: each text once, at its best rank
-        key = fold_key(texts[p])
-        if key in firsts:
-            copies[key].append(p)
-        elif len(firsts) < k:
-            firsts[key], copies[key] = Candidate(p, cos=score, score=score), []
-    # marks only what is shown, by the words it shares with the source: the source is no
-    # question, so its "who" or "why" must not make the mark look for a name or a reason
-    hits = present(view, list(firsts.values()), source.text, asked=False)
-    folded = [p for pids in copies.values() for p in pids]
-    cited = {r.pid: f"{r.cable_id} ¶{r.number}" for r in view.paragraphs(folded)}
-    return Neighbours(
-        source,
-        hits,
-        tuple(tuple(cited[p] for p in copies[key] if p in cited) for key in firsts),
-        tuple(key == own for key in firsts),
-    )
+    return Neighbours(source, hits, tuple(fold_key(hit.text) == own for hit in hits))
 
 
 def exact_pool(

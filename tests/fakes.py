@@ -255,7 +255,7 @@ class FakeEngine:
             for i, (score, _, _, other, p) in enumerate(scored, 1)
         )
         n = len(hits)
-        return Neighbours(_hit(0, cable, source, 1.0, (0, 0), False), hits, ((),) * n, (False,) * n)
+        return Neighbours(_hit(0, cable, source, 1.0, (0, 0), False), hits, (False,) * n)
 
     def cable(self, cable_id: str) -> ShownCable[Paragraph] | None:
         return self.cables.get(cable_id)

@@ -49,8 +49,10 @@ def test_json_schema(hand_engine: Engine) -> None:
         "classification",
         "tags",
         "outside_dates",
+        "also",
     ]
     assert first["citation"] == "09ASTANA95 ¶2" and first["outside_dates"] is False
+    assert first["also"] == []
     assert set(first["highlight"]) == {"start", "end"}
 
 

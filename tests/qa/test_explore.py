@@ -17,12 +17,16 @@ from click.testing import CliRunner
 
 from embeddings.view import CableFacts
 from qa import facets as facets_module
-from qa.answer import Neighbours
+from qa.answer import Answer, Neighbours
 from qa.cli import cli
 from qa.config import Settings
 from qa.engine import Engine
 from qa.errors import EngineError
+from qa.evalfile import Question
+from qa.evaluate import judge
+from qa.render import render_compact, render_markdown, render_text
 from qa.rescore import Candidate
+from qa.tui.widgets.result_card import card_content
 from tests.fakes import BagEncoder
 from tests.qa.conftest import hand_cable, whole_paragraph
 
@@ -93,6 +97,37 @@ def test_similar_folds_copies_and_leaves_out_the_own_cable(copies_engine: Engine
     assert cited[1] == "08OSLO4 ¶1" and not found.same_text[1]
     assert [h.rank for h in found.hits] == list(range(1, len(found.hits) + 1))
     assert len(set(cited)) == len(cited)
+
+
+def test_a_question_shows_copies_once_under_the_first(copies_engine: Engine) -> None:
+    """The same paragraph sent under three IDs (spacing and case aside) is one result,
+    citing the other two, and `k` results are still shown: a slot is not spent on it."""
+    answer = copies_engine.ask("finance minister will resign over the budget dispute", k=3)
+    cited = [h.citation for h in answer.hits]
+    assert len(cited) == 3 and len({h.text.casefold() for h in answer.hits}) == 3, cited
+    top = next(h for h in answer.hits if h.also)
+    copies = {"07LONDON1 ¶1", "07ROME2 ¶2", "07BERLIN3 ¶1"}
+    assert {top.citation, *top.also} == copies and not copies & set(cited) - {top.citation}
+    assert sum(bool(h.also) for h in answer.hits) == 1
+    back = Answer.from_json(json.loads(json.dumps(answer.to_json())))
+    assert [h.also for h in back.hits] == [h.also for h in answer.hits]  # scores rounded
+    shown = render_text(answer, marks=True).plain
+    assert f"also in {', '.join(top.also)}" in shown
+    assert f"_also in {', '.join(top.also)}_" in render_markdown(answer)
+    assert f"also in {', '.join(top.also)}" in render_compact(answer, 80).plain
+    assert f"also in {', '.join(top.also)}" in card_content(top).plain
+
+
+def test_a_gold_paragraph_folded_into_a_result_ranks_where_it_does(
+    copies_engine: Engine,
+) -> None:
+    answer = copies_engine.ask("finance minister will resign over the budget dispute", k=3)
+    top = next(h for h in answer.hits if h.also)
+    cable_id, para = top.also[-1].split(" ¶")
+    spans = {(cable_id, para): "will resign over the budget dispute"}
+    question = Question("q1", "finance minister", ((cable_id, para),), answers=spans)
+    outcome = judge(question, answer, 1.0)
+    assert (outcome.rank, outcome.cable_rank) == (top.rank, top.rank) and outcome.marked
 
 
 def test_similar_keeps_k_after_folding(copies_engine: Engine) -> None:

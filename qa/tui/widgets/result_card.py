@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from corpus.display import shown, shown_line
 from qa.answer import Answer, Hit
-from qa.render import OUTSIDE, snippet
+from qa.render import OUTSIDE, also_line, snippet
 
 HIGHLIGHT_STYLE = "bold $text-warning on $warning-muted"
 CITATION_STYLE = "bold $text-accent"
@@ -75,6 +75,8 @@ def card_content(hit: Hit, *, expanded: bool = True) -> Content:
         "\n",
         body,
     ]
+    if hit.also:
+        parts += ["\n", (shown_line(also_line(hit)), "$text-muted")]
     if is_cut(hit):
         more = "Space: fold" if expanded else "Space: the whole paragraph"
         parts += ["\n", (more, "italic $text-muted")]
