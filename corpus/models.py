@@ -82,6 +82,10 @@ class ReadError:
     source: str
     reason: str
     row: int | None = None
+    refused: bool = False
+    """Read, and refused for what its bytes hold (a `ParseError`: a bad date, another
+    cable's text). False where the reading failed (a read error, a reader's bug): then
+    nothing follows from what the file did not give."""
 
     def __str__(self) -> str:
         where = f"{self.source} row {self.row}" if self.row is not None else self.source

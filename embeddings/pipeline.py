@@ -55,7 +55,8 @@ class _FileRead:
     cables: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     earlier: tuple[str, ...] = ()
-    """The cables an earlier reader found in the same bytes."""
+    """The cables an earlier reader found in the same bytes: those this reading does not
+    give are withdrawn (`Pipeline.withdraw`); none when this reading failed somewhere."""
 
 
 class Pipeline:
@@ -166,6 +167,8 @@ class Pipeline:
             self.tally.fail(str(item))
             if entry is not None:
                 entry.errors.append(str(item))
+                if not item.refused:  # a failed reading says nothing of what is missing
+                    entry.earlier = ()
             return
         item = replace(item, content_hash=stored_hash(item.content_hash))
         if entry is not None:

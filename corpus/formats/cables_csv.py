@@ -119,7 +119,7 @@ def read_csv(path: Path, encoding: str = "utf-8") -> Iterator[Cable | ReadError]
                 yield (
                     _row(record, source, row)
                     if problem is None
-                    else ReadError(source, problem, row)
+                    else ReadError(source, problem, row, refused=True)
                 )
     except OSError as error:
         yield ReadError(source, f"read failed: {error.strerror or error}")
@@ -129,8 +129,8 @@ def _row(record: str, source: str, row: int) -> Cable | ReadError:
     try:
         return parse_row(record, source, row)
     except ParseError as error:
-        return ReadError(source, error.reason, row)
+        return ReadError(source, error.reason, row, refused=True)
     except csv.Error as error:
-        return ReadError(source, f"unreadable row: {error}", row)
+        return ReadError(source, f"unreadable row: {error}", row, refused=True)
     except Exception as error:  # a parser bug must not end the file: report it with the row
         return ReadError(source, f"csv reader failed: {type(error).__name__}: {error}", row)

@@ -260,3 +260,21 @@ def test_a_withdrawal_cut_short_before_chroma_is_finished_next_time(
     assert after.notes == ["finished an interrupted write of 1 cable"], after.notes
     cables, in_chroma = stored(store)
     assert "08OSLO523" not in in_chroma and in_chroma == set(cables)
+
+
+def test_a_reading_that_fails_withdraws_nothing(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader's bug (or a read error) says nothing of what a file holds: the cables
+    its earlier reading gave stay, where a refusal for what the bytes hold withdraws."""
+    store = tmp_path / "store"
+    spliced_page(folder)
+    store_as_an_earlier_reader(store, folder)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(corpus.formats.READERS, "html", broken)
+    now = run(store, folder)
+    assert sum("html reader failed" in e for e in now.errors) == 4
+    assert now.withdrawn == [] and len(stored(store)[0]) == 4
