@@ -56,7 +56,10 @@ class _FileRead:
     errors: list[str] = field(default_factory=list)
     earlier: tuple[str, ...] = ()
     """The cables an earlier reader found in the same bytes: those this reading does not
-    give are withdrawn (`Pipeline.withdraw`); none when this reading failed somewhere."""
+    give are withdrawn (`Pipeline.withdraw`), unless it `failed`."""
+    failed: bool = False
+    """Some of it could not be read (a read error, a reader's bug), as against refused
+    for what its bytes hold: nothing follows from what it did not give."""
 
 
 class Pipeline:
@@ -167,8 +170,7 @@ class Pipeline:
             self.tally.fail(str(item))
             if entry is not None:
                 entry.errors.append(str(item))
-                if not item.refused:  # a failed reading says nothing of what is missing
-                    entry.earlier = ()
+                entry.failed |= not item.refused
             return
         item = replace(item, content_hash=stored_hash(item.content_hash))
         if entry is not None:
@@ -347,13 +349,16 @@ class Pipeline:
         Its earlier reading would stay citable, under an ID the file no longer states.
         A file whose bytes changed keeps its cables (a cut-off copy must not unstore
         them), as does a cable another file gives."""
-        read_from = {c: f.path for f in self.files for c in f.earlier if c not in self.seen}
+        read = [f for f in self.files if not f.failed]
+        read_from = {c: f.path for f in read for c in f.earlier if c not in self.seen}
         if not read_from:
             return
         ledger = Ledger.open(self.store_dir)
         try:
             sources = Sources(ledger.conn, year=self.year)
-            ids = sorted(set(read_from) - sources.given_elsewhere(read_from))
+            # a file read cleanly this run gives what `seen` holds, whatever its record says
+            kept = sources.given_elsewhere(read_from.keys(), {f.path for f in read})
+            ids = sorted(set(read_from) - kept)
             gone = ledger.withdraw(ids)
             if not gone:
                 return

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -150,13 +150,14 @@ class Sources:
             return None
         return str(row[0]), tuple(c for c, _h in json.loads(row[1]))
 
-    def given_elsewhere(self, read_from: Mapping[str, Path]) -> set[str]:
-        """Those cables of ``read_from`` (cable id → the file it was read from) that the
-        last reading of another file gave too."""
-        wanted = {c: str(path.resolve()) for c, path in read_from.items()}
+    def given_elsewhere(self, cable_ids: Iterable[str], besides: Iterable[Path]) -> set[str]:
+        """Those of ``cable_ids`` that the last reading of a file other than ``besides``
+        gave."""
+        wanted, skip = set(cable_ids), {str(path.resolve()) for path in besides}
         found: set[str] = set()
-        for other, cables in self.conn.execute("SELECT path, cables FROM sources"):
-            found.update(c for c, _h in json.loads(cables) if wanted.get(c, other) != other)
+        for path, cables in self.conn.execute("SELECT path, cables FROM sources"):
+            if path not in skip:
+                found.update(c for c, _h in json.loads(cables) if c in wanted)
         return found
 
     def remember(

@@ -278,3 +278,38 @@ def test_a_reading_that_fails_withdraws_nothing(
     now = run(store, folder)
     assert sum("html reader failed" in e for e in now.errors) == 4
     assert now.withdrawn == [] and len(stored(store)[0]) == 4
+
+
+def test_a_cable_no_file_read_now_gives_is_withdrawn_whatever_their_records_said(
+    tmp_path: Path, folder: Path
+) -> None:
+    """Two copies of the refused page, read in one run: each one's record (from the
+    earlier reader) names the cable, but neither gives it now."""
+    store, page = tmp_path / "store", spliced_page(folder)
+    second = tmp_path / "second"
+    second.mkdir()
+    shutil.copy(page, second)
+    store_as_an_earlier_reader(store, folder, second)
+    now = run(store, folder, second)
+    assert [w.split(":")[0] for w in now.withdrawn] == ["08OSLO523"], now.withdrawn
+    assert "08OSLO523" not in stored(store)[0]
+
+
+def test_a_file_whose_reading_failed_still_counts_as_giving_what_it_gave(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, page = tmp_path / "store", spliced_page(folder)
+    second = tmp_path / "second"
+    second.mkdir()
+    shutil.copy(page, second)
+    store_as_an_earlier_reader(store, folder, second)
+    parse = corpus.formats.READERS["html"]
+
+    def fails_in_second(text: str, source: str, year: int | None) -> object:
+        if str(second) in source:
+            raise RuntimeError("a bug")
+        return parse(text, source, year)
+
+    monkeypatch.setitem(corpus.formats.READERS, "html", fails_in_second)
+    now = run(store, folder, second)
+    assert now.withdrawn == [] and "08OSLO523" in stored(store)[0]
