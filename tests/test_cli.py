@@ -115,7 +115,7 @@ def test_first_ask_indexes_the_sample_and_cites_it(tmp_path: Path) -> None:
     first = answer["results"][0]
     assert set(first) == {
         "rank", "cable_id", "paragraph", "citation", "score", "text", "highlight",
-        "subject", "date", "origin", "classification", "tags", "outside_dates",
+        "subject", "date", "origin", "classification", "tags", "outside_dates", "also",
     }  # fmt: skip
     assert first["citation"] == f"06MEXICO3305 ¶{first['paragraph']}"
     assert first["date"] == "2006-06-15"
