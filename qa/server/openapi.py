@@ -78,14 +78,15 @@ OPENAPI: dict[str, Any] = {
                 "(with inferred, and dates_preferred when dates read from the question "
                 "only rank), answered, results (rank, cable_id, paragraph, citation, score, "
                 "text, highlight, subject, date, origin, classification, tags, "
-                "outside_dates).",
+                "outside_dates, also: the citations of paragraphs with the same text, "
+                "folded into it).",
             },
             "Neighbours": {
                 "type": "object",
                 "description": "The same object as `qa similar --json`: the source paragraph "
                 "(cable_id, paragraph, citation, text, subject, date, origin, classification, "
-                "tags) and results as in an Answer, each with same_text and also (the "
-                "citations of paragraphs with the same text, folded into it).",
+                "tags) and results as in an Answer, each also with same_text (its text "
+                "is the source's).",
             },
             "Cable": {
                 "type": "object",
