@@ -24,7 +24,7 @@ from qa.config import Settings
 from qa.errors import EngineError, no_paragraph
 from qa.facets import facets as count_facets
 from qa.judge import Judge
-from qa.present import FOLD_POOL, present
+from qa.present import present
 from qa.rescore import Tuning, rescore
 from qa.search import CANDIDATES, Search
 from qa.similar import neighbours
@@ -142,7 +142,7 @@ class Engine:
         spread = count_facets(self.view, ranked) if opts.facets else None
         hits = present(
             self.view,
-            ranked[: FOLD_POOL * opts.k],  # room for copies folded into a hit above them
+            ranked[: self.tuning.fold_pool * opts.k],  # room for copies folded into a hit
             asked.text,
             k=opts.k,
             intent=asked.intent,

@@ -16,12 +16,6 @@ if TYPE_CHECKING:
     from embeddings.view import LedgerView
 
 
-FOLD_POOL = 2
-"""Candidates read per result asked for, so that copies folded into a result above them
-(`Hit.also`) still leave `k` results: copies are rare (7 pairs among the 13,644 shared
-paragraphs), and a pool of twice `k` costs a few more rows read."""
-
-
 def fold_key(text: str) -> str:
     """Texts that differ only in spacing and case are the same text."""
     return " ".join(text.split()).casefold()

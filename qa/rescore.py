@@ -149,6 +149,10 @@ class Tuning:
     bm25_columns: tuple[float, float] = (1.0, 0.4)
     """FTS5 bm25() weights of a paragraph's text and of its context (the cable's subject
     and the paragraph's heading)."""
+    fold_pool: int = 2
+    """Candidates shown per result asked for, so that copies folded into a result above
+    them (`Hit.also`, `qa.present.present`) still leave `k` results: copies are rare (7
+    pairs among the 13,644 shared paragraphs), and twice `k` costs a few rows read."""
 
 
 def coverage(query: str, cands: Sequence[Candidate]) -> dict[str, float]:
