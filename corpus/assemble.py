@@ -172,7 +172,7 @@ def _created(
     certain = id_year(stated_id) if stated_id else year
     if certain is not None:
         return datetime(certain, 1, 1), True
-    raise ParseError(source, _NO_DATE)
+    raise ParseError(source, _NO_DATE, final=False)  # a --year would read it
 
 
 _NO_DATE = (

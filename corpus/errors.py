@@ -31,8 +31,13 @@ class ParseError(CableQAError):
     """A file (or CSV row) that is not a readable cable; `corpus.read` turns it into a
     `ReadError` value."""
 
-    def __init__(self, path: str, reason: str, row: int | None = None) -> None:
+    def __init__(
+        self, path: str, reason: str, row: int | None = None, *, final: bool = True
+    ) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
         self.row = row
+        self.final = final
+        """The bytes themselves refuse; False where the run's options could read them
+        (an undated file with no `--year`): see `corpus.models.ReadError.refused`."""

@@ -84,8 +84,9 @@ class ReadError:
     row: int | None = None
     refused: bool = False
     """Read, and refused for what its bytes hold (a `ParseError`: a bad date, another
-    cable's text). False where the reading failed (a read error, a reader's bug): then
-    nothing follows from what the file did not give."""
+    cable's text). False where the reading failed (a read error, a reader's bug) or the
+    run's options could read it (an undated file with no `--year`): then nothing follows
+    from what the file did not give."""
 
     def __str__(self) -> str:
         where = f"{self.source} row {self.row}" if self.row is not None else self.source

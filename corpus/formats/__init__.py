@@ -194,7 +194,7 @@ def _parse(text: str, kind: str, source: str, year: int | None) -> Cable | ReadE
     try:
         return READERS[kind](text, source, year)
     except ParseError as error:
-        return ReadError(source, error.reason, error.row, refused=True)
+        return ReadError(source, error.reason, error.row, refused=error.final)
     except Exception as error:  # a parser bug must not end the run: report it with the file
         return ReadError(source, f"{kind} reader failed: {type(error).__name__}: {error}")
 

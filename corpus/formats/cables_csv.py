@@ -129,7 +129,7 @@ def _row(record: str, source: str, row: int) -> Cable | ReadError:
     try:
         return parse_row(record, source, row)
     except ParseError as error:
-        return ReadError(source, error.reason, row, refused=True)
+        return ReadError(source, error.reason, row, refused=error.final)
     except csv.Error as error:
         return ReadError(source, f"unreadable row: {error}", row, refused=True)
     except Exception as error:  # a parser bug must not end the file: report it with the row

@@ -219,14 +219,28 @@ def test_a_cable_another_file_gives_is_not_withdrawn(tmp_path: Path, folder: Pat
     assert "08OSLO523" in stored(store)[0]
 
 
-def test_a_year_hint_that_changes_an_id_withdraws_the_earlier_one(tmp_path: Path) -> None:
-    folder = tmp_path / "bare"
+def bare_oslo(folder: Path) -> Path:
+    """08OSLO522's text with no dated line: its year must come from `--year`."""
     folder.mkdir()
     page = cable_html("08OSLO522").read_text(encoding="utf-8")
     text = html.unescape(page.rsplit("<pre>", 1)[1].split("</pre>", 1)[0])
     text = "\n".join(line for line in text.splitlines() if "DECL" not in line)
     (folder / "oslo.txt").write_text(text, encoding="utf-8")
-    store = tmp_path / "store"
+    return folder
+
+
+def test_an_ingest_without_the_year_withdraws_nothing(tmp_path: Path) -> None:
+    """Forgetting `--year` the second time is no verdict on the file: the one line asks
+    for the year, and the cable read with it stays."""
+    folder, store = bare_oslo(tmp_path / "bare"), tmp_path / "store"
+    assert run(store, folder, year=2008).new == 1
+    later = run(store, folder)
+    assert later.failed == 1 and "--year" in later.errors[0]
+    assert later.withdrawn == [] and stored(store) == (["08OSLO522"], {"08OSLO522"})
+
+
+def test_a_year_hint_that_changes_an_id_withdraws_the_earlier_one(tmp_path: Path) -> None:
+    folder, store = bare_oslo(tmp_path / "bare"), tmp_path / "store"
     assert run(store, folder, year=2007).new == 1
     later = run(store, folder, year=2008)
     assert later.new == 1 and later.withdrawn == [
