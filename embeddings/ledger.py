@@ -121,7 +121,6 @@ class Ledger:
         until Chroma holds exactly these cables' records, so a write killed at
         any point is redone on the next start.
         """
-        c = self.conn
         with self._transaction():
             replaced = False
             for prepared in batch:
@@ -129,9 +128,7 @@ class Ledger:
                 self._insert(prepared)
             if replaced:
                 self._count_deletion()
-            c.executemany(
-                "INSERT OR IGNORE INTO pending VALUES (?)", [(p.cable.id,) for p in batch]
-            )
+            self.mark_pending(p.cable.id for p in batch)
             self._bump()
 
     def withdraw(self, cable_ids: Sequence[str]) -> list[str]:
@@ -141,9 +138,7 @@ class Ledger:
             gone = [cable_id for cable_id in cable_ids if self._delete_cable(cable_id)]
             if gone:
                 self._count_deletion()
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO pending VALUES (?)", [(i,) for i in gone]
-                )
+                self.mark_pending(gone)
                 self._bump()
         return gone
 

@@ -109,17 +109,16 @@ class Pipeline:
                 if not isinstance(item, Path):
                     self._take(item, ledger, seen, None)
                     continue
-                known = sources.unchanged(item, ledger.hashes)
-                if known is not None:
-                    self._skip_file(known.cables, known.errors, seen)
+                last = sources.last(item)
+                if last is not None and sources.unchanged(item, last, ledger.hashes):
+                    self._skip_file(last.cables, last.errors, seen)
                     continue
                 try:
                     entry = _FileRead(item, Fingerprint.of(item))
                 except OSError:
                     entry = None  # read_file names the problem
-                earlier = sources.previous(item)
-                if entry is not None and earlier and earlier[0] == entry.before.digest:
-                    entry.earlier = earlier[1]
+                if entry is not None and last and last.digest == entry.before.digest:
+                    entry.earlier = tuple(c for c, _h in last.cables)
                 for got in self._timed(read_file(item, year=self.year)):
                     if self.stop.is_set():
                         break

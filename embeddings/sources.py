@@ -92,10 +92,14 @@ class Fingerprint:
 
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
-    """What one file gave when it was last read."""
+    """What one file gave when it was last read, and what it was then."""
 
     cables: tuple[tuple[str, str], ...]  # (cable id, content hash)
     errors: tuple[str, ...]
+    size: int = 0
+    mtime_ns: int = 0
+    digest: str = ""
+    parser: str = ""
 
 
 class Sources:
@@ -108,47 +112,49 @@ class Sources:
         conn.execute(_SCHEMA)
         self.parser = parser_digest() + f"+cut={CUT}" + ("" if year is None else f"+year={year}")
 
-    def unchanged(
-        self, path: Path, stored: Callable[[list[str]], dict[str, str]]
-    ) -> SourceRecord | None:
-        """The record of ``path`` if the file can be skipped; ``stored`` gives the
-        ledger's content hashes of the cables named."""
-        key = str(path.resolve())
+    def last(self, path: Path) -> SourceRecord | None:
+        """The record of ``path``'s last reading, by whatever reader."""
         row = self.conn.execute(
             "SELECT size, mtime_ns, digest, parser, cables, errors FROM sources WHERE path=?",
-            (key,),
-        ).fetchone()
-        if row is None or row[3] != self.parser:
-            return None
-        size, mtime_ns, digest = row[0], row[1], row[2]
-        try:
-            info = path.stat()
-            if info.st_size != size:
-                return None
-            if info.st_mtime_ns != mtime_ns:
-                if file_digest(path) != digest:
-                    return None
-                self.conn.execute(
-                    "UPDATE sources SET mtime_ns=? WHERE path=?", (info.st_mtime_ns, key)
-                )
-        except OSError:
-            return None
-        record = SourceRecord(
-            tuple((c, h) for c, h in json.loads(row[4])), tuple(json.loads(row[5]))
-        )
-        hashes = stored([c for c, _h in record.cables])
-        if any(hashes.get(c) != h for c, h in record.cables):
-            return None
-        return record
-
-    def previous(self, path: Path) -> tuple[str, tuple[str, ...]] | None:
-        """(byte digest, cable ids) of ``path`` as last read, by whatever reader."""
-        row = self.conn.execute(
-            "SELECT digest, cables FROM sources WHERE path=?", (str(path.resolve()),)
+            (str(path.resolve()),),
         ).fetchone()
         if row is None:
             return None
-        return str(row[0]), tuple(c for c, _h in json.loads(row[1]))
+        return SourceRecord(
+            tuple((c, h) for c, h in json.loads(row[4])),
+            tuple(json.loads(row[5])),
+            size=row[0],
+            mtime_ns=row[1],
+            digest=str(row[2]),
+            parser=row[3],
+        )
+
+    def unchanged(
+        self,
+        path: Path,
+        record: SourceRecord,
+        stored: Callable[[list[str]], dict[str, str]],
+    ) -> bool:
+        """Whether ``path``, last read as ``record`` (`last`), can be skipped: the same
+        reader, the same bytes, and the ledger still holding what it gave (``stored``
+        gives the ledger's content hashes of the cables named)."""
+        if record.parser != self.parser:
+            return False
+        try:
+            info = path.stat()
+            if info.st_size != record.size:
+                return False
+            if info.st_mtime_ns != record.mtime_ns:
+                if file_digest(path) != record.digest:
+                    return False
+                self.conn.execute(
+                    "UPDATE sources SET mtime_ns=? WHERE path=?",
+                    (info.st_mtime_ns, str(path.resolve())),
+                )
+        except OSError:
+            return False
+        hashes = stored([c for c, _h in record.cables])
+        return all(hashes.get(c) == h for c, h in record.cables)
 
     def given_elsewhere(self, cable_ids: Iterable[str], besides: Iterable[Path]) -> set[str]:
         """Those of ``cable_ids`` that the last reading of a file other than ``besides``

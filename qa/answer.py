@@ -106,6 +106,11 @@ class Filters(Criteria):
         )
 
 
+def citation(cable_id: str, para: str) -> str:
+    """How a paragraph is cited: `06MEXICO3305 ¶4`."""
+    return f"{cable_id} ¶{para}"
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One cited paragraph."""
@@ -130,12 +135,12 @@ class Hit:
 
     @property
     def citation(self) -> str:
-        return f"{self.cable_id} ¶{self.paragraph}"
+        return citation(self.cable_id, self.paragraph)
 
     def cited(self) -> tuple[tuple[str, str], ...]:
         """(cable ID, ¶ number) of this paragraph and of each copy folded into it."""
-        copies = (tuple(c.rsplit(" ¶", 1)) for c in self.also)
-        return ((self.cable_id, self.paragraph), *((c[0], c[1]) for c in copies if len(c) == 2))
+        copies = (c.rpartition(" ¶") for c in self.also)
+        return ((self.cable_id, self.paragraph), *((c, n) for c, _, n in copies))
 
     def to_json(self) -> dict[str, Any]:
         return {

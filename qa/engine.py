@@ -168,11 +168,10 @@ class Engine:
         cable_id = cable_id.strip().upper()
         pid = self.view.paragraph_id(cable_id, para)
         if pid is None:
-            if not self.view.known_cables([cable_id]):
-                raise EngineError(f"{cable_id} is not in the store {self.settings.store}")
             cable = self.cable(cable_id)
-            held = [p.number for p in cable.paragraphs] if cable is not None else []
-            raise EngineError(no_paragraph(cable_id, para, held))
+            if cable is None:
+                raise EngineError(f"{cable_id} is not in the store {self.settings.store}")
+            raise EngineError(no_paragraph(cable_id, para, [p.number for p in cable.paragraphs]))
         self.state()
         found = neighbours(self.view, self.search, pid, k)
         if found is None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from corpus.dates import iso_day
 from corpus.tags import unpacked
-from qa.answer import Hit
+from qa.answer import Hit, citation
 from qa.highlight import best_sentence, mark, term_weights
 from qa.rescore import Candidate
 
@@ -51,7 +51,7 @@ def present(
         row = rows[c.pid]
         key = fold_key(row.text)
         if key in firsts:
-            copies[key].append(f"{row.cable_id} ¶{row.number}")
+            copies[key].append(citation(row.cable_id, row.number))
         elif k is None or len(firsts) < k:
             firsts[key], copies[key] = c, []
     weights = term_weights(question, [rows[c.pid].text for c in firsts.values()])
