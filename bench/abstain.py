@@ -1,6 +1,6 @@
 """Where to set the "nothing strong found" bar: cross-validated on the development set.
 
-    .venv/bin/python bench/abstain.py --store STORE [--questions eval/dev.jsonl]
+    .venv/bin/python bench/abstain.py --store STORE [--questions eval/dev.jsonl] [--also FILE]
                                       [--cache FILE] [--folds 5] [--max-refused 0.05]
 
 Runs the engine once over the question set, recording what `qa.rescore.answered`
@@ -22,13 +22,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.folds import splits, tuning_parser  # noqa: E402
+from bench.folds import question_files, splits, tuning_parser  # noqa: E402
 
 COS = [round(0.20 + 0.01 * i, 2) for i in range(36)]
 SCORE = [round(0.55 + 0.01 * i, 2) for i in range(31)]
 
 
-def collect(store: Path, questions: Path, cache: Path) -> list[dict[str, Any]]:
+def collect(store: Path, files: list[Path], cache: Path) -> list[dict[str, Any]]:
     if cache.is_file():
         data: list[dict[str, Any]] = json.loads(cache.read_text(encoding="utf-8"))
         return data
@@ -57,7 +57,7 @@ def collect(store: Path, questions: Path, cache: Path) -> list[dict[str, Any]]:
     engine = Engine(Settings.from_env(store=store))
     out = []
     try:
-        for q in read_questions(questions):
+        for q in (q for path in files for q in read_questions(path)):
             seen.clear()
             engine.ask(q.question, k=10, filters=q.filters, history=q.history)
             out.append({"id": q.id, "answerable": bool(q.gold), **seen})
@@ -101,7 +101,7 @@ def main() -> int:
     parser = tuning_parser(__doc__, "/tmp/abstain-cache.json")
     parser.add_argument("--max-refused", type=float, default=0.05)
     args = parser.parse_args()
-    rows = collect(args.store, args.questions, args.cache)
+    rows = collect(args.store, question_files(args), args.cache)
     from qa.rescore import Tuning
 
     now = (Tuning().min_cos, Tuning().min_score)

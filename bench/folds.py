@@ -21,7 +21,20 @@ def tuning_parser(doc: str, cache: str) -> argparse.ArgumentParser:
     parser.add_argument("--questions", type=Path, default=REPO / "eval" / "dev.jsonl")
     parser.add_argument("--cache", type=Path, default=Path(cache), help="the engine's run")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="another question file to tune on with --questions (eval/holdout.jsonl); "
+        "give a --cache of its own to the combination",
+    )
     return parser
+
+
+def question_files(args: argparse.Namespace) -> list[Path]:
+    """--questions and every --also: the files tuned on together."""
+    return [args.questions, *args.also]
 
 
 def fold(qid: str, folds: int) -> int:

@@ -1,6 +1,6 @@
 """Which sentence to mark: ways of choosing it, scored on the labelled answer spans.
 
-    .venv/bin/python bench/highlight.py --store STORE [--questions eval/dev.jsonl]
+    .venv/bin/python bench/highlight.py --store STORE [--questions eval/dev.jsonl] [--also FILE]
                                         [--cache FILE] [--folds 5]
 
 Runs the engine once over the question set (cached in ``--cache``: the top 10
@@ -24,7 +24,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.folds import splits, tuning_parser  # noqa: E402
+from bench.folds import question_files, splits, tuning_parser  # noqa: E402
 from qa.evalfile import read_questions  # noqa: E402
 from qa.evaluate import marks_answer  # noqa: E402
 from qa.highlight import Span, best_sentence, mark, term_weights  # noqa: E402
@@ -32,7 +32,7 @@ from qa.highlight import Span, best_sentence, mark, term_weights  # noqa: E402
 Marker = Callable[[str, str, dict[str, float]], Span]
 
 
-def collect(store: Path, questions: Path, cache: Path) -> list[dict[str, Any]]:
+def collect(store: Path, files: list[Path], cache: Path) -> list[dict[str, Any]]:
     if cache.is_file():
         data: list[dict[str, Any]] = json.loads(cache.read_text(encoding="utf-8"))
         return data
@@ -42,7 +42,7 @@ def collect(store: Path, questions: Path, cache: Path) -> list[dict[str, Any]]:
     engine = Engine(Settings.from_env(store=store))
     out = []
     try:
-        for q in read_questions(questions):
+        for q in (q for path in files for q in read_questions(path)):
             answer = engine.ask(q.question, k=10, filters=q.filters, history=q.history)
             out.append(
                 {
@@ -124,7 +124,7 @@ def cross_validate(items: list[dict[str, Any]], folds: int) -> None:
 
 def main() -> int:
     args = tuning_parser(__doc__, "/tmp/highlight-cache.json").parse_args()
-    items = collect(args.store, args.questions, args.cache)
+    items = collect(args.store, question_files(args), args.cache)
 
     def show(name: str, marker: Marker, subset: list[dict[str, Any]] | None = None) -> None:
         m, n, a1, ans = score(subset if subset is not None else items, marker)

@@ -28,7 +28,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.folds import splits, tuning_parser  # noqa: E402
+from bench.folds import question_files, splits, tuning_parser  # noqa: E402
 from qa.evalfile import read_questions  # noqa: E402
 from qa.rescore import Candidate, Tuning, rescore  # noqa: E402
 
@@ -133,17 +133,9 @@ def grid(base: Tuning, space: dict[str, Sequence[float]]) -> Iterator[Tuning]:
 def main() -> None:
     parser = tuning_parser(__doc__ or "", "bench/out/rank-cache.pkl")
     parser.add_argument("--grid", default="", help="NAME=v1,v2;NAME=... over Tuning's fields")
-    parser.add_argument(
-        "--also",
-        type=Path,
-        action="append",
-        default=[],
-        help="another question file to tune on with --questions (eval/holdout.jsonl); "
-        "give a --cache of its own to the combination",
-    )
     args = parser.parse_args()
     args.cache.parent.mkdir(parents=True, exist_ok=True)
-    rows = collect(args.store, [args.questions, *args.also], args.cache)
+    rows = collect(args.store, question_files(args), args.cache)
     features(rows)
     known = {f.name for f in fields(Tuning)}
     space: dict[str, list[float]] = {}
