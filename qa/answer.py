@@ -6,6 +6,7 @@ Pure data, no heavy imports, so front ends can import it on their fast path.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
@@ -109,6 +110,36 @@ class Filters(Criteria):
 def citation(cable_id: str, para: str) -> str:
     """How a paragraph is cited: `06MEXICO3305 ¶4`."""
     return f"{cable_id} ¶{para}"
+
+
+_CITATION = re.compile(
+    r"^(?P<id>.+?)(?:\s*[¶:#]\s*|\s+(?:paragraph|para|par)\.?\s*|\s+)\[?(?P<para>\w+)\]?$",
+    re.IGNORECASE,
+)
+_PARA = re.compile(r"^(?:¶|paragraph|para\.?|par\.?)?\s*\[?(?P<para>\w+)\]?$", re.IGNORECASE)
+
+
+def read_citation(text: str) -> tuple[str, str | None] | None:
+    """(cable ID, paragraph or None) of a citation as people write one: "06MEXICO3305 ¶4",
+    "06MEXICO3305:4" (a record ID), "06mexico3305", "08OSLO000522" (as the cable site pads
+    it), "06MEXICO3305 para 4", "06MEXICO3305 [2]" (an unnumbered paragraph); the ID
+    canonical (`corpus.ids.canonical_id`), the paragraph as `read_para` gives it. None
+    when the text names no cable."""
+    from corpus.ids import canonical_id
+
+    text = text.strip()
+    if (canonical := canonical_id(text)) is not None:
+        return canonical, None
+    if (m := _CITATION.match(text)) and (canonical := canonical_id(m["id"])) is not None:
+        return canonical, m["para"].lower()
+    return None
+
+
+def read_para(text: str) -> str | None:
+    """A paragraph number as people write one ("4", "¶4", "para 4", "[2]", "3B"), in lower
+    case as the store numbers them ("3b"); None when it is none."""
+    m = _PARA.match(text.strip())
+    return m["para"].lower() if m else None
 
 
 @dataclass(frozen=True, slots=True)

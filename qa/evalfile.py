@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa.answer import Filters
+from qa.answer import Filters, read_citation, read_para
 from qa.dates import parse_option
 from qa.errors import EvalError
 
@@ -102,12 +102,7 @@ def parse_gold(raw: object) -> tuple[tuple[tuple[str, str], ...], dict[tuple[str
     gold: list[tuple[str, str]] = []
     answers: dict[tuple[str, str], str] = {}
     for n, entry in enumerate(raw, 1):
-        if (key := _gold_key(entry)) is None:
-            raise EvalError(
-                f'each "gold" entry needs "cable_id" and "para", as strings: '
-                f"entry {n} is {_shown(entry)}"
-            )
-        gold.append(key)
+        gold.append(key := _gold_key(entry, n))
         answer = entry.get("answer")
         if answer is not None and not isinstance(answer, str):
             raise EvalError(f'gold entry {n}: "answer" must be a string, not {_shown(answer)}')
@@ -116,16 +111,27 @@ def parse_gold(raw: object) -> tuple[tuple[tuple[str, str], ...], dict[tuple[str
     return tuple(gold), answers
 
 
-def _gold_key(entry: object) -> tuple[str, str] | None:
-    """(cable_id, para); a paragraph number written as a number is read as one."""
-    if not isinstance(entry, dict):
-        return None
-    cable_id, para = entry.get("cable_id"), entry.get("para")
+def _gold_key(entry: object, n: int) -> tuple[str, str]:
+    """(cable ID, ¶ number), read as `qa show` reads a citation: "08OSLO000522" (as the
+    cable site pads it) is 08OSLO522, "06mexico3305" is 06MEXICO3305, and "¶4" or 4 is
+    "4". Before, such a gold paragraph was never found: the question was left out as
+    citing no stored cable, or scored a miss. Text that is no ID is kept as written,
+    so the question is left out with that warning (`EvalReport.warning`)."""
+    cable_id, para = (
+        (entry.get("cable_id"), entry.get("para")) if isinstance(entry, dict) else (None, None)
+    )
     if isinstance(para, int) and not isinstance(para, bool) and para >= 0:
         para = str(para)
-    if isinstance(cable_id, str) and cable_id.strip() and isinstance(para, str) and para.strip():
-        return cable_id, para
-    return None
+    if not (
+        isinstance(cable_id, str) and cable_id.strip() and isinstance(para, str) and para.strip()
+    ):
+        raise EvalError(
+            f'each "gold" entry needs "cable_id" and "para", as strings: '
+            f"entry {n} is {_shown(entry)}"
+        )
+    read = read_citation(cable_id)
+    canonical = read[0] if read is not None and read[1] is None else cable_id.strip()
+    return canonical, read_para(para) or para.strip()
 
 
 def parse_history(raw: object) -> tuple[str, ...]:

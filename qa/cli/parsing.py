@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 
 from qa import limits
+from qa.answer import read_citation, read_para
 
 
 class QuestionError(click.ClickException):
@@ -61,35 +61,22 @@ def date_option(value: str | None, name: str) -> str | None:
         ) from None
 
 
-_CITATION = re.compile(
-    r"^(?P<id>.+?)(?:\s*[¶:#]\s*|\s+(?:paragraph|para|par)\.?\s*|\s+)\[?(?P<para>\w+)\]?$",
-    re.IGNORECASE,
-)
-_PARA = re.compile(r"^(?:¶|paragraph|para\.?|par\.?)?\s*\[?(?P<para>\w+)\]?$", re.IGNORECASE)
 _ACCEPTED = 'write a cable ID and maybe a paragraph, e.g. 06MEXICO3305 or "06MEXICO3305 ¶4"'
 
 
 def parse_citation(cable_id: str, para: str | None = None) -> tuple[str, str | None]:
-    """A citation as written anywhere: "06MEXICO3305 ¶4", "06MEXICO3305:4" (a record ID),
-    "06mexico3305" and "¶4", "06MEXICO3305 para 4", "[2]" for an unnumbered paragraph;
-    the cable ID canonical (`corpus.ids.canonical_id`), the paragraph in lower case as
-    the store numbers them (`3b`). Anything else is refused with the forms accepted,
-    never looked up as an ID no cable can have."""
-    from corpus.ids import canonical_id
-
+    """A citation as written anywhere (`qa.answer.read_citation`), its paragraph perhaps
+    given apart ("¶4", `qa.answer.read_para`). Anything else is refused with the forms
+    accepted, never looked up as an ID no cable can have."""
     text = cable_id.strip()
     if not text:
         raise click.BadParameter(f"the citation is empty: {_ACCEPTED}", param_hint="CABLE_ID")
-    found = None
-    canonical = canonical_id(text)
-    if canonical is None and (m := _CITATION.match(text)):
-        canonical, found = canonical_id(m["id"]), m["para"].lower()
-    if canonical is None:
+    if (read := read_citation(text)) is None:
         raise click.BadParameter(f"{text!r} is not a citation: {_ACCEPTED}", param_hint="CABLE_ID")
+    canonical, found = read
     if para is not None:
-        if (p := _PARA.match(para.strip())) is None:
+        if (given := read_para(para)) is None:
             raise click.BadParameter(f"{para!r} is not a paragraph number", param_hint="PARA")
-        given = p["para"].lower()
         if found is not None and found != given:
             raise click.UsageError(f"two paragraphs given: ¶{found} and ¶{given}")
         found = given

@@ -228,6 +228,30 @@ def test_questions_citing_cables_not_in_the_store_are_left_out(tmp_path: Path) -
     assert run_eval(engine, path).warning() is None
 
 
+def test_gold_citations_are_read_as_qa_show_reads_them(tmp_path: Path) -> None:
+    """A gold paragraph written as the cable site pads IDs, in lower case, or with "¶"
+    is the stored paragraph; before, it was never found (a miss, or the question left
+    out as citing no stored cable). Text that is no ID stays as written."""
+    rows = [
+        {"id": "padded", "question": "Q1", "gold": [{"cable_id": "06MEXICO003305", "para": "¶4"}]},
+        {"id": "lower", "question": "Q2", "gold": [{"cable_id": " 06mexico3305", "para": 4}]},
+        {"id": "para", "question": "Q3", "gold": [{"cable_id": "06MEXICO3305", "para": "para 3B"}]},
+        {"id": "odd", "question": "Q4", "gold": [{"cable_id": "OSLO", "para": "4."}]},
+    ]  # fmt: skip
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    assert [q.gold for q in read_questions(path)] == [
+        (("06MEXICO3305", "4"),),
+        (("06MEXICO3305", "4"),),
+        (("06MEXICO3305", "3b"),),
+        (("OSLO", "4."),),
+    ]
+    engine = Echo({"Q1": ("06MEXICO3305", "4"), "Q2": ("06MEXICO3305", "4")})
+    report = run_eval(engine, path, has_cable=lambda c: c == "06MEXICO3305")
+    assert report.not_in_store == ("odd",)
+    assert [o.rank for o in report.outcomes] == [1, 1, None]
+
+
 def test_answer_json_reads_back_whole() -> None:
     """`Answer.from_json` inverts `to_json`: the server's client and the TUI's kept
     sessions read answers back with it (the marks outside preferred dates included)."""
