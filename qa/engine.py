@@ -89,6 +89,11 @@ class Engine:
         """The stored cable (`embeddings.ledger.StoredCable`) or None."""
         return self.view.cable(cable_id.strip().upper())
 
+    def paragraph_numbers(self, cable_id: str) -> list[str] | None:
+        """The stored cable's paragraph numbers, in order; None when it is not stored."""
+        cable = self.cable(cable_id)
+        return None if cable is None else [p.number for p in cable.paragraphs]
+
     def referencing(self, cable_id: str) -> list[str]:
         """IDs of stored cables whose REF lines cite this one."""
         return list(self.view.referencing(cable_id.strip().upper()))

@@ -17,12 +17,12 @@ carry spans ("-" when none do).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from qa.answer import Answer, Asker
+from qa.answer import Answer, Asker, citation
 from qa.evalfile import Question, read_questions
 
 KS = (1, 5, 10)
@@ -185,6 +185,10 @@ class EvalReport:
     """Questions in the file, scored or not."""
     not_in_store: tuple[str, ...] = ()
     """IDs of the questions left out because the store holds none of their gold cables."""
+    unknown_paragraphs: tuple[tuple[str, str], ...] = ()
+    """(question ID, citation) of each gold paragraph that its stored cable does not have:
+    a number the labels and the reader count differently (a heading the reader gives to
+    the paragraph after it, a paragraph written twice). The question is still scored."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -194,17 +198,28 @@ class EvalReport:
             "by_kind": {kind: f.to_json() for kind, f in self.by_kind.items()},
             "questions": [o.to_json() for o in self.outcomes],
             "not_in_store": list(self.not_in_store),
+            "unknown_paragraphs": [{"id": q, "citation": c} for q, c in self.unknown_paragraphs],
         }
 
-    def warning(self) -> str | None:
-        """One line when questions were left out, for stderr."""
-        if not self.not_in_store:
-            return None
-        n = len(self.not_in_store)
-        return (
-            f"{n} of {self.total} questions cite only cables not in this store; "
-            f"scored on the other {self.total - n}"
-        )
+    def warnings(self) -> list[str]:
+        """A line for stderr when questions were left out, and one when gold paragraphs
+        are not in their stored cables (the first three named)."""
+        out = []
+        if self.not_in_store:
+            n = len(self.not_in_store)
+            out.append(
+                f"{n} of {self.total} questions cite only cables not in this store; "
+                f"scored on the other {self.total - n}"
+            )
+        if self.unknown_paragraphs:
+            n = len(self.unknown_paragraphs)
+            named = ", ".join(f"{c} ({q})" for q, c in self.unknown_paragraphs[:3])
+            more = f" and {n - 3} more" if n > 3 else ""
+            out.append(
+                f"{n} gold paragraph{'s' * (n > 1)} not in {'their' if n > 1 else 'its'} "
+                f"stored cable (qa show lists a cable's paragraphs): {named}{more}"
+            )
+        return out
 
     def format(self) -> str:
         """The figures as a table that fits an 80-column terminal (73 columns); the
@@ -245,16 +260,25 @@ def run_eval(
     *,
     mode: str = "hybrid",
     k: int = 10,
-    has_cable: Callable[[str], bool] | None = None,
+    paragraphs: Callable[[str], Collection[str] | None] | None = None,
 ) -> EvalReport:
-    """Score every question of the file; with `has_cable`, a question whose gold cables
-    are all missing from the store is left out and listed in `EvalReport.not_in_store`
-    (it would count as a miss the engine could not avoid)."""
+    """Score every question of the file. With `paragraphs` (a cable's stored paragraph
+    numbers, None when it is not stored), a question whose gold cables are all missing
+    from the store is left out and listed in `EvalReport.not_in_store` (it would count
+    as a miss the engine could not avoid), and a gold paragraph its stored cable lacks is
+    listed in `EvalReport.unknown_paragraphs`."""
     questions = list(read_questions(path))
     missing: list[str] = []
-    if has_cable is not None:
-        present = {c: has_cable(c) for c in {c for q in questions for c, _ in q.gold}}
-        missing = [q.id for q in questions if q.gold and not any(present[c] for c, _ in q.gold)]
+    unknown: list[tuple[str, str]] = []
+    if paragraphs is not None:
+        stored = {c: paragraphs(c) for c in {c for q in questions for c, _ in q.gold}}
+        missing = [q.id for q in questions if q.gold and all(stored[c] is None for c, _ in q.gold)]
+        unknown = [
+            (q.id, citation(c, p))
+            for q in questions
+            for c, p in q.gold
+            if (numbers := stored[c]) is not None and p not in numbers
+        ]
     outcomes: list[Outcome] = []
     for q in questions:
         if q.id in missing:
@@ -265,4 +289,9 @@ def run_eval(
     kinds = sorted({o.kind for o in outcomes})
     by_kind = {kind: figures([o for o in outcomes if o.kind == kind]) for kind in kinds}
     report = EvalReport(mode, k, figures(outcomes), by_kind, tuple(outcomes))
-    return replace(report, total=len(questions), not_in_store=tuple(missing))
+    return replace(
+        report,
+        total=len(questions),
+        not_in_store=tuple(missing),
+        unknown_paragraphs=tuple(unknown),
+    )

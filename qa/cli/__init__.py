@@ -236,12 +236,10 @@ def evaluate(
         engine = Engine(settings)
         try:
             engine.warm()  # many questions: latencies are warm ones, big stores use HNSW
-            report = run_eval(
-                engine, file, mode=mode, k=k, has_cable=lambda c: engine.cable(c) is not None
-            )
+            report = run_eval(engine, file, mode=mode, k=k, paragraphs=engine.paragraph_numbers)
         finally:
             engine.close()
-        if warning := report.warning():
+        for warning in report.warnings():
             click.echo(warning, err=True)
         click.echo(json.dumps(report.to_json()) if as_json else report.format())
 

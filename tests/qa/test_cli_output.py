@@ -251,19 +251,23 @@ def test_eval_reports_questions_citing_cables_not_in_the_store(qa: Invoke, tmp_p
         {"id": "a", "question": "terrorism trial in France", "gold": [paris]},
         {"id": "b", "question": "border tunnels", "gold": [mexico]},
         {"id": "c", "question": "Mars colony plans", "gold": [], "kind": "unanswerable"},
+        {"id": "d", "question": "terrorism trial", "gold": [{**paris, "para": "99"}, paris]},
     ]
     path = tmp_path / "dev.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     out = qa("eval", str(path))
     assert out.exit_code == 0, out.output
-    assert out.stderr.strip() == (
-        "1 of 3 questions cite only cables not in this store; scored on the other 2"
-    )
+    assert out.stderr.splitlines() == [
+        "1 of 4 questions cite only cables not in this store; scored on the other 3",
+        "1 gold paragraph not in its stored cable (qa show lists a cable's paragraphs): "
+        "05PARIS104 ¶99 (d)",
+    ]
     row = next(line for line in out.stdout.splitlines() if line.startswith("unanswerable"))
     assert row.split()[2:7] == ["-"] * 5, row
     data = json.loads(qa("eval", "--json", str(path)).stdout)
     assert data["not_in_store"] == ["b"]
-    assert [q["id"] for q in data["questions"]] == ["a", "c"]
+    assert data["unknown_paragraphs"] == [{"id": "d", "citation": "05PARIS104 ¶99"}]
+    assert [q["id"] for q in data["questions"]] == ["a", "c", "d"]
 
 
 def test_eval_of_an_empty_file_is_one_line(qa: Invoke, tmp_path: Path) -> None:

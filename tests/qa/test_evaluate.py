@@ -216,16 +216,43 @@ def test_questions_citing_cables_not_in_the_store_are_left_out(tmp_path: Path) -
     path = tmp_path / "dev.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows))
     engine = Echo({"Q1": ("06MEXICO3305", "4"), "Q3": ("06MEXICO3305", "2")})
-    report = run_eval(engine, path, has_cable=lambda c: c == "06MEXICO3305")
+    report = run_eval(engine, path, paragraphs=MEXICO.get)
     assert engine.asked == ["Q1", "Q3", "Q4"]
     assert report.not_in_store == ("out",)
-    assert (
-        report.warning()
-        == "1 of 4 questions cite only cables not in this store; scored on the other 3"
-    )
+    assert report.warnings() == [
+        "1 of 4 questions cite only cables not in this store; scored on the other 3"
+    ]
     assert report.overall.recall[1] == 1.0
     assert report.to_json()["not_in_store"] == ["out"]
-    assert run_eval(engine, path).warning() is None
+    assert run_eval(engine, path).warnings() == []
+
+
+MEXICO = {"06MEXICO3305": ["1", "2", "3", "3b", "4"]}
+"""What `paragraphs` gives in these tests: the one stored cable's paragraph numbers."""
+
+
+def test_gold_paragraphs_their_stored_cable_lacks_are_named(tmp_path: Path) -> None:
+    """A gold ¶ the reader numbers otherwise is named (the question is still scored):
+    otherwise it is a miss that looks like the engine's."""
+    rows = [
+        {"id": f"q{n}", "question": f"Q{n}", "gold": [{"cable_id": "06MEXICO3305", "para": p}]}
+        for n, p in enumerate(["4", "11", "3B", "12", "13", "14"])
+    ]
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    report = run_eval(Echo({}), path, paragraphs=MEXICO.get)
+    assert report.unknown_paragraphs == (
+        ("q1", "06MEXICO3305 ¶11"),
+        ("q3", "06MEXICO3305 ¶12"),
+        ("q4", "06MEXICO3305 ¶13"),
+        ("q5", "06MEXICO3305 ¶14"),
+    )
+    assert len(report.outcomes) == 6
+    assert report.warnings() == [
+        "4 gold paragraphs not in their stored cable (qa show lists a cable's paragraphs): "
+        "06MEXICO3305 ¶11 (q1), 06MEXICO3305 ¶12 (q3), 06MEXICO3305 ¶13 (q4) and 1 more"
+    ]
+    assert report.to_json()["unknown_paragraphs"][0] == {"id": "q1", "citation": "06MEXICO3305 ¶11"}
 
 
 def test_gold_citations_are_read_as_qa_show_reads_them(tmp_path: Path) -> None:
@@ -247,7 +274,7 @@ def test_gold_citations_are_read_as_qa_show_reads_them(tmp_path: Path) -> None:
         (("OSLO", "4."),),
     ]
     engine = Echo({"Q1": ("06MEXICO3305", "4"), "Q2": ("06MEXICO3305", "4")})
-    report = run_eval(engine, path, has_cable=lambda c: c == "06MEXICO3305")
+    report = run_eval(engine, path, paragraphs=MEXICO.get)
     assert report.not_in_store == ("odd",)
     assert [o.rank for o in report.outcomes] == [1, 1, None]
 
