@@ -50,6 +50,8 @@ def dropped_reason(filters: Filters) -> str | None:
         return None
     whole = replace(filters, **dict(filters.dropped))  # type: ignore[arg-type]
     gone = list(dict.fromkeys(_DROPPED[name] for name, _ in filters.dropped))
+    if gone == [_DROPPED["cable_ids"]]:
+        return f"{_no_cable(whole)}: shown from other cables"
     return f"{_no_cable(whole)}: shown without {' and '.join(gone)}"
 
 
@@ -76,7 +78,8 @@ def _no_cable(whole: Filters) -> str:
         words.append(whole.classification)
     words.append("cable")
     if whole.cable_ids:
-        words.append(f"among {_value(whole, 'cable_ids')}")
+        ids = _value(whole, "cable_ids")
+        words.append(ids if " " not in ids else f"among {ids}")
     if whole.origin:
         words.append(f"from {whole.origin}")
     if whole.tag:

@@ -70,6 +70,9 @@ class Inference(Criteria):
     own_dates: bool = False
     """The dates are the cables' own ("cables from 2008", "in 2008 the embassy
     reported"), not an event's: they exclude rather than rank."""
+    absent_ids: tuple[str, ...] = ()
+    """Cable IDs the question names that the store lacks, when it names none it holds:
+    not a filter (it would admit nothing), but said (`merge`)."""
 
 
 def post_places(origins: Iterable[str]) -> dict[str, str]:
@@ -161,7 +164,8 @@ def infer(
     tags: frozenset[str],
     known_ids: frozenset[str] | None = None,
 ) -> Inference:
-    """Every filter the question states; `known_ids` drops IDs the store lacks."""
+    """Every filter the question states; `known_ids` drops IDs the store lacks (kept as
+    `Inference.absent_ids` when it holds none of them)."""
     spans: list[Span] = []
     since = until = origin = classification = tag = None
     own_dates = False
@@ -179,12 +183,22 @@ def infer(
         tag, span = found
         spans.append(span)
     ids, id_spans = parse_cable_ids(text)
+    absent: tuple[str, ...] = ()
     if known_ids is not None:
-        ids = tuple(i for i in ids if i in known_ids)
+        held = tuple(i for i in ids if i in known_ids)
+        absent, ids = (ids if not held else ()), held
     if ids:
         spans.extend(id_spans)
     return Inference(
-        since, until, origin, classification, tag, ids, tuple(spans), own_dates=own_dates
+        since,
+        until,
+        origin,
+        classification,
+        tag,
+        ids,
+        tuple(spans),
+        own_dates=own_dates,
+        absent_ids=absent,
     )
 
 
@@ -230,7 +244,12 @@ def merge(explicit: Filters | None, inferred: Inference | None) -> Filters:
         names.append(name)
     if inferred.own_dates and {"since", "until"} & set(names):
         updates["strict_dates"] = True
-    return replace(base, **updates, inferred=tuple(names))  # type: ignore[arg-type]
+    dropped: tuple[tuple[str, str], ...] = ()
+    if inferred.absent_ids and not base.cable_ids:
+        # named, but no cable of the store: let go at once, and said (`dropped_reason`)
+        names.append("cable_ids:ignored")
+        dropped = (("cable_ids", " ".join(inferred.absent_ids)),)
+    return replace(base, **updates, inferred=tuple(names), dropped=dropped)  # type: ignore[arg-type]
 
 
 def strip_spans(text: str, spans: Sequence[Span]) -> str:

@@ -61,6 +61,21 @@ def test_given_and_read_filters_are_told_apart(qa: Invoke) -> None:
     ]
 
 
+def test_a_cable_the_store_lacks_is_said_not_searched_as_if_unnamed(qa: Invoke) -> None:
+    """Before, an ID the store lacks was dropped without a word, and the closest
+    paragraphs of other cables came as if they answered about it."""
+    question = "What does 99MADRID1 say about the prosecutor?"
+    out = qa("ask", "-k", "2", question)
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[:2] == [
+        "no cable 99MADRID1: shown from other cables",
+        "Nothing strong found; the closest paragraphs:",
+    ]
+    data = json.loads(qa("ask", "--json", question).output)
+    assert data["filters"]["dropped"] == {"cable_ids": "99MADRID1"}
+    assert data["answered"] is False and data["results"]
+
+
 def test_dropped_filter_says_why(qa: Invoke) -> None:
     out = qa("ask", "secret cables from the embassy in Madrid in 2006 on the prosecutor")
     assert out.exit_code == 0, out.output

@@ -61,6 +61,13 @@ def test_inferred_cable_and_year(real_engine: Engine) -> None:
     assert inside[0] and inside == sorted(inside, reverse=True)
 
 
+def test_a_named_cable_the_store_lacks_is_said(real_engine: Engine) -> None:
+    answer = real_engine.ask("What does 99MADRID1 say about the chief prosecutor?")
+    assert answer.filters.dropped == (("cable_ids", "99MADRID1"),)
+    assert not answer.answered
+    assert answer.hits
+
+
 def test_follow_up(real_engine: Engine) -> None:
     history = ["What did Nazarbayev tell Petraeus about Iran and the bomb?"]
     answer = real_engine.ask("And did he raise it with Medvedev and Putin?", history=history)
@@ -89,10 +96,18 @@ def test_eval_report(real_engine: Engine, tmp_path: Path) -> None:
             "gold": [],
         },
     ]
+    rows.append({**rows[0], "id": "padded", "gold": [{"cable_id": "06MADRID000293", "para": "¶1"}]})
+    rows.append(
+        {**rows[0], "id": "no-such-para", "gold": [{"cable_id": "06MADRID293", "para": "40"}]}
+    )
     path.write_text("\n".join(json.dumps(r) for r in rows))
-    report = run_eval(real_engine, path, k=10)
+    report = run_eval(real_engine, path, k=10, paragraphs=real_engine.paragraph_numbers)
     data = report.to_json()
-    assert data["overall"]["recall@10"] == 1.0
+    ranks = {q["id"]: q["rank"] for q in data["questions"]}
+    assert list(ranks) == ["madrid", "muffins", "padded", "no-such-para"]
+    assert ranks["madrid"] is not None and ranks["madrid"] <= 3
+    assert ranks["padded"] == ranks["madrid"]  # 06MADRID000293 ¶1 is 06MADRID293 ¶1
+    assert ranks["no-such-para"] is None
     assert data["overall"]["unanswerable_answered_false"] == 1.0
-    assert [q["id"] for q in data["questions"]] == ["madrid", "muffins"]
+    assert data["unknown_paragraphs"] == [{"id": "no-such-para", "citation": "06MADRID293 ¶40"}]
     assert "overall" in report.format()

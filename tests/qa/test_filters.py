@@ -129,6 +129,31 @@ def test_infer_drops_unknown_ids_and_reports_names() -> None:
     assert inf.names() == ("since", "until", "origin", "classification", "cable_ids")
 
 
+def test_ids_the_store_lacks_are_let_go_and_said() -> None:
+    """A question naming only cables the store lacks is not filtered to nothing, nor
+    silently searched as if it named none: the IDs are let go at once and said
+    (`dropped`, read by `Judge` as a sign the store cannot answer)."""
+    inf = flt.infer(
+        "what does 99NOWHERE1 say about 98NOWHERE2's Madrid tunnels?",
+        places=PLACES,
+        tags=TAGS,
+        known_ids=frozenset({"06MADRID293"}),
+    )
+    assert (inf.cable_ids, inf.absent_ids) == ((), ("99NOWHERE1", "98NOWHERE2"))
+    merged = flt.merge(Filters(), inf)
+    assert merged.cable_ids == ()
+    assert merged.inferred == ("cable_ids:ignored",)
+    assert merged.dropped == (("cable_ids", "99NOWHERE1 98NOWHERE2"),)
+    assert flt.merge(Filters(cable_ids=("06MADRID293",)), inf).dropped == ()
+    held = flt.infer(
+        "what do 99NOWHERE1 and 06MADRID293 say?",
+        places=PLACES,
+        tags=TAGS,
+        known_ids=frozenset({"06MADRID293"}),
+    )
+    assert (held.cable_ids, held.absent_ids) == (("06MADRID293",), ())
+
+
 def test_merge_keeps_explicit_options() -> None:
     inf = flt.infer("secret cables from Madrid in 2006", places=PLACES, tags=TAGS)
     merged = flt.merge(Filters(origin="Paris", until="2005-12-31"), inf)

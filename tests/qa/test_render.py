@@ -113,6 +113,23 @@ FILTER_LINES = [
             "shown without the TAG and the dates",
         ],
     ),
+    (
+        "an_id_the_store_lacks",
+        Filters(inferred=("cable_ids:ignored",), dropped=(("cable_ids", "99NOWHERE1"),)),
+        ["no cable 99NOWHERE1: shown from other cables"],
+    ),
+    (
+        "ids_that_the_origin_excludes",
+        Filters(
+            origin="Paris",
+            inferred=("cable_ids:ignored",),
+            dropped=(("cable_ids", "06MADRID293 06MADRID294"),),
+        ),
+        [
+            "filters: origin Paris",
+            "no cable among 06MADRID293 06MADRID294 from Paris: shown from other cables",
+        ],
+    ),
 ]
 
 
