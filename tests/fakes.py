@@ -205,7 +205,9 @@ class FakeEngine:
         explicit = replace(filters or Filters(), inferred=(), dropped=())
         inference = None
         if opts.infer is not False:
-            inference = read_filters(question, places=self.places, tags=self.tag_codes)
+            inference = read_filters(
+                question, places=self.places, tags=self.tag_codes, known_ids=frozenset(self.cables)
+            )
         applied = merge(explicit, inference)
         text = strip_spans(question, inference.spans) if inference else question
         if history:  # a follow-up reads the conversation's first question too, weighed less

@@ -109,6 +109,19 @@ async def test_nothing_strong_is_set_apart(fake_engine: FakeEngine, settings: Se
 
 
 @sync
+async def test_filters_let_go_are_said(fake_engine: FakeEngine, settings: Settings) -> None:
+    """The line `qa ask` prints when filters read from the question were let go: here a
+    cable ID the store lacks. Before, the TUI showed nothing of it."""
+    app = CableQAApp(settings, engine=fake_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, "What does 99MEXICO1 say about border violence?")
+        assert "no cable 99MEXICO1: shown from other cables" in screen_text(app)
+        assert cards(app, 1)
+        await ask(pilot, BORDER)
+        assert not app.query_one("#turn-2 .dropped").display
+
+
+@sync
 async def test_facet_buttons_fit_at_80_columns(fake_engine: FakeEngine, settings: Settings) -> None:
     app = CableQAApp(settings, engine=fake_engine)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 from corpus.display import shown_line
 from qa.answer import Answer, Facets
 from qa.facets import UNKNOWN_ORIGIN
-from qa.filter_words import NOTHING, nothing_found
+from qa.filter_words import NOTHING, dropped_reason, nothing_found
 from qa.tui.session import Turn, describe_filters
 from qa.tui.widgets.flow import Flow
 from qa.tui.widgets.result_card import ResultCard
@@ -101,6 +101,9 @@ class TurnView(Vertical):
             row = Flow(classes=name)
             row.display = False  # shown with its buttons: an empty row takes no line
             yield row
+        dropped = Static(classes="dropped")
+        dropped.display = False  # shown when filters read from the question were let go
+        yield dropped
         yield Static(Content("Searching…"), classes="status pending")
 
     def show_answer(self, answer: Answer) -> AwaitMount:
@@ -121,6 +124,10 @@ class TurnView(Vertical):
             )
             facets.display = True
             facets.mount_all([label, *facet_groups(answer.facets)])
+        dropped = self.query_one(".dropped", Static)
+        reason = dropped_reason(answer.filters)  # "no cable 06MEXICO3305: shown from other cables"
+        dropped.display = reason is not None
+        dropped.update(Content(reason or ""))
         status = self.query_one(".status", Static)
         status.remove_class("pending")
         if not answer.hits:
