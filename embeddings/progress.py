@@ -21,6 +21,10 @@ from typing import TextIO
 CSV_BYTES_PER_CABLE = 6400
 """The 2011 cables.csv: about 1.6 GB for 251,287 rows."""
 _CABLE_SUFFIXES = frozenset({".html", ".htm", ".md", ".txt"})
+_COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".xz"})
+CSV_COMPRESSION = 3
+"""How many times smaller a compressed cables.csv is: the shared 300-row sample's is 2.7
+times with gzip, 3.6 with bzip2 and xz."""
 LOG_INTERVAL_S = 10.0
 TTY_INTERVAL_S = 0.25
 
@@ -64,10 +68,13 @@ def estimate_cables(paths: Sequence[Path]) -> int | None:
         for path in paths:
             files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
             for f in files:
-                suffix = f.suffix.lower()
-                if suffix == ".csv":
-                    total += max(1, f.stat().st_size // CSV_BYTES_PER_CABLE)
-                elif suffix in _CABLE_SUFFIXES:
+                names = [s.lower() for s in f.suffixes]
+                squeezed = bool(names) and names[-1] in _COMPRESSED_SUFFIXES  # cables.csv.gz
+                suffix = (names[:-1] if squeezed else names)[-1:]
+                if suffix == [".csv"]:
+                    size = f.stat().st_size * (CSV_COMPRESSION if squeezed else 1)
+                    total += max(1, size // CSV_BYTES_PER_CABLE)
+                elif suffix and suffix[0] in _CABLE_SUFFIXES:
                     total += 1
     except OSError:
         return None

@@ -1,17 +1,24 @@
 """Format detection and `read(path)`: files, folders, any mix of formats.
 
 The format is decided by content, not by extension, and a file that cannot be
-read becomes a `ReadError` value: one bad file never stops a run.
+read becomes a `ReadError` value: one bad file never stops a run. A file
+compressed with gzip, bzip2 or xz (`cables.csv.gz`, as releases are passed
+around) is read through its decompressor, found by its first bytes too.
 """
 
 from __future__ import annotations
 
+import bz2
 import codecs
+import functools
+import gzip
+import io
+import lzma
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol, cast
 
 from corpus.errors import ParseError
 from corpus.formats import cables_csv, html, markdown
@@ -158,36 +165,87 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | ReadError
             yield child
 
 
+Opener = Callable[[], BinaryIO]
+"""Opens a file's bytes, decompressed: what `cables_csv.read_csv` reads a CSV through."""
+
+_COMPRESSED: tuple[tuple[bytes, str, Callable[[Path], io.BufferedIOBase]], ...] = (
+    (b"\x1f\x8b", "gzip", gzip.GzipFile),
+    (b"BZh", "bzip2", bz2.BZ2File),
+    (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
+)
+
+
+def opener(path: Path) -> tuple[Opener, str | None]:
+    """How to open `path` for its bytes, and the compression it was found to have."""
+    with path.open("rb") as handle:
+        magic = handle.read(6)
+    for signature, name, open_compressed in _COMPRESSED:
+        if magic.startswith(signature):
+            return functools.partial(_open, open_compressed, path), name
+    return functools.partial(_open, _plain, path), None
+
+
+def _plain(path: Path) -> io.BufferedIOBase:
+    return path.open("rb")
+
+
+def _open(make: Callable[[Path], io.BufferedIOBase], path: Path) -> BinaryIO:
+    """A decompressor's file object, read as a file opened "rb" is (typeshed types them
+    apart)."""
+    return cast(BinaryIO, make(path))
+
+
 def read_file(path: Path, *, year: int | None = None) -> Iterator[Cable | ReadError]:
     """The cables of one file (a CSV gives many), or why it cannot be read; `year` as
     for `read`."""
     source = str(path)
+    compression = None
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             yield ReadError(source, "not a regular file")
             return
-        with path.open("rb") as handle:
+        open_bytes, compression = opener(path)
+        # a compressed file's size says nothing of its text's: read up to the limit
+        size = info.st_size if compression is None else 0
+        with open_bytes() as handle:
             head_bytes = handle.read(HEAD_BYTES)
             encoding = sniff_encoding(head_bytes)
             kind = detect(decode(head_bytes, encoding)) if encoding else "binary"
             rest = b""
-            if kind not in ("csv", "binary") and info.st_size <= MAX_FILE_BYTES:
+            if kind not in ("csv", "binary") and size <= MAX_FILE_BYTES:
                 rest = handle.read(MAX_FILE_BYTES + 1 - len(head_bytes))
-    except OSError as error:
-        yield ReadError(source, f"cannot open: {error.strerror or error}")
+    except cables_csv.READ_ERRORS as error:
+        if compression is not None:  # a damaged copy: not a refusal of what it holds
+            yield ReadError(source, f"cannot decompress ({compression}): {error}")
+        else:
+            yield ReadError(source, f"cannot open: {getattr(error, 'strerror', None) or error}")
         return
     if not head_bytes.strip():
         yield ReadError(source, "empty file")
     elif encoding is None:
-        yield ReadError(source, "binary file, not a cable")
+        yield ReadError(source, _binary(head_bytes))
     elif kind == "csv":
-        yield from cables_csv.read_csv(path, encoding)
-    elif max(info.st_size, len(head_bytes) + len(rest)) > MAX_FILE_BYTES:
-        size = _size(max(info.st_size, len(head_bytes) + len(rest)))
-        yield ReadError(source, f"too large for a cable: {size} (limit {_size(MAX_FILE_BYTES)})")
+        yield from cables_csv.read_csv(path, encoding, open_bytes)
+    elif max(size, len(head_bytes) + len(rest)) > MAX_FILE_BYTES:
+        shown = _size(max(size, len(head_bytes) + len(rest)))
+        yield ReadError(source, f"too large for a cable: {shown} (limit {_size(MAX_FILE_BYTES)})")
     else:
         yield _parse(decode(head_bytes + rest, encoding), kind, source, year)
+
+
+_ARCHIVES = ((b"7z\xbc\xaf\x27\x1c", "7z"), (b"PK\x03\x04", "zip"), (b"Rar!", "rar"))
+
+
+def _binary(head: bytes) -> str:
+    """Why bytes that are no text are no cable: an archive (the 2011 release came as a 7z
+    file) is named, so that the reader knows to unpack it."""
+    for signature, name in _ARCHIVES:
+        if head.startswith(signature):
+            return f"a {name} archive: unpack it and ingest what it holds"
+    if len(head) > 262 and head[257:262] == b"ustar":
+        return "a tar archive: unpack it and ingest what it holds"
+    return "binary file, not a cable"
 
 
 def _parse(text: str, kind: str, source: str, year: int | None) -> Cable | ReadError:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from corpus.assemble import Known, build_cable
 from corpus.clean import decode_entities
@@ -110,19 +112,30 @@ def parse_row(record: str, source: str, row: int) -> Cable:
     return build_cable(decode_entities(body), known, f"{source}#row={row}")
 
 
-def read_csv(path: Path, encoding: str = "utf-8") -> Iterator[Cable | ReadError]:
-    """Every row as a `Cable` or a `ReadError` naming it; a failing read ends the file only."""
+READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+"""What reading a file's bytes may raise, through a decompressor too: a damaged or cut-off
+gzip, bzip2 or xz file (`BadGzipFile` and bzip2's errors are `OSError`s; a stream that
+ends early, `EOFError`; damaged deflate data, `zlib.error`)."""
+
+
+def read_csv(
+    path: Path, encoding: str = "utf-8", open_bytes: Callable[[], BinaryIO] | None = None
+) -> Iterator[Cable | ReadError]:
+    """Every row as a `Cable` or a `ReadError` naming it; a failing read ends the file only.
+    `open_bytes` opens the file's bytes when they need decompressing
+    (`corpus.formats.opener`)."""
     source = str(path)
     try:
-        with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        raw = open_bytes() if open_bytes is not None else path.open("rb")
+        with io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="") as handle:
             for row, record, problem in _raw_records(handle):
                 yield (
                     _row(record, source, row)
                     if problem is None
                     else ReadError(source, problem, row, refused=True)
                 )
-    except OSError as error:
-        yield ReadError(source, f"read failed: {error.strerror or error}")
+    except READ_ERRORS as error:
+        yield ReadError(source, f"read failed: {getattr(error, 'strerror', None) or error}")
 
 
 def _row(record: str, source: str, row: int) -> Cable | ReadError:

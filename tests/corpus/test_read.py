@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
 import shutil
+import tarfile
+import zipfile
 from itertools import islice
 from pathlib import Path
 
@@ -80,6 +85,60 @@ def test_bad_inputs_each_give_one_error_and_the_run_goes_on(tmp_path: Path) -> N
     ]
     assert errors[3].row == 2
     assert good[0] == "05PARIS104" and len(good) == 3
+
+
+COMPRESSORS = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+
+
+@pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
+def test_compressed_files_read_as_what_they_hold(suffix: str, tmp_path: Path) -> None:
+    """`cables.csv.gz` (and bzip2, xz) as releases are passed around, and a compressed
+    page: the same cables as the plain files, found by content, whatever the name."""
+    squeeze = COMPRESSORS[suffix]
+    (tmp_path / f"cables.csv.{suffix}").write_bytes(squeeze(CSV_HEAD.read_bytes()))
+    (tmp_path / "page.bin").write_bytes(squeeze(cable_html("08OSLO522").read_bytes()))
+    plain = [c for c in cables(CSV_HEAD) if isinstance(c, Cable)]
+    got = cables(tmp_path)
+    assert not [r for r in got if isinstance(r, ReadError)]
+    ids = [c.id for c in got if isinstance(c, Cable)]
+    assert ids == [*(c.id for c in plain), "08OSLO522"]
+    hashes = [c.content_hash for c in got if isinstance(c, Cable)][: len(plain)]
+    assert hashes == [c.content_hash for c in plain]
+
+
+def test_a_cut_off_compressed_csv_gives_its_rows_and_one_error(tmp_path: Path) -> None:
+    whole = gzip.compress(CSV_HEAD.read_bytes())
+    path = tmp_path / "cables.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    got = cables(path)
+    good = [r for r in got if isinstance(r, Cable)]
+    assert good and isinstance(got[-1], ReadError)
+    assert got[-1].reason.startswith("read failed: Compressed file ended")
+    assert not got[-1].refused  # a damaged copy says nothing of what the file holds
+    damaged = bytearray(whole)
+    damaged[len(whole) // 2 : len(whole) // 2 + 64] = bytes(64)  # deflate data gone bad
+    path.write_bytes(bytes(damaged))
+    got = cables(path)
+    assert isinstance(got[-1], ReadError) and got[-1].reason.startswith("read failed: ")
+    ids = [r.id for r in got if isinstance(r, Cable)]
+    assert ids == [c.id for c in cables(CSV_HEAD) if isinstance(c, Cable)][: len(ids)]
+    page = tmp_path / "page.html.gz"
+    page.write_bytes(gzip.compress(cable_html("08OSLO522").read_bytes())[:200])
+    (error,) = cables(page)
+    assert isinstance(error, ReadError) and error.reason.startswith("cannot decompress (gzip)")
+
+
+def test_an_archive_is_named_with_what_to_do(tmp_path: Path) -> None:
+    """The 2011 release came as a 7z archive: say to unpack it, not "binary file"."""
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        z.write(CSV_HEAD, "cables.csv")
+    with tarfile.open(tmp_path / "b.tar", "w") as t:
+        t.add(CSV_HEAD, "cables.csv")
+    (tmp_path / "c.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(200))
+    reasons = [r.reason for r in cables(tmp_path) if isinstance(r, ReadError)]
+    assert reasons == [
+        f"a {kind} archive: unpack it and ingest what it holds" for kind in ("zip", "tar", "7z")
+    ]
 
 
 @pytest.mark.parametrize("case", ["06MEXICO3305"], ids=["06MEXICO3305-missing"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from embeddings.encoder import Encoder, load_encoder
 from embeddings.ingest import IngestOptions, ingest, ingest_cables
 from embeddings.ledger import Ledger
 from embeddings.stats import format_stats, stats
-from tests.conftest import SAMPLE_CSV, SEED, cable_html
+from tests.conftest import CSV_HEAD, SAMPLE_CSV, SEED, cable_html
 
 pytestmark = pytest.mark.slow
 
@@ -70,3 +71,18 @@ def test_csv_row_and_html_page_are_stored_once(
     led.close()
     assert ids and len(set(ids)) == len(ids)
     assert all(i.startswith("05PARIS104:") for i in ids)
+
+
+def test_a_gzipped_cables_csv_is_ingested_as_the_plain_one(tmp_path: Path, model: Encoder) -> None:
+    squeezed = tmp_path / "cables.csv.gz"
+    squeezed.write_bytes(gzip.compress(CSV_HEAD.read_bytes()))
+    store = tmp_path / "store"
+    first = ingest([squeezed], IngestOptions(store_dir=store, encoder=model), export_onnx=False)
+    plain = [c.id for c in read(CSV_HEAD) if isinstance(c, Cable)]
+    assert (first.new, first.failed) == (len(plain), 0), first.errors
+    led = Ledger.open(store)
+    stored = sorted(r[0] for r in led.conn.execute("SELECT id FROM cables"))
+    led.close()
+    assert stored == sorted(plain)
+    again = ingest([squeezed], IngestOptions(store_dir=store, encoder=model), export_onnx=False)
+    assert (again.new, again.changed, again.records) == (0, 0, 0)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
+import lzma
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,7 @@ from embeddings.progress import (
     progress_for,
 )
 from embeddings.stats import format_stats, stats
-from tests.conftest import CABLEGATE, SAMPLE_CSV, SEED
+from tests.conftest import CABLEGATE, CSV_HEAD, SAMPLE_CSV, SEED
 from tests.embeddings.conftest import char_windower, make_cable
 from tests.fakes import HashEncoder
 
@@ -62,6 +65,20 @@ def test_estimate_counts_pages_and_csv_rows(shared_corpus: Path) -> None:
     assert estimate_cables([SEED]) == 1
     rows = estimate_cables([SAMPLE_CSV])
     assert rows is not None and 100 <= rows <= 1000  # 300 rows in the sample
+
+
+@pytest.mark.parametrize("suffix", ["gz", "bz2", "xz"])
+def test_a_compressed_csv_is_estimated_at_its_text_size(suffix: str, tmp_path: Path) -> None:
+    squeeze = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[suffix]
+    text = CSV_HEAD.read_bytes()
+    (tmp_path / "cables.csv").write_bytes(text)
+    (tmp_path / f"CABLES.CSV.{suffix.upper()}").write_bytes(squeeze(text))
+    plain = estimate_cables([tmp_path / "cables.csv"])
+    squeezed = estimate_cables([tmp_path / f"CABLES.CSV.{suffix.upper()}"])
+    assert plain is not None and squeezed is not None
+    assert plain / 2 <= squeezed <= plain * 2
+    (tmp_path / "notes.txt.gz").write_bytes(squeeze(b"a page"))
+    assert estimate_cables([tmp_path / "notes.txt.gz"]) == 1
 
 
 def test_off_a_terminal_a_plain_line_every_interval() -> None:

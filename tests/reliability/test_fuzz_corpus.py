@@ -8,7 +8,10 @@ it (a CSV: one per row). `QA_FUZZ_EXAMPLES` scales the budget (CI: the default);
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
+import lzma
 import os
 import random
 import shutil
@@ -475,6 +478,50 @@ def test_any_bytes_beside_intact_cables(data: bytes) -> None:
         path = Path(folder) / "fuzz.txt"
         path.write_bytes(data)
         read_and_check(Path(folder), [path], expected)
+
+
+SQUEEZE = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
+
+
+@FUZZ
+@given(
+    st.sampled_from(sorted(SQUEEZE)),
+    st.sampled_from(["seed", "csv"]),
+    st.integers(0, 1 << 20),
+    st.binary(max_size=64),
+)
+def test_damaged_compressed_files_beside_intact_cables(
+    kind: str, what: str, at: int, junk: bytes
+) -> None:
+    """A compressed cable or CSV with bytes overwritten anywhere (or none): its readable
+    part, then one error, and no exception; the cables beside it intact."""
+    plain = SEED.read_bytes() if what == "seed" else CSV_HEAD.read_bytes()
+    data = bytearray(SQUEEZE[kind](plain))
+    at %= len(data)
+    data[at : at + len(junk)] = junk
+    with tempfile.TemporaryDirectory() as folder:
+        page = cable_html("05PARIS104").read_bytes()
+        expected = intact_copies(Path(folder), {"05PARIS104.html": page})
+        path = Path(folder) / f"fuzz.{kind}"
+        path.write_bytes(bytes(data))
+        results = list(corpus.read(folder))  # an escaping exception fails the test here
+    mine = [r for r in results if r.source.split("#row=")[0] == str(path)]
+    assert check([r for r in results if r not in mine], [], expected) == []
+    assert mine and all(isinstance(r, (Cable, ReadError)) for r in mine)
+    assert all("\n" not in r.reason and r.reason for r in mine if isinstance(r, ReadError))
+    whole_file = [r for r in mine if isinstance(r, ReadError) and r.row is None]
+    assert len(whole_file) <= 1 and (not whole_file or mine[-1] is whole_file[0])
+    if what == "seed":
+        assert len(mine) == 1
+
+
+def test_a_compressed_cable_past_the_size_limit_is_refused(tmp_path: Path) -> None:
+    """A small compressed file can hold far more than a cable: it is read only up to the
+    limit, as a plain one is."""
+    path = tmp_path / "huge.md.gz"
+    path.write_bytes(gzip.compress(SEED.read_bytes() + b"x" * (MAX_FILE_BYTES + 10)))
+    (error,) = corpus.read(path)
+    assert isinstance(error, ReadError) and error.reason.startswith("too large for a cable")
 
 
 def test_size_limit_leaves_room_for_every_real_cable() -> None:
