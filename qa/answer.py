@@ -355,3 +355,35 @@ class Asker(Protocol):
     `qa.client.RemoteEngine` refuses any `mode` but hybrid (a server answers in hybrid)."""
 
     def ask(self, question: str, **options: Unpack[AskOptions]) -> Answer: ...
+
+
+def cable_json(cable: Any, para: str | None = None) -> dict[str, Any]:
+    """A stored cable (`embeddings.ledger.StoredCable`, or a `qa.client.RemoteCable`) as
+    JSON, as `qa show --json` prints it and `GET /v1/cables/ID` sends it; with `para`,
+    only that paragraph."""
+    from corpus.dates import iso_day
+
+    return {
+        "id": cable.id,
+        "created": cable.created,
+        "date": iso_day(cable.date),
+        "date_approximate": bool(getattr(cable, "date_approximate", False)),
+        "origin": cable.origin,
+        "classification": cable.classification,
+        "subject": cable.subject,
+        "tags": list(cable.tags),
+        "refs": list(cable.refs),
+        "classified_by": cable.classified_by,
+        "partial": bool(cable.partial),
+        "paragraphs": [
+            {
+                "number": p.number,
+                "text": p.text,
+                "mark": p.mark,
+                "heading": p.heading,
+                "numbered": bool(p.numbered),
+            }
+            for p in cable.paragraphs
+            if para is None or p.number == para
+        ],
+    }

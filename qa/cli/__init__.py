@@ -248,10 +248,19 @@ def evaluate(
 @click.argument("cable_id")
 @click.argument("para", required=False)
 @common_options
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: the cable's fields and paragraphs."
+)
 @click.option("--no-pager", is_flag=True, help="Never page long output on a terminal.")
 @click.pass_context
 def show(
-    ctx: click.Context, /, cable_id: str, para: str | None, no_pager: bool, **options: Any
+    ctx: click.Context,
+    /,
+    cable_id: str,
+    para: str | None,
+    as_json: bool,
+    no_pager: bool,
+    **options: Any,
 ) -> None:
     """Print a cable from the store, or one of its paragraphs.
 
@@ -271,6 +280,11 @@ def show(
         held = [p.number for p in cable.paragraphs]
         if para is not None and para not in held:
             raise click.ClickException(no_paragraph(cable.id, para, held))
+        if as_json:
+            from qa.answer import cable_json
+
+            click.echo(json.dumps(cable_json(cable, para)))
+            return
         from qa import terminal
 
         flat = not terminal.to_terminal()

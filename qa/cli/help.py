@@ -27,7 +27,7 @@ EXAMPLES = {
     "show": (
         'qa show "06MEXICO3305 ¶4"',
         "qa show 06MEXICO3305",
-        "qa show 06mexico3305:4",
+        "qa show --json 06mexico3305:4",
     ),
     "similar": (
         'qa similar "06MEXICO3305 ¶4"',

@@ -45,13 +45,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from qa.answer import cable_json
 from qa.config import Settings
 from qa.errors import EngineError, RetrievalError, no_paragraph
 from qa.server.openapi import OPENAPI
 from qa.server.parse import (
     MAX_FILTER_CHARS,
     ApiError,
-    cable_json,
     json_body,
     parse_ask,
     parse_k,

@@ -9,7 +9,6 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from corpus.dates import iso_day
 from qa.answer import Filters
 from qa.limits import MAX_HISTORY, MAX_K, check_question
 
@@ -135,31 +134,3 @@ def parse_filters(given: Any) -> Filters:
         tag=values["tag"].upper() if "tag" in values else None,
         strict_dates=strict_dates,
     )
-
-
-def cable_json(cable: Any, para: str | None = None) -> dict[str, Any]:
-    """A stored cable as JSON; with `para`, only that paragraph."""
-    return {
-        "id": cable.id,
-        "created": cable.created,
-        "date": iso_day(cable.date),
-        "date_approximate": bool(getattr(cable, "date_approximate", False)),
-        "origin": cable.origin,
-        "classification": cable.classification,
-        "subject": cable.subject,
-        "tags": list(cable.tags),
-        "refs": list(cable.refs),
-        "classified_by": cable.classified_by,
-        "partial": bool(cable.partial),
-        "paragraphs": [
-            {
-                "number": p.number,
-                "text": p.text,
-                "mark": p.mark,
-                "heading": p.heading,
-                "numbered": bool(p.numbered),
-            }
-            for p in cable.paragraphs
-            if para is None or p.number == para
-        ],
-    }

@@ -153,6 +153,18 @@ def test_citations_paste_back(qa: Invoke, case: str, args: tuple[str, ...]) -> N
     assert "¶1" not in out.output
 
 
+def test_show_json_is_the_servers_cable_object(qa: Invoke) -> None:
+    """`qa show --json` prints what `GET /v1/cables/ID` sends (`qa.answer.cable_json`)."""
+    whole = json.loads(qa("show", "--json", "05PARIS104").output)
+    assert (whole["id"], whole["date"]) == ("05PARIS104", "2005-01-07")
+    assert [p["number"] for p in whole["paragraphs"]] == ["1", "2"]
+    assert whole["paragraphs"][0]["text"] == PARIS_1
+    one = json.loads(qa("show", "--json", "05paris104 ¶2").output)
+    assert one == {**whole, "paragraphs": whole["paragraphs"][1:]}
+    missing = qa("show", "--json", "05PARIS104:9")
+    assert missing.exit_code == 1 and missing.stdout == ""
+
+
 def test_two_paragraphs_are_refused(qa: Invoke) -> None:
     out = qa("show", "05PARIS104 ¶2", "1")
     assert out.exit_code == 2

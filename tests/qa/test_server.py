@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from qa.answer import Answer, Filters
+from qa.answer import Answer, Filters, cable_json
 from qa.cli import cli
 from qa.client import RemoteEngine, filters_json
 from qa.config import Settings
@@ -396,6 +396,8 @@ def test_thin_client_command(
     shown = qa("show", "06MEXICO3305 ¶4")
     assert shown.stdout.startswith("06MEXICO3305") and "¶4" in shown.stdout, shown.stderr
     assert "HEAVY []" in shown.stderr
+    as_json = json.loads(qa("show", "--json", "06MEXICO3305").stdout)
+    assert as_json == cable_json(real_engine.cable("06MEXICO3305"))
     stats = qa("stats")
     assert "cables      5" in stats.stdout and "HEAVY []" in stats.stderr
     near = qa("similar", "--json", "-k", "4", "06MEXICO3305 ¶4")
