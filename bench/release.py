@@ -36,7 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.parse import write_csv  # noqa: E402
+from bench.parse import check_generated, write_csv  # noqa: E402
 from embeddings.progress import format_duration  # noqa: E402
 
 RELEASE_CABLES = 251_287
@@ -128,6 +128,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-release-"))
     csv = work / "cables.csv"
     write_csv(csv, args.rows)
+    check_generated(csv)
     per_cable = paragraphs_per_cable(REPO.parent / "shared" / "corpus" / "cables-sample.csv")
     load = os.getloadavg()
     print(
