@@ -37,12 +37,12 @@ def write_csv(path: Path, rows: int) -> None:
     the copies differ in the ID's year and post (`10BENCHAB522`, the post's letters
     counting the rows), not in its number."""
     records = [r for _, r in _records(SAMPLE_CSV)]
+    numbers = [re.search(r'^"\d+","[^"]*","[^"]*?(\d+)"', r) for r in records]
+    own = [int(m[1]) if m else i for i, m in enumerate(numbers)]
     with path.open("w", encoding="utf-8", newline="") as out:
         for index in range(rows):
             record = records[index % len(records)]
-            number = re.search(r'^"\d+","[^"]*","[^"]*?(\d+)"', record)
-            own = number[1] if number else str(index)
-            new_id = f"{10 + index // 100_000:02d}BENCH{_letters(index)}{int(own)}"
+            new_id = f"{10 + index // 100_000:02d}BENCH{_letters(index)}{own[index % len(records)]}"
             out.write(
                 re.sub(r'^"\d+","([^"]*)","[^"]*"', f'"{index + 1}","\\1","{new_id}"', record)
             )
@@ -53,9 +53,9 @@ def check_generated(path: Path, rows: int = 600) -> None:
     sample's own: a refused row costs no encoding, and a projection over such a file
     times nothing (as happened once the reader refused rows whose ID numbers another
     telegram)."""
-    sample = [r for r in corpus.read(SAMPLE_CSV)]
+    sample = list(corpus.read(SAMPLE_CSV))
     own = sum(not isinstance(r, Cable) for r in sample) / max(len(sample), 1)
-    head = [r for r in islice(corpus.read(path), rows)]
+    head = list(islice(corpus.read(path), rows))
     refused = [r for r in head if not isinstance(r, Cable)]
     if len(refused) > own * len(head) + 1:
         raise SystemExit(

@@ -68,13 +68,13 @@ def estimate_cables(paths: Sequence[Path]) -> int | None:
         for path in paths:
             files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
             for f in files:
-                names = [s.lower() for s in f.suffixes]
-                squeezed = bool(names) and names[-1] in _COMPRESSED_SUFFIXES  # cables.csv.gz
-                suffix = (names[:-1] if squeezed else names)[-1:]
-                if suffix == [".csv"]:
+                names = [s.lower() for s in f.suffixes] or [""]
+                squeezed = names[-1] in _COMPRESSED_SUFFIXES  # cables.csv.gz: look at .csv
+                suffix = names[-2] if squeezed and len(names) > 1 else names[-1]
+                if suffix == ".csv":
                     size = f.stat().st_size * (CSV_COMPRESSION if squeezed else 1)
                     total += max(1, size // CSV_BYTES_PER_CABLE)
-                elif suffix and suffix[0] in _CABLE_SUFFIXES:
+                elif suffix in _CABLE_SUFFIXES:
                     total += 1
     except OSError:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from corpus.errors import CableQAError
 
@@ -43,3 +44,10 @@ def no_paragraph(cable_id: str, para: str, held: Sequence[str]) -> str:
         shown = [*shown[:4], "…", *shown[-3:]]
     has = f" (it has {', '.join(shown)})" if shown else ""
     return f"{cable_id} has no paragraph ¶{para}{has}"
+
+
+def missing_paragraph(cable: Any, para: str | None) -> str | None:
+    """`no_paragraph`'s line when `cable` (stored, or as a server sends it) lacks paragraph
+    `para`; None when it holds it or none is asked for (`qa show`, `GET /v1/cables/ID`)."""
+    held = [p.number for p in cable.paragraphs]
+    return None if para is None or para in held else no_paragraph(cable.id, para, held)

@@ -116,7 +116,7 @@ def _gold_key(entry: object, n: int) -> tuple[str, str]:
     cable site pads it) is 08OSLO522, "06mexico3305" is 06MEXICO3305, and "¶4" or 4 is
     "4". Before, such a gold paragraph was never found: the question was left out as
     citing no stored cable, or scored a miss. Text that is no ID is kept as written,
-    so the question is left out with that warning (`EvalReport.warning`)."""
+    so the question is left out with that warning (`EvalReport.warnings`)."""
     cable_id, para = (
         (entry.get("cable_id"), entry.get("para")) if isinstance(entry, dict) else (None, None)
     )

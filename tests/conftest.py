@@ -8,7 +8,11 @@ saying so, where it is absent; `.ci/run` refuses to run without it.
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,12 @@ SHARED_CORPUS = Path(
 CABLEGATE = SHARED_CORPUS / "cablegate-2010"
 SAMPLE_CSV = SHARED_CORPUS / "cables-sample.csv"
 CSV_HEAD = DATA / "cables-sample-head.csv"
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    "gz": gzip.compress,
+    "bz2": bz2.compress,
+    "xz": lzma.compress,
+}
+"""How cables are passed around compressed, by file suffix (`corpus.formats.compressed`)."""
 """The first five rows of the shared `cables-sample.csv`, for tests that need a few."""
 SEED = REPO / "corpus" / "samples" / "06MEXICO3305.md"
 """The seed cable as the package ships it (the same file as the shared corpus's seed)."""

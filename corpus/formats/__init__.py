@@ -8,20 +8,16 @@ around) is read through its decompressor, found by its first bytes too.
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import functools
-import gzip
-import io
-import lzma
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol, cast
+from typing import Protocol
 
 from corpus.errors import ParseError
 from corpus.formats import cables_csv, html, markdown
+from corpus.formats.compressed import READ_ERRORS, open_bytes
 from corpus.formats.text import parse_text
 from corpus.models import Cable, ReadError
 
@@ -165,36 +161,6 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | ReadError
             yield child
 
 
-Opener = Callable[[], BinaryIO]
-"""Opens a file's bytes, decompressed: what `cables_csv.read_csv` reads a CSV through."""
-
-_COMPRESSED: tuple[tuple[bytes, str, Callable[[Path], io.BufferedIOBase]], ...] = (
-    (b"\x1f\x8b", "gzip", gzip.GzipFile),
-    (b"BZh", "bzip2", bz2.BZ2File),
-    (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
-)
-
-
-def opener(path: Path) -> tuple[Opener, str | None]:
-    """How to open `path` for its bytes, and the compression it was found to have."""
-    with path.open("rb") as handle:
-        magic = handle.read(6)
-    for signature, name, open_compressed in _COMPRESSED:
-        if magic.startswith(signature):
-            return functools.partial(_open, open_compressed, path), name
-    return functools.partial(_open, _plain, path), None
-
-
-def _plain(path: Path) -> io.BufferedIOBase:
-    return path.open("rb")
-
-
-def _open(make: Callable[[Path], io.BufferedIOBase], path: Path) -> BinaryIO:
-    """A decompressor's file object, read as a file opened "rb" is (typeshed types them
-    apart)."""
-    return cast(BinaryIO, make(path))
-
-
 def read_file(path: Path, *, year: int | None = None) -> Iterator[Cable | ReadError]:
     """The cables of one file (a CSV gives many), or why it cannot be read; `year` as
     for `read`."""
@@ -205,17 +171,17 @@ def read_file(path: Path, *, year: int | None = None) -> Iterator[Cable | ReadEr
         if not stat.S_ISREG(info.st_mode):
             yield ReadError(source, "not a regular file")
             return
-        open_bytes, compression = opener(path)
+        opened, compression = open_bytes(path)
         # a compressed file's size says nothing of its text's: read up to the limit
         size = info.st_size if compression is None else 0
-        with open_bytes() as handle:
+        with opened as handle:
             head_bytes = handle.read(HEAD_BYTES)
             encoding = sniff_encoding(head_bytes)
             kind = detect(decode(head_bytes, encoding)) if encoding else "binary"
             rest = b""
             if kind not in ("csv", "binary") and size <= MAX_FILE_BYTES:
                 rest = handle.read(MAX_FILE_BYTES + 1 - len(head_bytes))
-    except cables_csv.READ_ERRORS as error:
+    except READ_ERRORS as error:
         if compression is not None:  # a damaged copy: not a refusal of what it holds
             yield ReadError(source, f"cannot decompress ({compression}): {error}")
         else:
@@ -226,7 +192,7 @@ def read_file(path: Path, *, year: int | None = None) -> Iterator[Cable | ReadEr
     elif encoding is None:
         yield ReadError(source, _binary(head_bytes))
     elif kind == "csv":
-        yield from cables_csv.read_csv(path, encoding, open_bytes)
+        yield from cables_csv.read_csv(path, encoding)
     elif max(size, len(head_bytes) + len(rest)) > MAX_FILE_BYTES:
         shown = _size(max(size, len(head_bytes) + len(rest)))
         yield ReadError(source, f"too large for a cable: {shown} (limit {_size(MAX_FILE_BYTES)})")

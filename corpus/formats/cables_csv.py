@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-import lzma
 import re
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 from corpus.assemble import Known, build_cable
 from corpus.clean import decode_entities
 from corpus.errors import ParseError
+from corpus.formats.compressed import READ_ERRORS, open_bytes
 from corpus.ids import canonical_id
 from corpus.models import Cable, ReadError
 
@@ -112,21 +111,12 @@ def parse_row(record: str, source: str, row: int) -> Cable:
     return build_cable(decode_entities(body), known, f"{source}#row={row}")
 
 
-READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
-"""What reading a file's bytes may raise, through a decompressor too: a damaged or cut-off
-gzip, bzip2 or xz file (`BadGzipFile` and bzip2's errors are `OSError`s; a stream that
-ends early, `EOFError`; damaged deflate data, `zlib.error`)."""
-
-
-def read_csv(
-    path: Path, encoding: str = "utf-8", open_bytes: Callable[[], BinaryIO] | None = None
-) -> Iterator[Cable | ReadError]:
+def read_csv(path: Path, encoding: str = "utf-8") -> Iterator[Cable | ReadError]:
     """Every row as a `Cable` or a `ReadError` naming it; a failing read ends the file only.
-    `open_bytes` opens the file's bytes when they need decompressing
-    (`corpus.formats.opener`)."""
+    A compressed file is read through its decompressor (`corpus.formats.compressed`)."""
     source = str(path)
     try:
-        raw = open_bytes() if open_bytes is not None else path.open("rb")
+        raw, _compression = open_bytes(path)
         with io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="") as handle:
             for row, record, problem in _raw_records(handle):
                 yield (

@@ -31,7 +31,7 @@ from qa.cli.parsing import (
 from qa.cli.remote import engine_for, local_only, remote, remote_stats
 from qa.cli.serve import serve
 from qa.cli.stores import check_store_model, empty_store, require_store
-from qa.errors import no_paragraph
+from qa.errors import missing_paragraph
 from qa.limits import MAX_QUESTION_CHARS
 
 __all__ = [
@@ -277,9 +277,8 @@ def show(
         if cable is None:
             where = settings.server or settings.store
             raise click.ClickException(f"{cable_id} is not in the store {where}")
-        held = [p.number for p in cable.paragraphs]
-        if para is not None and para not in held:
-            raise click.ClickException(no_paragraph(cable.id, para, held))
+        if missing := missing_paragraph(cable, para):
+            raise click.ClickException(missing)
         if as_json:
             from qa.answer import cable_json
 

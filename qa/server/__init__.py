@@ -47,7 +47,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.answer import cable_json
 from qa.config import Settings
-from qa.errors import EngineError, RetrievalError, no_paragraph
+from qa.errors import EngineError, RetrievalError, missing_paragraph
 from qa.server.openapi import OPENAPI
 from qa.server.parse import (
     MAX_FILTER_CHARS,
@@ -189,9 +189,8 @@ def create_app(
     async def _paragraph(request: Request, para: str | None) -> Any:
         """The cable of the path, which must hold paragraph `para` (None: any)."""
         found = await _cable(request.path_params["cable_id"])
-        held = [p.number for p in found.paragraphs]
-        if para is not None and para not in held:
-            raise ApiError(404, no_paragraph(found.id, para, held))
+        if missing := missing_paragraph(found, para):
+            raise ApiError(404, missing)
         return found
 
     async def cable(request: Request) -> Response:

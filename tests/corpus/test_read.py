@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import bz2
 import gzip
-import lzma
 import shutil
 import tarfile
 import zipfile
@@ -16,7 +14,7 @@ import pytest
 import corpus
 from corpus.formats.cables_csv import _records
 from corpus.models import Cable, ReadError
-from tests.conftest import CSV_HEAD, SEED, cable_html
+from tests.conftest import COMPRESSORS, CSV_HEAD, SEED, cable_html
 
 
 def cables(path: Path) -> list[Cable | ReadError]:
@@ -85,9 +83,6 @@ def test_bad_inputs_each_give_one_error_and_the_run_goes_on(tmp_path: Path) -> N
     ]
     assert errors[3].row == 2
     assert good[0] == "05PARIS104" and len(good) == 3
-
-
-COMPRESSORS = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
 
 
 @pytest.mark.parametrize("suffix", sorted(COMPRESSORS))

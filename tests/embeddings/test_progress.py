@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
-import lzma
 from pathlib import Path
 
 import pytest
@@ -21,7 +18,7 @@ from embeddings.progress import (
     progress_for,
 )
 from embeddings.stats import format_stats, stats
-from tests.conftest import CABLEGATE, CSV_HEAD, SAMPLE_CSV, SEED
+from tests.conftest import CABLEGATE, COMPRESSORS, CSV_HEAD, SAMPLE_CSV, SEED
 from tests.embeddings.conftest import char_windower, make_cable
 from tests.fakes import HashEncoder
 
@@ -69,7 +66,7 @@ def test_estimate_counts_pages_and_csv_rows(shared_corpus: Path) -> None:
 
 @pytest.mark.parametrize("suffix", ["gz", "bz2", "xz"])
 def test_a_compressed_csv_is_estimated_at_its_text_size(suffix: str, tmp_path: Path) -> None:
-    squeeze = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[suffix]
+    squeeze = COMPRESSORS[suffix]
     text = CSV_HEAD.read_bytes()
     (tmp_path / "cables.csv").write_bytes(text)
     (tmp_path / f"CABLES.CSV.{suffix.upper()}").write_bytes(squeeze(text))

@@ -8,10 +8,8 @@ it (a CSV: one per row). `QA_FUZZ_EXAMPLES` scales the budget (CI: the default);
 
 from __future__ import annotations
 
-import bz2
 import csv
 import gzip
-import lzma
 import os
 import random
 import shutil
@@ -30,7 +28,7 @@ from corpus import clean, header, ids, paragraphs, starts
 from corpus.errors import ParseError
 from corpus.formats import MAX_FILE_BYTES, cables_csv, html, markdown, text
 from corpus.models import Cable, ReadError
-from tests.conftest import CSV_HEAD, SEED, cable_html
+from tests.conftest import COMPRESSORS, CSV_HEAD, SEED, cable_html
 from tests.mutations import MUTATIONS, bases, check, intact_copies, long_line, mutate
 
 EXAMPLES = int(os.environ.get("QA_FUZZ_EXAMPLES", "20"))
@@ -480,12 +478,9 @@ def test_any_bytes_beside_intact_cables(data: bytes) -> None:
         read_and_check(Path(folder), [path], expected)
 
 
-SQUEEZE = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}
-
-
 @FUZZ
 @given(
-    st.sampled_from(sorted(SQUEEZE)),
+    st.sampled_from(sorted(COMPRESSORS)),
     st.sampled_from(["seed", "csv"]),
     st.integers(0, 1 << 20),
     st.binary(max_size=64),
@@ -496,7 +491,7 @@ def test_damaged_compressed_files_beside_intact_cables(
     """A compressed cable or CSV with bytes overwritten anywhere (or none): its readable
     part, then one error, and no exception; the cables beside it intact."""
     plain = SEED.read_bytes() if what == "seed" else CSV_HEAD.read_bytes()
-    data = bytearray(SQUEEZE[kind](plain))
+    data = bytearray(COMPRESSORS[kind](plain))
     at %= len(data)
     data[at : at + len(junk)] = junk
     with tempfile.TemporaryDirectory() as folder:

@@ -127,7 +127,7 @@ class TurnView(Vertical):
         dropped = self.query_one(".dropped", Static)
         reason = dropped_reason(answer.filters)  # "no cable 06MEXICO3305: shown from other cables"
         dropped.display = reason is not None
-        dropped.update(Content(reason or ""))
+        dropped.update(Content(shown_line(reason or "")))  # values read from the store
         status = self.query_one(".status", Static)
         status.remove_class("pending")
         if not answer.hits:
