@@ -59,8 +59,6 @@ _TAG_BARE = re.compile(r"\b(?P<tag>[A-Z]{4})\b(?:[- ](?:cables?|tagged))?")
 # Capitalised acronyms that are also TAGs but, written bare, usually mean the organisation.
 _ACRONYMS = frozenset({"NATO", "OPEC", "IAEA", "UNSC", "FARC", "OPCW", "UNHCR", "WTO"})
 
-_CABLE_ID = re.compile(r"\b\d{2}[A-Z]{3,}(?:\s[A-Z]{3,})?\d{1,7}\b", re.IGNORECASE)
-
 
 @dataclass(frozen=True, slots=True)
 class Inference(Criteria):
@@ -151,10 +149,10 @@ def parse_tag(text: str, known: frozenset[str]) -> tuple[str, Span] | None:
 
 def parse_cable_ids(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
     """Cable IDs written in the question, canonicalised by `corpus.ids`."""
-    from corpus.ids import find_cable_ids
+    from corpus.ids import cable_id_spans
 
-    spans = tuple(m.span() for m in _CABLE_ID.finditer(text))
-    return tuple(find_cable_ids(text)), spans
+    found = cable_id_spans(text)
+    return tuple(dict.fromkeys(ref for ref, _span in found)), tuple(span for _r, span in found)
 
 
 def infer(

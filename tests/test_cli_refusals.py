@@ -202,6 +202,7 @@ CITATIONS = [
     ("unnumbered", "10PARIS174 [2]", "10PARIS174", "2"),
     ("written out", "06 MEXICO 3305", "06MEXICO3305", None),
     ("leading zeros", "06MEXICO003305 ¶4", "06MEXICO3305", "4"),
+    ("year in full", "2006MEXICO003305 ¶4", "06MEXICO3305", "4"),
 ]
 
 

@@ -124,6 +124,10 @@ CANONICAL = [
     ("glued-short-post", "ROME 1406", 2008, "08ROME1406"),
     ("glued-no-space", "ROME1406", 2008, "08ROME1406"),
     ("glued-title-case", "Rome1406", 2008, "08ROME1406"),
+    # The later releases write the year in full and pad the number.
+    ("full-year-glued", "1979TEHRAN08980", None, "79TEHRAN8980"),
+    ("full-year-glued-2000s", "2006mexico003305", 1979, "06MEXICO3305"),
+    ("full-year-not-a-year", "3006MEXICO3305", None, None),
 ]
 
 
@@ -139,6 +143,8 @@ FREE = [
     ("06MEXICO3305-spaced", "the cable 06 MEXICO 3305 on borders", ["06MEXICO3305"]),
     ("09STATE11937", "compare 09STATE11937 and 05PARIS104", ["09STATE11937", "05PARIS104"]),
     ("none", "border violence in 2006", []),
+    ("full-year", "what did 1979TEHRAN08980 report?", ["79TEHRAN8980"]),
+    ("full-year-spaced-is-prose", "in 2009 PARIS 5 was quiet", []),
 ]
 
 

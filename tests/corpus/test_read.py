@@ -85,6 +85,17 @@ def test_bad_inputs_each_give_one_error_and_the_run_goes_on(tmp_path: Path) -> N
     assert good[0] == "05PARIS104" and len(good) == 3
 
 
+def test_an_id_written_with_the_year_in_full_reads_as_the_canonical_id(tmp_path: Path) -> None:
+    """Later releases write `1966BUENOSAIRES02481` for `66BUENOSAIRES2481`: the same
+    cable, which must not be refused or stored under a second ID."""
+    (row,) = [record for _, record in islice(_records(CSV_HEAD), 1)]
+    assert '"66BUENOSAIRES2481"' in row
+    path = tmp_path / "cables.csv"
+    path.write_text(row.replace('"66BUENOSAIRES2481"', '"1966BUENOSAIRES02481"'), "utf-8")
+    (c,) = cables(path)
+    assert isinstance(c, Cable) and c.id == "66BUENOSAIRES2481"
+
+
 @pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
 def test_compressed_files_read_as_what_they_hold(suffix: str, tmp_path: Path) -> None:
     """`cables.csv.gz` (and bzip2, xz) as releases are passed around, and a compressed
