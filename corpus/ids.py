@@ -32,7 +32,7 @@ _FREE = re.compile(
     r"\b(?:(?:19|20)(?=\d\d[A-Z]))?(?P<year>\d{2})\s?"
     r"(?P<origin>[A-Z]{3,}(?:\s[A-Z]{3,})?)\s?(?P<number>\d{1,7})\b"
 )
-_FREE_ANY_CASE = re.compile(_FREE.pattern, re.IGNORECASE | re.ASCII)
+_FREE_ANY_CASE = re.compile(_FREE.pattern, re.IGNORECASE)
 # Words of a REF line that look like origins but are list labels or prose.
 _NOT_ORIGINS = frozenset(
     {

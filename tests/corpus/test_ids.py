@@ -144,6 +144,7 @@ FREE = [
     ("09STATE11937", "compare 09STATE11937 and 05PARIS104", ["09STATE11937", "05PARIS104"]),
     ("none", "border violence in 2006", []),
     ("full-year", "what did 1979TEHRAN08980 report?", ["79TEHRAN8980"]),
+    ("no-break-spaces", "the cable 06\u00a0Mexico\u00a03305", ["06MEXICO3305"]),
     ("full-year-spaced-is-prose", "in 2009 PARIS 5 was quiet", []),
 ]
 

@@ -110,12 +110,21 @@ IDS = [
     ("06MEXICO3305", "what does 06MEXICO3305 say about fraud?", ("06MEXICO3305",)),
     ("05PARIS104", "compare 05PARIS104 with 09ASTANA95", ("05PARIS104", "09ASTANA95")),
     ("none", "what did Petraeus say in 2009?", ()),
+    ("year in full", "what did 1979TEHRAN08980 advise?", ("79TEHRAN8980",)),
+    ("twice", "is 06MEXICO3305 the same as 06 mexico 3305?", ("06MEXICO3305",)),
 ]
 
 
 @pytest.mark.parametrize(("case", "question", "expected"), IDS, ids=[c[0] for c in IDS])
 def test_parse_cable_ids(case: str, question: str, expected: tuple[str, ...]) -> None:
     assert flt.parse_cable_ids(question)[0] == expected
+
+
+def test_each_written_id_is_taken_out_of_the_searched_words() -> None:
+    """The spans cover every way the ID was written, so none of it is searched as words."""
+    question = "what did 1979TEHRAN08980 and 06 Mexico 3305 say?"
+    _ids, spans = flt.parse_cable_ids(question)
+    assert [question[a:b] for a, b in spans] == ["1979TEHRAN08980", "06 Mexico 3305"]
 
 
 def test_infer_drops_unknown_ids_and_reports_names() -> None:
