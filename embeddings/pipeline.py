@@ -198,7 +198,7 @@ class Pipeline:
             return
         finally:
             self.tally.timed("prepare", time.perf_counter() - t0)
-        self.tally.queued(len(todo.texts))
+        self.tally.queued(sum(lengths))
         self.put(self.todo, _Work(item, wins, todo, lengths, stored is not None))
 
     def put(
@@ -271,7 +271,8 @@ class Pipeline:
             t0 = time.perf_counter()
             vectors[idx] = self.encoder.encode([texts[i] for i in idx], batch_size=len(idx))
             share = paragraphs * len(idx) / len(texts)
-            self.tally.encoded(len(idx), share, time.perf_counter() - t0)
+            pieces = sum(lengths[i] for i in idx)
+            self.tally.encoded(len(idx), pieces, share, time.perf_counter() - t0)
         batch, at = [], 0
         for w in works:
             n, todo = len(w.plan.texts), w.plan

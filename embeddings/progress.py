@@ -43,9 +43,12 @@ class IngestProgress:
     """Wall seconds since the ingest started."""
     total: int | None  # estimated cables in the input; None when unknown
     encode_seconds: float = 0.0
-    remaining_windows: float | None = None
-    """Windows still to encode, estimated from the input read so far."""
+    remaining_pieces: float | None = None
+    """Word pieces still to encode, estimated from the input read so far."""
     status: str | None = None
+    pieces: int = 0
+    """Word pieces encoded so far: what the ETA's rate counts, since each chunk of windows
+    is encoded longest first and a window-count rate would start slow."""
     """What the ingest is doing when it is not encoding (loading the model)."""
 
     @property
@@ -55,10 +58,11 @@ class IngestProgress:
 
     @property
     def eta(self) -> float | None:
-        """Seconds of encoding left at the rate so far; None before there is a rate."""
-        if self.remaining_windows is None or self.records == 0 or self.encode_seconds <= 0:
+        """Seconds of encoding left at the rate so far, in word pieces; None before there
+        is a rate."""
+        if self.remaining_pieces is None or self.pieces <= 0 or self.encode_seconds <= 0:
             return None
-        return max(0.0, self.remaining_windows * self.encode_seconds / self.records)
+        return max(0.0, self.remaining_pieces * self.encode_seconds / self.pieces)
 
 
 def estimate_cables(paths: Sequence[Path]) -> int | None:

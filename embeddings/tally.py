@@ -114,8 +114,9 @@ class Tally:
         self.total, self.progress = total, progress
         self.new = self.changed = self.unchanged = self.failed = self.duplicates = 0
         self.paragraphs = self.records = self.reused = 0
-        self.read_cables = self.read_windows = 0  # settled by the reader, and windows queued
-        self.encoded_windows = 0
+        self.read_cables = 0  # settled by the reader
+        self.read_pieces = 0  # word pieces of the windows it queued to encode
+        self.encoded_windows = self.encoded_pieces = 0
         self.encoded_paragraphs = 0.0
         self.errors: list[str] = []
         self.stages: dict[str, float] = dict.fromkeys(STAGE_NAMES, 0.0)
@@ -136,15 +137,16 @@ class Tally:
             self.errors.append(error)
             self.report()
 
-    def queued(self, windows: int) -> None:
-        """The reader handed one cable of ``windows`` windows to the encoder."""
+    def queued(self, pieces: int) -> None:
+        """The reader handed one cable to the encoder, ``pieces`` word pieces to encode."""
         with self.lock:
             self.read_cables += 1
-            self.read_windows += windows
+            self.read_pieces += pieces
 
-    def encoded(self, windows: int, paragraphs: float, seconds: float) -> None:
+    def encoded(self, windows: int, pieces: int, paragraphs: float, seconds: float) -> None:
         with self.lock:
             self.encoded_windows += windows
+            self.encoded_pieces += pieces
             self.encoded_paragraphs += paragraphs
             self.stages["encode"] += seconds
             self.report()
@@ -170,12 +172,12 @@ class Tally:
         with self.lock:
             self.report()
 
-    def _remaining_windows(self) -> float | None:
-        queued = self.read_windows - self.encoded_windows
+    def _remaining_pieces(self) -> float | None:
+        queued = self.read_pieces - self.encoded_pieces
         if self.total is None or self.read_cables == 0:
             return None
         unread = max(0, self.total - self.read_cables)
-        return queued + unread * self.read_windows / self.read_cables
+        return queued + unread * self.read_pieces / self.read_cables
 
     def snapshot(self) -> IngestProgress:
         written = self.new + self.changed
@@ -188,8 +190,9 @@ class Tally:
             time.monotonic() - self.start,
             self.total,
             self.stages["encode"],
-            self._remaining_windows(),
+            self._remaining_pieces(),
             self.status,
+            self.encoded_pieces,
         )
 
     def summary(self, interrupted: bool, notes: list[str], withdrawn: list[str]) -> IngestSummary:

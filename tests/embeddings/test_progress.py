@@ -18,6 +18,7 @@ from embeddings.progress import (
     progress_for,
 )
 from embeddings.stats import format_stats, stats
+from embeddings.tally import Tally
 from tests.conftest import CABLEGATE, COMPRESSORS, CSV_HEAD, SAMPLE_CSV, SEED
 from tests.embeddings.conftest import char_windower, make_cable
 from tests.fakes import HashEncoder
@@ -32,7 +33,7 @@ def test_format_duration(seconds: float, expected: str) -> None:
     assert format_duration(seconds) == expected
 
 
-def test_rate_is_per_second_of_encoding_and_eta_from_windows_left() -> None:
+def test_rate_is_per_second_of_encoding_and_eta_from_word_pieces_left() -> None:
     p = IngestProgress(
         done=50,
         written=40,
@@ -41,14 +42,27 @@ def test_rate_is_per_second_of_encoding_and_eta_from_windows_left() -> None:
         elapsed=30.0,
         total=200,
         encode_seconds=10.0,
-        remaining_windows=1800.0,
+        remaining_pieces=180_000.0,
+        pieces=60_000,
     )
     assert p.rate == 50.0  # 500 paragraphs in 10 s of encoding, not 30 s of wall time
-    assert p.eta == 30.0  # 1,800 windows at 60 windows/s
+    assert p.eta == 30.0  # 180,000 word pieces at 6,000 a second
     assert format_progress(p) == (
         "50/200 cables, 40 written, 500 paragraphs encoded (50.0/s), 30s, ETA 30s"
     )
     assert IngestProgress(0, 0, 0, 0, 0.0, None).eta is None
+
+
+def test_eta_is_not_thrown_by_the_longest_windows_going_first() -> None:
+    """Each chunk is encoded longest first: two 250-piece windows, then eight of 50. At a
+    steady 100 pieces a second the first batch takes 5 s and 400 pieces are left: 4 s,
+    where a count of windows (8 left at 2.5 s each) would say 20 s."""
+    tally = Tally(total=1, progress=None)
+    tally.queued(2 * 250 + 8 * 50)
+    tally.encoded(2, 500, 0.2, 5.0)
+    assert tally.snapshot().eta == pytest.approx(4.0)
+    tally.encoded(8, 400, 0.8, 4.0)
+    assert tally.snapshot().eta == 0.0
 
 
 def test_status_line_while_the_model_loads() -> None:
