@@ -14,9 +14,9 @@ from corpus.dates import full_year
 # `05PARIS104`, `06 MEXICO 3305`, `09STATE11937`; the year is two digits, the origin
 # code letters (a few carry spaces when written out: `BUENOS AIRES 1462`).
 _CANONICAL = re.compile(r"^(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
-# The later releases' spelling of the same ID: the year in full, the number padded
-# (`1979TEHRAN08980` is `79TEHRAN8980`).
-_FULL_YEAR = re.compile(r"^(?:19|20)(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
+# Glued as written: also with the year in full and the number padded, as the later
+# releases write it (`1979TEHRAN08980` is `79TEHRAN8980`).
+_GLUED = re.compile(r"^(?:19|20)?(?P<year>\d{2})(?P<origin>[A-Z][A-Z]+)(?P<number>\d{1,7})$")
 _WRITTEN = re.compile(
     r"^\s*(?:(?:19|20)?(?P<year>\d{2})\s+)?(?P<origin>[A-Za-z][A-Za-z .'-]*?[A-Za-z])"
     r"\s*(?P<number>\d{1,7})\s*$"
@@ -27,12 +27,13 @@ _REF_ITEM = re.compile(
     r"(?P<origin>[A-Za-z][A-Za-z'-]*[A-Za-z](?:\s[A-Za-z][A-Za-z'-]*[A-Za-z]){0,2})"
     r"(?:\s+|(?<=[A-Z]{4}))(?P<number>\d{1,7})(?![\d/.:]|-(?!-)|\s*(?:OF|of)\s+\d)"
 )
-# Free text: `06MEXICO3305` glued, or `06 MEXICO 3305` with the year written.
+# Free text, in any case: `06MEXICO3305` glued (`1979TEHRAN08980` too), or `06 MEXICO
+# 3305` with the year written.
 _FREE = re.compile(
     r"\b(?:(?:19|20)(?=\d\d[A-Z]))?(?P<year>\d{2})\s?"
-    r"(?P<origin>[A-Z]{3,}(?:\s[A-Z]{3,})?)\s?(?P<number>\d{1,7})\b"
+    r"(?P<origin>[A-Z]{3,}(?:\s[A-Z]{3,})?)\s?(?P<number>\d{1,7})\b",
+    re.IGNORECASE,
 )
-_FREE_ANY_CASE = re.compile(_FREE.pattern, re.IGNORECASE)
 # Words of a REF line that look like origins but are list labels or prose.
 _NOT_ORIGINS = frozenset(
     {
@@ -141,7 +142,7 @@ def canonical_id(text: str, year: int | str | None = None) -> str | None:
     glued four-digit year is the later releases' spelling (`1979TEHRAN08980`).
     """
     text = text.strip()
-    glued = _CANONICAL.match(text.upper()) or _FULL_YEAR.match(text.upper())
+    glued = _GLUED.match(text.upper())
     if glued:
         return f"{glued['year']}{glued['origin']}{int(glued['number'])}"
     written = _WRITTEN.match(text)
@@ -207,16 +208,12 @@ def parse_refs(
 
 def find_cable_ids(text: str) -> list[str]:
     """Canonical IDs written in free text, such as a question naming `06MEXICO3305`."""
-    found: list[str] = []
-    for ref, _span in cable_id_spans(text):
-        if ref not in found:
-            found.append(ref)
-    return found
+    return list(dict.fromkeys(ref for ref, _span in cable_id_spans(text)))
 
 
 def cable_id_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
     """Each ID written in free text, canonical, with where it is written."""
     return [
         (f"{m['year']}{_code(m['origin'])}{int(m['number'])}", m.span())
-        for m in _FREE_ANY_CASE.finditer(text)
+        for m in _FREE.finditer(text)
     ]

@@ -46,10 +46,10 @@ class IngestProgress:
     remaining_pieces: float | None = None
     """Word pieces still to encode, estimated from the input read so far."""
     status: str | None = None
+    """What the ingest is doing when it is not encoding (loading the model)."""
     pieces: int = 0
     """Word pieces encoded so far: what the ETA's rate counts, since each chunk of windows
     is encoded longest first and a window-count rate would start slow."""
-    """What the ingest is doing when it is not encoding (loading the model)."""
 
     @property
     def rate(self) -> float:
