@@ -3,7 +3,8 @@ answers in milliseconds): the answer with its facets, a nothing-strong answer, t
 viewer, more like this, the filter panel, the keys and the welcome screen.
 
 Regenerate after a deliberate change with `pytest tests/tui --snapshot-update`, and look
-at the SVGs before committing them.
+at the SVGs before committing them. The input's cursor is held still: it blinks every half
+second, and on a loaded machine the picture was sometimes taken with it off.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from qa.config import Settings
 from qa.tui.app import CableQAApp
@@ -22,6 +24,12 @@ SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
 QUESTION = "How should we engage Mexico on border violence?"
 WEAK = "Did the olive harvest fail in Iceland?"
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cursor stays as focus or the last key left it (shown), whatever the time taken."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 async def settled(pilot: Any) -> None:
