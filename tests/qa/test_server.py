@@ -200,14 +200,17 @@ def test_the_thin_client_asks_in_hybrid_mode_only() -> None:
 
 
 class SlowEngine:
-    """The hand engine, but the question "slow" takes 3 s."""
+    """The hand engine, but the question "slow" waits until the test releases it."""
 
     def __init__(self, settings: Settings) -> None:
         self.engine = Engine(settings, encoder=BagEncoder())
+        self.entered = threading.Event()
+        self.release = threading.Event()
 
     def ask(self, question: str, **kwargs: Any) -> Any:
         if question == "slow":
-            time.sleep(3)
+            self.entered.set()
+            self.release.wait(timeout=30)
         return self.engine.ask(question, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -215,10 +218,18 @@ class SlowEngine:
 
 
 def test_a_slow_question_blocks_no_other(hand_store: Path) -> None:
+    """While one question is held unanswered, others are answered: were they queued behind
+    it, they would wait out its 30 s hold, and it would no longer be pending."""
     import uvicorn
 
     settings = Settings(store=hand_store, model=BagEncoder.name)
-    app = create_app(settings, workers=2, engine_factory=lambda: SlowEngine(settings))
+    engines: list[SlowEngine] = []
+
+    def factory() -> SlowEngine:
+        engines.append(SlowEngine(settings))
+        return engines[-1]
+
+    app = create_app(settings, workers=2, engine_factory=factory)
     port = closed_port()
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run)
@@ -229,16 +240,21 @@ def test_a_slow_question_blocks_no_other(hand_store: Path) -> None:
         remote = RemoteEngine(f"http://127.0.0.1:{port}")
         slow = threading.Thread(target=RemoteEngine(remote.url).ask, args=("slow",))
         slow.start()
-        time.sleep(0.3)
-        started = time.monotonic()
+        deadline = time.monotonic() + 60
+        while not any(e.entered.is_set() for e in engines):
+            assert time.monotonic() < deadline, "the slow question never reached an engine"
+            time.sleep(0.02)
         remote.health()
         assert remote.ask("wheat exports").hits
         assert remote.cable("05PARIS104") is not None
-        assert time.monotonic() - started < 1.5
-        assert slow.is_alive()  # still answering the slow one
+        assert slow.is_alive()  # still held: the others did not wait for it
+        for engine in engines:
+            engine.release.set()
         slow.join()
         remote.close()
     finally:
+        for engine in engines:
+            engine.release.set()
         server.should_exit = True
         thread.join(timeout=30)
 
