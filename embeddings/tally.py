@@ -183,16 +183,16 @@ class Tally:
         written = self.new + self.changed
         done = written + self.unchanged + self.failed + self.duplicates
         return IngestProgress(
-            done,
-            written,
-            round(self.encoded_paragraphs),
-            self.encoded_windows,
-            time.monotonic() - self.start,
-            self.total,
-            self.stages["encode"],
-            self._remaining_pieces(),
-            self.status,
-            self.encoded_pieces,
+            done=done,
+            written=written,
+            paragraphs=round(self.encoded_paragraphs),
+            records=self.encoded_windows,
+            elapsed=time.monotonic() - self.start,
+            total=self.total,
+            encode_seconds=self.stages["encode"],
+            remaining_pieces=self._remaining_pieces(),
+            status=self.status,
+            pieces=self.encoded_pieces,
         )
 
     def summary(self, interrupted: bool, notes: list[str], withdrawn: list[str]) -> IngestSummary:
